@@ -15,6 +15,7 @@ export const IssueCode = {
   Incomplete: 'incomplete',
   Transient: 'transient',
   Informational: 'informational',
+  Exception: 'exception',
 } as const;
 export type IssueCode = (typeof IssueCode)[keyof typeof IssueCode];
 

@@ -1,0 +1,82 @@
+// The one configuration schema: every setting, its default, and what makes it valid.
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65535);
+
+export const MllpListenerSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+  host: z.string().min(1).default('127.0.0.1'),
+  port: port.default(2575),
+  maxFrameBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024 * 1024),
+  idleTimeoutMs: z.number().int().min(1000).default(300_000),
+  maxConnections: z.number().int().min(1).default(200),
+});
+
+export const ConfigSchema = z.strictObject({
+  /** Where state lives: `sqlite:<path>` (embedded) or a `postgres://` URL (scaled). */
+  store: z
+    .string()
+    .refine((s) => s.startsWith('sqlite:') || /^postgres(ql)?:\/\//.test(s), {
+      message: 'must be sqlite:<path> or a postgres:// URL',
+    })
+    .default('sqlite:./data/rxbridge.db'),
+  /** `local` (in-process) or a `nats://` URL (JetStream). */
+  bus: z
+    .string()
+    .refine((s) => s === 'local' || s.startsWith('nats://'), { message: 'must be local or a nats:// URL' })
+    .default('local'),
+  http: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: port.default(8080),
+      bodyLimitBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .default(10 * 1024 * 1024),
+    })
+    .prefault({}),
+  mllp: z
+    .strictObject({
+      listeners: z
+        .array(MllpListenerSchema)
+        .min(1)
+        .default(() => [MllpListenerSchema.parse({ name: 'default' })]),
+    })
+    .prefault({}),
+  worker: z
+    .strictObject({
+      /** Messages processed at once by this process (different patients only). */
+      concurrency: z.number().int().min(1).max(256).default(8),
+      leaseMs: z.number().int().min(1000).default(60_000),
+      pollMs: z.number().int().min(10).default(500),
+      maxAttempts: z.number().int().min(1).default(5),
+      retryBaseMs: z.number().int().min(10).default(1000),
+      retryMaxMs: z
+        .number()
+        .int()
+        .min(10)
+        .default(5 * 60_000),
+    })
+    .prefault({}),
+  retention: z
+    .strictObject({
+      /** Finished messages older than this many days are pruned; 0 keeps everything. */
+      days: z.number().int().min(0).default(90),
+    })
+    .prefault({}),
+  /** Load the demo pharmacy (a dozen fictional patients). */
+  demo: z.boolean().default(false),
+  log: z
+    .strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type MllpListenerConfig = z.infer<typeof MllpListenerSchema>;
