@@ -34,3 +34,23 @@ export interface EventBus {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** What a subscription uses when SubscribeOptions leaves a value out; the same for every adapter. */
+export const BUS_DEFAULTS = { retryDelayMs: 1_000, concurrency: 1 } as const;
+
+/** Fills in the defaults and rejects values no adapter can honour (a bug in the caller, hence a throw). */
+export function resolveSubscribeOptions(options: SubscribeOptions): Required<SubscribeOptions> {
+  const resolved = {
+    group: options.group,
+    retryDelayMs: options.retryDelayMs ?? BUS_DEFAULTS.retryDelayMs,
+    concurrency: options.concurrency ?? BUS_DEFAULTS.concurrency,
+  };
+  if (resolved.group.trim() === '') throw new RangeError('subscribe: group must not be empty');
+  if (!Number.isInteger(resolved.concurrency) || resolved.concurrency < 1) {
+    throw new RangeError(`subscribe: concurrency must be a whole number ≥ 1, got ${resolved.concurrency}`);
+  }
+  if (!Number.isFinite(resolved.retryDelayMs) || resolved.retryDelayMs < 0) {
+    throw new RangeError(`subscribe: retryDelayMs must be ≥ 0, got ${resolved.retryDelayMs}`);
+  }
+  return resolved;
+}
