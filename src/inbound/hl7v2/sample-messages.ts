@@ -1,0 +1,112 @@
+// Synthetic but realistic HL7 v2 messages (ADT^A03/A01/A08, ORU^R01, RDE^O11) for tests and the parse speed script.
+
+const seg = (...lines: string[]): string => lines.join('\r') + '\r';
+
+/** Ten messages of the kinds the engine receives most; fictitious patients, no real data. */
+export const SAMPLE_MESSAGES: readonly string[] = [
+  seg(
+    'MSH|^~\\&|EPICADT|GENHOSP|RXBRIDGE|CORNERPHARM|20260314101500||ADT^A03^ADT_A03|MSG000101|P|2.5.1|||AL|NE||UNICODE UTF-8',
+    'EVN|A03|20260314101500|||JSMITH^SMITH^JOHN^^^^^^GENHOSP',
+    'PID|1||MRN10001^^^GENHOSP^MR~999-12-3456^^^SSA^SS||WHITFIELD^ELEANOR^M^^MRS||19480312|F|||12 ELM ST^APT 3^SPRINGFIELD^IL^62701^USA^H||(217)555-0142^PRN^PH~^NET^Internet^eleanor@example.org|||W|||999-12-3456',
+    'PD1||||1234567890^HOLLOWAY^MARGARET^A^^DR^MD^^NPI&2.16.840.1.113883.4.6&ISO',
+    'PV1|1|I|4WEST^412^B^GENHOSP||||4455^ARDEN^PAUL^^^DR|||MED||||7|||4455^ARDEN^PAUL^^^DR|IN|V100045^^^GENHOSP^VN|||||||||||||||||01|||GENHOSP||||||20260310083000|20260314100000',
+    'AL1|1|DA|70618^Penicillin^RXNORM|SV|Hives\\T\\wheezing|20190401',
+    'DG1|1||I50.9^Heart failure, unspecified^I10||20260310|A',
+    'OBX|1|TX|10183-2^Discharge medications^LN||METFORMIN 500MG BID, LISINOPRIL 10MG DAILY||||||F|||20260314100000',
+    'OBX|2|NM|2160-0^Creatinine [Mass/volume] in Serum or Plasma^LN||1.3|mg/dL^mg/dL^UCUM|0.6-1.2|H|||F|||20260313060000',
+  ),
+  seg(
+    'MSH|^~\\&|CERNER|STMARY|RXBRIDGE|CORNERPHARM|20260315144000||ADT^A03|CTL88213|P|2.3',
+    'EVN|A03|20260315144000',
+    'PID|1||4433221^^^STMARY^MR||OKAFOR^CHIDI^^^MR||19610927|M|||450 RIVER RD^^PEORIA^IL^61602||309-555-0199|||M',
+    'PV1|1|I|3EAST^310^A||||7788^NGUYEN^LINH^^^DR||||||||||7788^NGUYEN^LINH^^^DR|IN|A77120|||||||||||||||||HOM|||STMARY||||||20260312110000|20260315143000',
+    'DG1|1|I10|E11.9^Type 2 diabetes mellitus without complications^I10||20260312|F',
+    'OBX|1|FT|18776-5^Plan of care note^LN||Continue insulin glargine 20 units qHS.\\.br\\Follow up with PCP in 7 days.\\.br\\Check glucose \\T\\ log.||||||F',
+  ),
+  seg(
+    'MSH|^~\\&|MEDITECH|VALLEYMC|RXBRIDGE|CORNERPHARM|20260316090000||ADT^A01^ADT_A01|VMC-20260316-0001|P|2.4|||AL|NE',
+    'EVN|A01|20260316090000',
+    'PID|1||V0099887^^^VALLEYMC^MR~1EG4TE5MK73^^^CMS^MC||RAMIREZ^SOFIA^ISABEL||19770704|F|||88 PINE AVE^^JOLIET^IL^60431^USA||815-555-0110^PRN^PH|815-555-0120^WPN^PH|SPA|S',
+    'NK1|1|RAMIREZ^LUIS|BRO^Brother^HL70063|88 PINE AVE^^JOLIET^IL^60431|815-555-0111',
+    'PV1|1|E|ER^07^01^VALLEYMC||||1200^BROOKS^ANNA^^^DR|||EMR||||1|||1200^BROOKS^ANNA^^^DR|EM|E55102|||||||||||||||||||VALLEYMC||||||20260316085500',
+    'AL1|1|DA|2670^Codeine^RXNORM|MO|Nausea',
+    'AL1|2|FA|256349002^Peanut^SCT|SV|Anaphylaxis',
+  ),
+  seg(
+    'MSH|^~\\&|EPICADT|GENHOSP|RXBRIDGE|CORNERPHARM|20260317120000||ADT^A08^ADT_A01|MSG000177|P|2.5.1',
+    'EVN|A08|20260317120000',
+    'PID|1||MRN20417^^^GENHOSP^MR||TAYLOR^JAMES^ROBERT^JR||19890221|M|||1 LAKE SHORE DR^UNIT 2201^CHICAGO^IL^60611^USA^H||312-555-0177^PRN^PH|||S',
+    'PD1||||5566778899^PATEL^ANIKA^^^DR^MD^^NPI',
+    'PV1|1|O|CLINIC^^^GENHOSP||||5566^PATEL^ANIKA^^^DR|||FAM||||1||||OUT|V200888^^^GENHOSP^VN',
+  ),
+  seg(
+    'MSH|^~\\&|LABSYS|GENHOSP|RXBRIDGE|CORNERPHARM|20260318061500||ORU^R01^ORU_R01|LAB-5512001|P|2.5.1',
+    'PID|1||MRN10001^^^GENHOSP^MR||WHITFIELD^ELEANOR^M||19480312|F',
+    'PV1|1|I|4WEST^412^B^GENHOSP',
+    'ORC|RE|ORD7781|LAB7781||CM',
+    'OBR|1|ORD7781|LAB7781|24323-8^Comprehensive metabolic panel^LN|||20260318050000|||||||||4455^ARDEN^PAUL||||||20260318061000|||F',
+    'OBX|1|NM|2160-0^Creatinine^LN||1.4|mg/dL^mg/dL^UCUM|0.6-1.2|H|||F|||20260318050000',
+    'OBX|2|NM|33914-3^eGFR (MDRD)^LN||38|mL/min/{1.73_m2}^mL/min/1.73m2^UCUM|>60|L|||F|||20260318050000',
+    'OBX|3|NM|2823-3^Potassium^LN||5.3|mmol/L^mmol/L^UCUM|3.5-5.1|H|||F|||20260318050000',
+    'OBX|4|NM|2951-2^Sodium^LN||138|mmol/L^mmol/L^UCUM|135-145|N|||F|||20260318050000',
+    'OBX|5|ST|8251-1^Service comment^LN||Specimen slightly hemolyzed \\T\\ repeated||||||F',
+  ),
+  seg(
+    'MSH|^~\\&|LABSYS|STMARY|RXBRIDGE|CORNERPHARM|20260318071000||ORU^R01^ORU_R01|LAB-STM-99120|P|2.4',
+    'PID|1||4433221^^^STMARY^MR||OKAFOR^CHIDI||19610927|M',
+    'OBR|1|ORD12|LAB12|34714-6^INR in Blood by Coagulation assay^LN|||20260318060000||||||||||||||||||F',
+    'OBX|1|NM|34714-6^INR^LN||3.4|{INR}^INR^UCUM|2.0-3.0|H|||F',
+    'NTE|1||Patient on warfarin\\F\\ dose review advised.',
+  ),
+  seg(
+    'MSH|^~\\&|LABSYS|VALLEYMC|RXBRIDGE|CORNERPHARM|20260318080000||ORU^R01^ORU_R01|VMC-LAB-000441|P|2.5.1',
+    'PID|1||V0099887^^^VALLEYMC^MR||RAMIREZ^SOFIA^ISABEL||19770704|F',
+    'OBR|1|A1|B1|4548-4^Hemoglobin A1c^LN|||20260318070000||||||||||||||||||F',
+    'OBX|1|NM|4548-4^Hemoglobin A1c/Hemoglobin.total in Blood^LN||8.1|%^%^UCUM|4.0-5.6|H|||F',
+    'OBX|2|CWE|LA6576-8^Interpretation^LN||LA6577-6^Above goal^LN||||||F',
+  ),
+  seg(
+    'MSH|^~\\&|EPICRX|GENHOSP|RXBRIDGE|CORNERPHARM|20260319093000||RDE^O11^RDE_O11|RX-000912|P|2.5.1|||AL|AL',
+    'PID|1||MRN10001^^^GENHOSP^MR||WHITFIELD^ELEANOR^M||19480312|F',
+    'PV1|1|O|CLINIC^^^GENHOSP',
+    'ORC|NW|ORD-8812^EPICRX|||||^^^20260319^^R||20260319093000|||1234567890^HOLLOWAY^MARGARET^^^DR',
+    'RXE|^BID^^20260319|860975^metformin hydrochloride 500 MG Oral Tablet^RXNORM|500||mg^mg^UCUM|TAB^Tablet^HL70292|Take 1 tablet by mouth twice daily with meals||60|TAB|3|1234567890^HOLLOWAY^MARGARET',
+    'RXR|PO^Oral^HL70162',
+    'TQ1|1||BID^Twice a day^HL70335|||||20260319',
+  ),
+  seg(
+    'MSH|^~\\&|EPICRX|GENHOSP|RXBRIDGE|CORNERPHARM|20260319094500||RDE^O11^RDE_O11|RX-000913|P|2.5.1',
+    'PID|1||MRN20417^^^GENHOSP^MR||TAYLOR^JAMES^ROBERT^JR||19890221|M',
+    'ORC|NW|ORD-8813^EPICRX|||||^^^20260319^^R||20260319094500|||5566778899^PATEL^ANIKA',
+    'RXE|^QD^^20260319|314077^lisinopril 10 MG Oral Tablet^RXNORM|10||mg^mg^UCUM|TAB^Tablet^HL70292|Take 1 tablet daily\\.br\\Hold if SBP < 100||30|TAB|5|5566778899^PATEL^ANIKA',
+    'RXR|PO^Oral^HL70162',
+    'RXC|B|1^Base^L|1|TAB',
+  ),
+  seg(
+    'MSH|^~\\&|CERNER|STMARY|RXBRIDGE|CORNERPHARM|20260320160000||ADT^A03^ADT_A03|CTL88310|P|2.5.1',
+    'EVN|A03|20260320160000',
+    'PID|1||4433999^^^STMARY^MR~770011^^^STMARYLAB^PI||DUBOIS^MARIE^CLAIRE||19520118|F|||9 OAK CT^^URBANA^IL^61801||217-555-0166',
+    'PV1|1|I|2NORTH^205^A||||3300^KIM^DANIEL^^^DR|||SUR||||1|||3300^KIM^DANIEL^^^DR|IN|A88001|||||||||||||||||SNF|||STMARY||||||20260317070000|20260320155000',
+    'DG1|1|I10|S72.001A^Fracture of unspecified part of neck of right femur, initial encounter^I10||20260317|F',
+    'OBX|1|TX|10183-2^Discharge medications^LN||APIXABAN 2.5MG BID~ACETAMINOPHEN 650MG Q6H PRN PAIN||||||F',
+  ),
+];
+
+/** About fifteen reads per message, the kind a channel and a mapper do (identity, routing, clinical content). */
+export const SAMPLE_READ_PATHS: readonly string[] = [
+  'MSH-3',
+  'MSH-4',
+  'MSH-7',
+  'MSH-9.1',
+  'MSH-9.2',
+  'MSH-10',
+  'MSH-12',
+  'PID-3.1',
+  'PID-3.4',
+  'PID-5.1',
+  'PID-5.2',
+  'PID-7',
+  'PID-8',
+  'PV1-2',
+  'OBX-5',
+];
