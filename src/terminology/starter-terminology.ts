@@ -1,5 +1,4 @@
 // The built-in starter Terminology: a small verified RxNorm vocabulary so the demo works with nothing downloaded.
-import type { Amount } from './amount.ts';
 import { sameAmount } from './amount.ts';
 import { STARTER_CLINICAL_DRUGS } from './starter/starter-clinical-drugs.ts';
 import type { StarterIngredient } from './starter/starter-ingredients.ts';
@@ -251,9 +250,7 @@ export function createStarterTerminology(
     findClinicalDrug(ingredientRxcui, strength?: Strength, form?: string) {
       let candidates = scdsByIngredient.get(ingredientRxcui) ?? [];
       if (strength)
-        candidates = candidates.filter(
-          (c) => c.strength !== undefined && sameAmount(c.strength as Amount, strength),
-        );
+        candidates = candidates.filter((c) => c.strength !== undefined && sameAmount(c.strength, strength));
       if (form !== undefined) {
         const wanted = normalizeDrugText(form)
           .split(' ')
