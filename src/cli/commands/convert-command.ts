@@ -1,0 +1,51 @@
+// `rxbridge convert <file>`: any supported input to a FHIR R4 Bundle (JSON on stdout, issues on stderr).
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { convertHl7v2 } from '../../normalize/hl7v2/convert-hl7v2.ts';
+import { hasErrors } from '../../kernel/result.ts';
+import { sha256Hex } from '../../kernel/ids.ts';
+import { CliError, ExitCode, printIssues, printJson } from '../cli-output.ts';
+
+/** What kind of input a file holds, judged from its first bytes. */
+export function detectFormat(text: string): 'hl7v2' | 'xml' | 'json' | 'unknown' {
+  const start = text.replace(/^[\u000b\ufeff\s]+/, '');
+  if (start.startsWith('MSH') || start.startsWith('FHS') || start.startsWith('BHS')) return 'hl7v2';
+  if (start.startsWith('<')) return 'xml';
+  if (start.startsWith('{')) return 'json';
+  return 'unknown';
+}
+
+export function registerConvertCommand(program: Command): void {
+  program
+    .command('convert')
+    .description('convert a file (HL7 v2 message) to a FHIR R4 Bundle printed as JSON')
+    .argument('<file>', 'the input file')
+    .action(async (file: string) => {
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(file);
+      } catch {
+        throw new CliError(`cannot read ${file}`, ExitCode.Failed);
+      }
+      // MLLP framing bytes, if the file was captured off the wire, are not part of the message.
+      const text = bytes.toString('utf8').replace(/^\u000b/, '').replace(/\u001c\r?\n?$/, '');
+      const format = detectFormat(text);
+      switch (format) {
+        case 'hl7v2': {
+          const result = convertHl7v2(text, { messageId: `file:${sha256Hex(bytes).slice(0, 16)}` });
+          printIssues(result.issues);
+          if (!result.ok || hasErrors(result.issues)) {
+            throw new CliError(`${file}: not converted (see the issues above)`, ExitCode.Failed);
+          }
+          printJson(result.value);
+          return;
+        }
+        case 'xml':
+          throw new CliError(`${file}: C-CDA documents are not supported yet (planned: C-CDA and Direct)`);
+        case 'json':
+          throw new CliError(`${file}: FHIR JSON input is not supported by convert yet`);
+        case 'unknown':
+          throw new CliError(`${file}: not a recognised format (expected an HL7 v2 message starting with MSH)`);
+      }
+    });
+}

@@ -1,0 +1,231 @@
+// Composition root: reads nothing itself; builds adapters from typed config and starts channels, workers and HTTP.
+import { hostname } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config/config-schema.ts';
+import { startMllpServer, type MllpServer } from './inbound/mllp/mllp-server.ts';
+import { systemClock, type Clock } from './kernel/clock.ts';
+import { newId } from './kernel/ids.ts';
+import { registerMessageRoutes } from './pipeline/message-routes.ts';
+import { startPipelineWorker, type PipelineWorker } from './pipeline/pipeline-worker.ts';
+import { createMessageProcessor } from './pipeline/process-message.ts';
+import type { EventBus } from './platform/bus/event-bus.ts';
+import { createLocalBus } from './platform/bus/local/local-bus.ts';
+import { openNatsBus } from './platform/bus/nats/nats-bus.ts';
+import { createHttpServer } from './platform/http/http-server.ts';
+import type { Logger } from './platform/log/logger.ts';
+import { createMetrics, type EngineMetrics } from './platform/metrics/metrics.ts';
+import { createEmbeddedPharmacy } from './platform/pharmacy/embedded/embedded-pharmacy.ts';
+import { DEMO_PHARMACY } from './platform/pharmacy/embedded/demo-pharmacy.ts';
+import type { PharmacySystem } from './platform/pharmacy/pharmacy-system.ts';
+import { MESSAGE_STATES } from './platform/store/message-state.ts';
+import type { RetryPolicy } from './platform/store/message-store.ts';
+import { openPostgresStore } from './platform/store/postgres/postgres-store.ts';
+import { openSqliteStore } from './platform/store/sqlite/sqlite-store.ts';
+import type { Store } from './platform/store/store.ts';
+import { registerTaskRoutes } from './review/task-routes.ts';
+import { createStarterTerminology } from './terminology/starter-terminology.ts';
+
+/** The event that wakes workers when a message has been stored or replayed. */
+export const MESSAGE_STORED_TOPIC = 'message.stored';
+
+export const WEB_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'web', 'static');
+
+export interface EngineOptions {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+  /** Overrides the pharmacy system (tests); otherwise the embedded one, with demo data when config.demo. */
+  pharmacy?: PharmacySystem;
+  /** Run the pipeline workers in this process (default true). */
+  workers?: boolean;
+  /** Start the MLLP listeners and HTTP server (default true). */
+  listeners?: boolean;
+}
+
+export interface Engine {
+  readonly store: Store;
+  readonly bus: EventBus;
+  readonly metrics: EngineMetrics;
+  readonly httpUrl: string | undefined;
+  readonly mllp: ReadonlyArray<{ name: string; host: string; port: number }>;
+  readonly worker: PipelineWorker | undefined;
+  stop(): Promise<void>;
+}
+
+export function retryPolicyOf(config: Config): RetryPolicy {
+  return {
+    maxAttempts: config.worker.maxAttempts,
+    baseDelayMs: config.worker.retryBaseMs,
+    maxDelayMs: config.worker.retryMaxMs,
+  };
+}
+
+/** Opens the store named by config: `sqlite:<path>` (relative to the working directory) or a postgres URL. */
+export async function openStore(config: Config, clock: Clock = systemClock): Promise<Store> {
+  const retry = retryPolicyOf(config);
+  if (config.store.startsWith('sqlite:')) {
+    const path = config.store.slice('sqlite:'.length);
+    return openSqliteStore({ path: path === ':memory:' ? path : resolve(path), clock, retry });
+  }
+  return openPostgresStore({ url: config.store, clock, retry });
+}
+
+export async function openBus(config: Config): Promise<EventBus> {
+  if (config.bus === 'local') return createLocalBus();
+  return openNatsBus({ servers: config.bus, name: `rxbridge-${hostname()}-${process.pid}` });
+}
+
+export async function startEngine(options: EngineOptions): Promise<Engine> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const metrics = createMetrics();
+  const store = await openStore(config, clock);
+  const cleanups: Array<() => Promise<void>> = [async () => store.close()];
+  const stopAll = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'error while stopping');
+      }
+    }
+  };
+  try {
+    const bus = await openBus(config);
+    cleanups.push(async () => bus.close());
+    const pharmacy = options.pharmacy ?? createEmbeddedPharmacy(config.demo ? DEMO_PHARMACY : undefined);
+    const terminology = createStarterTerminology();
+
+    let worker: PipelineWorker | undefined;
+    if (options.workers !== false) {
+      const process = createMessageProcessor({
+        pharmacy,
+        terminology,
+        tasks: store.tasks,
+        audit: store.audit,
+        clock,
+        metrics,
+        logger,
+      });
+      const w = startPipelineWorker({
+        id: `worker-${hostname()}-${newId().slice(0, 8)}`,
+        store: store.messages,
+        process,
+        concurrency: config.worker.concurrency,
+        leaseMs: config.worker.leaseMs,
+        pollMs: config.worker.pollMs,
+        logger,
+        metrics,
+      });
+      worker = w;
+      cleanups.push(async () => w.stop());
+      const subscription = await bus.subscribe(
+        MESSAGE_STORED_TOPIC,
+        async () => {
+          w.wake();
+          return Promise.resolve();
+        },
+        { group: 'pipeline-workers', concurrency: 16 },
+      );
+      cleanups.push(async () => subscription.stop());
+    }
+
+    const notifyStored = (messageId: string, partitionKey: string): void => {
+      worker?.wake();
+      // The store is the source of truth; a lost event only delays pickup until the next poll.
+      bus.publish(MESSAGE_STORED_TOPIC, partitionKey, { messageId }).catch((error: unknown) => {
+        logger.warn({ messageId, err: error instanceof Error ? error.message : String(error) }, 'bus publish failed');
+      });
+    };
+
+    const mllpServers: MllpServer[] = [];
+    const mllpAddresses: Array<{ name: string; host: string; port: number }> = [];
+    let httpUrl: string | undefined;
+    if (options.listeners !== false) {
+      for (const listener of config.mllp.listeners) {
+        const channel = `mllp:${listener.name}`;
+        const server = await startMllpServer({
+          host: listener.host,
+          port: listener.port,
+          channel,
+          store: store.messages,
+          maxFrameBytes: listener.maxFrameBytes,
+          idleTimeoutMs: listener.idleTimeoutMs,
+          maxConnections: listener.maxConnections,
+          logger: logger.child({ channel }),
+          onStored: (result, input) => {
+            metrics.messagesReceived.inc({ channel, outcome: result.duplicate ? 'duplicate' : 'accepted' });
+            if (!result.duplicate) notifyStored(result.id, input.partitionKey);
+          },
+        });
+        mllpServers.push(server);
+        cleanups.push(async () => server.close());
+        mllpAddresses.push({ name: listener.name, ...server.address() });
+      }
+
+      const app = createHttpServer({
+        logger,
+        metrics,
+        bodyLimitBytes: config.http.bodyLimitBytes,
+        webRoot: WEB_ROOT,
+        readiness: [
+          { name: 'store', check: () => store.ping() },
+          { name: 'bus', check: () => bus.ping() },
+        ],
+      });
+      registerMessageRoutes(app, {
+        messages: store.messages,
+        audit: store.audit,
+        onReplay: (m) => notifyStored(m.id, m.partitionKey),
+      });
+      registerTaskRoutes(app, { tasks: store.tasks, audit: store.audit });
+      await app.listen({ host: config.http.host, port: config.http.port });
+      cleanups.push(async () => app.close());
+      const address = app.server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : config.http.port;
+      const shownHost = ['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.http.host) ? 'localhost' : config.http.host;
+      httpUrl = `http://${shownHost}:${port}`;
+    }
+
+    // Queue depth and dead letters for /metrics, refreshed in the background.
+    const refreshGauges = async (): Promise<void> => {
+      const counts = await store.messages.countByState();
+      for (const state of MESSAGE_STATES) metrics.messagesByState.set({ state }, counts[state]);
+    };
+    const gaugeTimer = setInterval(() => {
+      refreshGauges().catch(() => undefined);
+    }, 5_000);
+    gaugeTimer.unref();
+    cleanups.push(async () => clearInterval(gaugeTimer));
+
+    if (config.retention.days > 0) {
+      const prune = async (): Promise<void> => {
+        const before = new Date(clock.now().getTime() - config.retention.days * 86_400_000);
+        const removed = await store.messages.prune(before);
+        if (removed > 0) logger.info({ removed, retentionDays: config.retention.days }, 'pruned finished messages');
+      };
+      const pruneTimer = setInterval(() => {
+        prune().catch((error: unknown) =>
+          logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'prune failed'),
+        );
+      }, 3_600_000);
+      pruneTimer.unref();
+      cleanups.push(async () => clearInterval(pruneTimer));
+    }
+
+    let stopped: Promise<void> | undefined;
+    return {
+      store,
+      bus,
+      metrics,
+      httpUrl,
+      mllp: mllpAddresses,
+      worker,
+      stop: () => (stopped ??= stopAll()),
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
