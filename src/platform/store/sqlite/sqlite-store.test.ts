@@ -1,0 +1,109 @@
+// Runs the Store contract against SQLite (in memory and in a real file) plus SQLite-only behaviour.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../kernel/clock.ts';
+import { ErrorCode, RxBridgeError } from '../../../kernel/errors.ts';
+import { describeStore } from '../store.contract.ts';
+import { openSqliteStore, retryDelayMs } from './sqlite-store.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'rxbridge-sqlite-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const DISABLE_GUARD = 'DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;';
+
+describeStore(
+  'sqlite :memory:',
+  (clock, options) => openSqliteStore({ path: ':memory:', clock, ...options }),
+  {
+    disableAuditGuard: DISABLE_GUARD,
+  },
+);
+
+let fileCount = 0;
+let lastPath = '';
+describeStore(
+  'sqlite file',
+  (clock, options) => {
+    fileCount += 1;
+    lastPath = join(dir, `contract-${fileCount}`, 'store.db');
+    return openSqliteStore({ path: lastPath, clock, ...options });
+  },
+  {
+    reopen: (clock) => openSqliteStore({ path: lastPath, clock }),
+    disableAuditGuard: DISABLE_GUARD,
+  },
+);
+
+describe('sqlite store', () => {
+  it('creates the parent directory, uses WAL with synchronous=FULL and foreign keys', async () => {
+    const path = join(dir, 'nested', 'deeper', 'rx.db');
+    const store = await openSqliteStore({ path });
+    await store.messages.append({
+      channel: 'c',
+      format: 'text',
+      idempotencyKey: 'k',
+      partitionKey: 'p',
+      raw: new Uint8Array([1]),
+    });
+    const probe = new DatabaseSync(path);
+    expect(probe.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
+    probe.close();
+    await store.close();
+  });
+
+  it('applies migrations once and is idempotent on reopen', async () => {
+    const path = join(dir, 'migrate', 'rx.db');
+    const clock = new ManualClock();
+    const first = await openSqliteStore({ path, clock });
+    const r = await first.messages.append({
+      channel: 'c',
+      format: 'text',
+      idempotencyKey: 'k',
+      partitionKey: 'p',
+      raw: new Uint8Array([1]),
+    });
+    await first.close();
+    const second = await openSqliteStore({ path, clock });
+    expect((await second.messages.get(r.id))?.state).toBe('received');
+    await second.close();
+    const probe = new DatabaseSync(path);
+    const rows = probe.prepare('SELECT version FROM schema_migrations').all();
+    probe.close();
+    expect(rows).toEqual([{ version: 1 }]);
+  });
+
+  it('maps "database or disk is full" to StoreFull and stays usable', async () => {
+    const store = await openSqliteStore({ path: join(dir, 'full', 'rx.db') });
+    await store.execRaw('PRAGMA max_page_count = 60');
+    const big = new Uint8Array(400_000).fill(7);
+    const error = await store.messages
+      .append({ channel: 'c', format: 'text', idempotencyKey: 'big', partitionKey: 'p', raw: big })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(RxBridgeError);
+    expect((error as RxBridgeError).code).toBe(ErrorCode.StoreFull);
+    expect((error as RxBridgeError).retryable).toBe(true);
+    const small = await store.messages.append({
+      channel: 'c',
+      format: 'text',
+      idempotencyKey: 'small',
+      partitionKey: 'p',
+      raw: new Uint8Array([1]),
+    });
+    expect(small.duplicate).toBe(false);
+    await store.close();
+  });
+
+  it('computes backoff as base*2^(attempts-1), capped, within ±20%', () => {
+    const policy = { maxAttempts: 9, baseDelayMs: 1_000, maxDelayMs: 10_000 };
+    expect(retryDelayMs(policy, 1, () => 0)).toBe(800);
+    expect(retryDelayMs(policy, 1, () => 1)).toBe(1_200);
+    expect(retryDelayMs(policy, 3, () => 0.5)).toBe(4_000);
+    expect(retryDelayMs(policy, 8, () => 0.5)).toBe(10_000);
+  });
+});
