@@ -428,6 +428,15 @@ export function describeEventBus(
       },
     );
 
+    it('rejects topics that could not be subject tokens, and data that is not JSON', async () => {
+      const bus = await openBus();
+      const noop = (): Promise<void> => Promise.resolve();
+      await expect(bus.publish('message.*', 'k', {})).rejects.toThrow(/topic/);
+      await expect(bus.publish('message..stored', 'k', {})).rejects.toThrow(/topic/);
+      await expect(bus.subscribe('a b', noop, { group: 'g' })).rejects.toThrow(/topic/);
+      await expect(bus.publish('message.stored', 'k', { n: 1n })).rejects.toThrow();
+    });
+
     it('ping resolves while open and rejects after close; publish and subscribe reject too', async () => {
       const bus = await openBus();
       await expect(bus.ping()).resolves.toBeUndefined();

@@ -26,7 +26,10 @@ export interface Subscription {
 export type BusHandler<T = unknown> = (event: BusEvent<T>) => Promise<void>;
 
 export interface EventBus {
-  /** Resolves once the bus has accepted the event (JetStream: stored in the stream). */
+  /**
+   * Resolves once the bus has accepted the event (JetStream: stored in the stream). `data` travels as
+   * JSON: handlers get a JSON copy. `topic` is dot-separated tokens of letters, digits, `_` and `-`.
+   */
   publish<T>(topic: string, key: string, data: T): Promise<BusEvent<T>>;
   /** A handler that resolves acknowledges the event; one that throws has it redelivered. */
   subscribe<T>(topic: string, handler: BusHandler<T>, options: SubscribeOptions): Promise<Subscription>;
@@ -37,6 +40,15 @@ export interface EventBus {
 
 /** What a subscription uses when SubscribeOptions leaves a value out; the same for every adapter. */
 export const BUS_DEFAULTS = { retryDelayMs: 1_000, concurrency: 1 } as const;
+
+const TOPIC = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+/** Topics become subject tokens on a broker: the same rule for every adapter, so embedded mode fails alike. */
+export function assertValidTopic(topic: string): void {
+  if (!TOPIC.test(topic)) {
+    throw new RangeError('topic must be dot-separated tokens of letters, digits, "_" and "-"');
+  }
+}
 
 /** Fills in the defaults and rejects values no adapter can honour (a bug in the caller, hence a throw). */
 export function resolveSubscribeOptions(options: SubscribeOptions): Required<SubscribeOptions> {

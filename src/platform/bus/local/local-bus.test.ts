@@ -1,6 +1,7 @@
 // Runs the EventBus contract against the in-process bus, plus what is particular to it.
 import { describe, expect, it } from 'vitest';
 import { describeEventBus, record, waitFor } from '../event-bus.contract.ts';
+import type { BusEvent } from '../event-bus.ts';
 import { createLocalBus } from './local-bus.ts';
 
 describeEventBus('local', () => Promise.resolve(createLocalBus()), { durable: false });
@@ -42,6 +43,27 @@ describe('local bus', () => {
     await waitFor(() => again.length === 1);
     expect(again).toEqual([3]);
     await second.close();
+  });
+
+  it('gives each group its own JSON copy of the data', async () => {
+    const bus = createLocalBus();
+    const seen: Array<{ list: number[]; at: unknown }> = [];
+    const mutate = (e: BusEvent<{ list: number[]; at: unknown }>): Promise<void> => {
+      e.data.list.push(99);
+      seen.push(e.data);
+      return Promise.resolve();
+    };
+    await bus.subscribe('t', mutate, { group: 'a' });
+    await bus.subscribe('t', mutate, { group: 'b' });
+    const data = { list: [1], at: new Date('2026-01-01T00:00:00Z') };
+    await bus.publish('t', 'k', data);
+    await waitFor(() => seen.length === 2);
+    expect(data.list).toEqual([1]);
+    expect(seen).toEqual([
+      { list: [1, 99], at: '2026-01-01T00:00:00.000Z' },
+      { list: [1, 99], at: '2026-01-01T00:00:00.000Z' },
+    ]);
+    await bus.close();
   });
 
   it('rejects subscribe options no adapter can honour', async () => {

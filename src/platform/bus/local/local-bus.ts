@@ -5,7 +5,7 @@
 // a topic nobody has subscribed to are dropped; a group that subscribed once keeps receiving events into
 // its queue while it has no running subscriber, until the bus is closed.
 import { newId } from '../../../kernel/ids.ts';
-import { resolveSubscribeOptions } from '../event-bus.ts';
+import { assertValidTopic, resolveSubscribeOptions } from '../event-bus.ts';
 import type { BusEvent, BusHandler, EventBus, SubscribeOptions, Subscription } from '../event-bus.ts';
 
 /** Runs a handler outside the caller's stack; resolves whether it succeeded. */
@@ -107,13 +107,26 @@ export function createLocalBus(): EventBus {
   return {
     publish<T>(topic: string, key: string, data: T): Promise<BusEvent<T>> {
       if (closed) return Promise.reject(new Error('local bus: publish after close'));
+      let json: string | undefined;
+      try {
+        assertValidTopic(topic);
+        // JSON like on a broker: embedded mode meets unserializable data just as scaled mode would,
+        // and no handler shares an object with the publisher or with another group.
+        json = JSON.stringify(data);
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
       const event: BusEvent<T> = { id: newId(), topic, key, data };
       for (const group of topics.get(topic)?.values() ?? []) {
+        const copy: BusEvent = {
+          ...event,
+          data: json === undefined ? undefined : (JSON.parse(json) as unknown),
+        };
         const queue = group.queues.get(key);
         if (queue) {
-          queue.push(event);
+          queue.push(copy);
         } else {
-          group.queues.set(key, [event]);
+          group.queues.set(key, [copy]);
           group.ready.add(key);
         }
         dispatch(group);
@@ -124,6 +137,7 @@ export function createLocalBus(): EventBus {
     subscribe<T>(topic: string, handler: BusHandler<T>, options: SubscribeOptions): Promise<Subscription> {
       try {
         if (closed) throw new Error('local bus: subscribe after close');
+        assertValidTopic(topic);
         const { group: groupName, concurrency, retryDelayMs } = resolveSubscribeOptions(options);
         const group = groupFor(topic, groupName);
         const consumer: Consumer = {

@@ -24,7 +24,7 @@ import {
 import type { Consumer, ConsumerConfig, ConsumerMessages, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import { ErrorCode, RxBridgeError } from '../../../kernel/errors.ts';
 import { newId } from '../../../kernel/ids.ts';
-import { resolveSubscribeOptions } from '../event-bus.ts';
+import { assertValidTopic, resolveSubscribeOptions } from '../event-bus.ts';
 import type { BusEvent, BusHandler, EventBus, SubscribeOptions, Subscription } from '../event-bus.ts';
 import { partitionOf, shortHash } from './partition.ts';
 
@@ -253,13 +253,13 @@ export async function openNatsBus(options: NatsBusOptions): Promise<NatsBus> {
 
     async publish<T>(topic: string, key: string, data: T): Promise<BusEvent<T>> {
       assertOpen('publish');
-      validateSubject('topic', topic);
+      assertValidTopic(topic);
       const event: BusEvent<T> = { id: newId(), topic, key, data };
+      // Outside the try: unserializable data is the caller's bug, not an unavailable bus.
+      const payload = JSON.stringify(event);
       try {
         // msgID sets Nats-Msg-Id: a publish retried after a lost PubAck is stored once.
-        await js.publish(subjectOf(topic, partitionOf(key, partitions)), JSON.stringify(event), {
-          msgID: event.id,
-        });
+        await js.publish(subjectOf(topic, partitionOf(key, partitions)), payload, { msgID: event.id });
       } catch (error) {
         throw new RxBridgeError(ErrorCode.BusUnavailable, 'nats bus: publish not acknowledged', {
           cause: error,
@@ -274,7 +274,7 @@ export async function openNatsBus(options: NatsBusOptions): Promise<NatsBus> {
       options: SubscribeOptions,
     ): Promise<Subscription> {
       assertOpen('subscribe');
-      validateSubject('topic', topic);
+      assertValidTopic(topic);
       const { group, concurrency, retryDelayMs } = resolveSubscribeOptions(options);
       const consumers = await Promise.all(
         Array.from({ length: partitions }, (_, p) => ensureConsumer(group, topic, p)),
