@@ -1,0 +1,213 @@
+// Rules-based medication extraction: the mission example, list shapes, sig vocabulary, spans and confidence.
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+// Tests compose the real starter vocabulary; the code under test sees only the Terminology port.
+// eslint-disable-next-line rxbridge/pipeline-boundaries
+import { createStarterTerminology } from '../../terminology/starter-terminology.ts';
+import type { ExtractedMedication } from './extracted-medication.ts';
+import { extractMedications } from './extract-medications.ts';
+
+const terminology = createStarterTerminology();
+
+function extract(text: string): ExtractedMedication[] {
+  const found = extractMedications(text, { terminology });
+  for (const m of found) expect(text.slice(m.span.start, m.span.end)).toBe(m.text);
+  return found;
+}
+
+/** The fields a pharmacist reads, for compact assertions. */
+function brief(m: ExtractedMedication) {
+  return {
+    drug: m.concept?.name,
+    strength: m.strength ? `${m.strength.value} ${m.strength.unit}` : undefined,
+    dose: m.dose ? `${m.dose.value} ${m.dose.unit}` : undefined,
+    frequency: m.frequency?.code,
+    perDay: m.frequency?.perDay,
+    route: m.route,
+    prn: m.prn,
+    status: m.status,
+  };
+}
+
+test('the mission example: METFORMIN 500MG BID, LISINOPRIL 10MG DAILY', () => {
+  const input = 'METFORMIN 500MG BID, LISINOPRIL 10MG DAILY';
+  const found = extract(input);
+  expect(found).toHaveLength(2);
+  expect(found[0]).toMatchObject({
+    text: 'METFORMIN 500MG BID',
+    span: { start: 0, end: 19 },
+    name: 'METFORMIN',
+    concept: { rxcui: '6809', name: 'metformin' },
+    strength: { value: 500, unit: 'mg' },
+    frequency: { code: 'BID', perDay: 2, text: 'BID' },
+    prn: false,
+  });
+  expect(found[1]).toMatchObject({
+    text: 'LISINOPRIL 10MG DAILY',
+    span: { start: 21, end: 42 },
+    name: 'LISINOPRIL',
+    concept: { rxcui: '29046', name: 'lisinopril' },
+    strength: { value: 10, unit: 'mg' },
+    frequency: { code: 'QD', perDay: 1, text: 'DAILY' },
+  });
+  for (const m of found) expect(m.confidence).toBeGreaterThanOrEqual(0.85);
+});
+
+describe('list shapes', () => {
+  const expected = [
+    { drug: 'metformin', strength: '500 mg', frequency: 'BID' },
+    { drug: 'lisinopril', strength: '10 mg', frequency: 'QD' },
+  ];
+  test.each([
+    ['semicolons', 'Metformin 500 mg BID; Lisinopril 10 mg daily'],
+    ['newlines', 'Metformin 500 mg BID\nLisinopril 10 mg daily\n'],
+    ['CRLF', 'Metformin 500 mg BID\r\nLisinopril 10 mg daily'],
+    ['numbered lines', '1. Metformin 500 mg BID\n2. Lisinopril 10 mg daily'],
+    ['numbered inline', '1) Metformin 500 mg BID 2) Lisinopril 10 mg daily'],
+    ['bullets', '- Metformin 500 mg BID\n• Lisinopril 10 mg daily'],
+    ['header line', 'Discharge Medications:\nMetformin 500 mg BID, Lisinopril 10 mg daily.'],
+    ['header prefix', 'Discharge meds: METFORMIN 500MG BID, LISINOPRIL 10MG DAILY'],
+    ['no space after comma', 'METFORMIN 500MG BID,LISINOPRIL 10MG DAILY'],
+    ['brand names', 'Glucophage 500 mg BID, Zestril 10 mg daily'],
+    ['salt names', 'metformin HCl 500 mg twice daily, lisinopril 10 mg once daily'],
+  ])('%s', (_shape, input) => {
+    expect(extract(input).map(brief)).toMatchObject(expected);
+  });
+
+  test('a comma inside one medication does not split it', () => {
+    const found = extract(
+      'acetaminophen 325 mg, 2 tablets every 6 hours as needed for pain, warfarin 5 mg qhs',
+    );
+    expect(found.map(brief)).toMatchObject([
+      { drug: 'acetaminophen', strength: '325 mg', dose: '2 tablet', frequency: 'Q6H', perDay: 4, prn: true },
+      { drug: 'warfarin', strength: '5 mg', frequency: 'QHS', perDay: 1 },
+    ]);
+    expect(found[0]?.prnReason).toBe('pain');
+  });
+
+  test('thousands separators stay inside the number', () => {
+    expect(extract('Metformin 1,000 mg PO BID').map(brief)).toMatchObject([
+      { strength: '1000 mg', route: 'oral' },
+    ]);
+  });
+});
+
+describe('sig vocabulary', () => {
+  test.each([
+    ['Lisinopril 10 mg once daily', 'QD', 1],
+    ['Lisinopril 10 mg QD', 'QD', 1],
+    ['Metformin 500 mg twice a day', 'BID', 2],
+    ['Metformin 500 mg b.i.d.', 'BID', 2],
+    ['Cephalexin 500 mg TID', 'TID', 3],
+    ['Cephalexin 500 mg three times daily', 'TID', 3],
+    ['Metformin 500 mg four times a day', 'QID', 4],
+    ['Atorvastatin 20 mg QHS', 'QHS', 1],
+    ['Atorvastatin 20 mg at bedtime', 'QHS', 1],
+    ['Ciprofloxacin 500 mg q12h', 'Q12H', 2],
+    ['Tramadol 50 mg q8h', 'Q8H', 3],
+    ['Cephalexin 500 mg every 12 hours', 'Q12H', 2],
+    ['Methotrexate 2.5 mg weekly', 'WEEKLY', 1 / 7],
+    ['Furosemide 40 mg every morning', 'QAM', 1],
+    ['Prednisone 10 mg every other day', 'QOD', 0.5],
+  ])('%s → %s', (input, code, perDay) => {
+    expect(extract(input)[0]?.frequency).toMatchObject({ code, perDay });
+  });
+
+  test('PRN with a reason, an interval range and a route', () => {
+    const [m] = extract('Oxycodone 5 mg PO every 4-6 hours as needed for severe pain');
+    expect(m).toMatchObject({
+      prn: true,
+      prnReason: 'severe pain',
+      route: 'oral',
+      frequency: { code: 'Q4-6H', perDay: 6 },
+      concept: { highAlert: true },
+    });
+  });
+
+  test('PRN without a frequency', () => {
+    expect(extract('Albuterol HFA 2 puffs inhaled PRN wheezing').map(brief)).toMatchObject([
+      { drug: 'albuterol', dose: '2 puff', route: 'inhalation', prn: true, frequency: undefined },
+    ]);
+  });
+
+  test.each([
+    ['Metformin 500 mg by mouth BID', 'oral'],
+    ['Nitroglycerin 0.4 mg SL q5min PRN chest pain', 'sublingual'],
+    ['Insulin glargine 20 units subcut at bedtime', 'subcutaneous'],
+    ['Enoxaparin 40 mg SQ daily', 'subcutaneous'],
+  ])('route in %s', (input, route) => {
+    expect(extract(input)[0]?.route).toBe(route);
+  });
+
+  test('units and mL are doses; mg, mcg and g are strengths', () => {
+    expect(extract('Lantus 20 units subcut nightly').map(brief)).toMatchObject([
+      { drug: 'insulin glargine', dose: '20 units', strength: undefined, frequency: 'QHS' },
+    ]);
+    expect(extract('Levothyroxine 100 mcg daily')[0]?.strength).toEqual({ value: 100, unit: 'mcg' });
+    expect(extract('Amoxicillin 1 g BID')[0]?.strength).toEqual({ value: 1, unit: 'g' });
+    expect(extract('Potassium chloride 20 mEq daily')[0]?.strength).toEqual({ value: 20, unit: 'mEq' });
+    expect(extract('Ondansetron 4 mg, 10 mL PO q8h PRN nausea')[0]?.dose).toEqual({ value: 10, unit: 'mL' });
+  });
+});
+
+describe('status', () => {
+  test('from a section header, until the next header', () => {
+    const input =
+      'STOP taking these medications:\nAspirin 81 mg daily\nContinue:\nLisinopril 10 mg daily\nNew:\nApixaban 5 mg BID';
+    expect(extract(input).map((m) => [m.concept?.name, m.status])).toEqual([
+      ['aspirin', 'stopped'],
+      ['lisinopril', 'continued'],
+      ['apixaban', 'new'],
+    ]);
+  });
+
+  test('from a leading word or a trailing marker', () => {
+    const input =
+      'STOP simvastatin 40 mg qhs; Toprol XL 25 mg daily (new); HOLD warfarin 5 mg daily; Metformin 1000 mg BID - changed';
+    expect(extract(input).map((m) => [m.name, m.status])).toEqual([
+      ['simvastatin', 'stopped'],
+      ['Toprol XL', 'new'],
+      ['warfarin', 'held'],
+      ['Metformin', 'changed'],
+    ]);
+  });
+});
+
+describe('confidence', () => {
+  test('an unknown drug is kept only when it reads like an order, and scores low', () => {
+    const found = extract('Zorbitrex 10 mg daily');
+    expect(found).toHaveLength(1);
+    expect(found[0]?.concept).toBeUndefined();
+    expect(found[0]?.confidence).toBeLessThanOrEqual(0.4);
+    expect(extract('Follow up with cardiology in 2 weeks')).toEqual([]);
+  });
+
+  test('missing fields lower the score', () => {
+    const [full] = extract('Metformin 500 mg PO BID');
+    const [bare] = extract('Metformin');
+    expect(bare?.confidence).toBeLessThan(full?.confidence ?? 0);
+    expect(bare?.confidence).toBeLessThanOrEqual(0.6);
+  });
+
+  test('prose without medications gives nothing', () => {
+    expect(extract('Patient discharged home in stable condition. Diet as tolerated.')).toEqual([]);
+    expect(extract('')).toEqual([]);
+  });
+});
+
+test('spans slice the input exactly, whatever the separators and padding', () => {
+  const phrases = ['METFORMIN 500MG BID', 'Lisinopril 10 mg daily', 'warfarin 5 mg qhs', 'Eliquis 5 mg BID'];
+  const separators = [', ', '; ', '\n', '\n\n', ' ; ', ',\t'];
+  fc.assert(
+    fc.property(
+      fc.array(fc.constantFrom(...phrases), { minLength: 1, maxLength: 6 }),
+      fc.array(fc.constantFrom(...separators), { minLength: 6, maxLength: 6 }),
+      fc.constantFrom('', '  ', '\n'),
+      (chosen, seps, pad) => {
+        const input = pad + chosen.map((p, i) => (i === 0 ? p : (seps[i] ?? ', ') + p)).join('') + pad;
+        const found = extract(input);
+        expect(found.map((m) => m.text)).toEqual(chosen);
+      },
+    ),
+  );
+});
