@@ -1,0 +1,354 @@
+// MLLP listener: stores every message durably before acknowledging it; pipelined appends, ACKs in arrival order.
+import net from 'node:net';
+import type { Issue } from '../../kernel/result.ts';
+import { errorIssue } from '../../kernel/result.ts';
+import type { AppendResult, IncomingMessage, MessageStore } from '../../platform/store/message-store.ts';
+import type { AckMode, AckOutcome } from '../hl7v2/ack.ts';
+import { ackCodeFor, ackModeFor, buildAck, guessHl7Header, shouldSendAck } from '../hl7v2/ack.ts';
+import type { Hl7Message } from '../hl7v2/hl7-message.ts';
+import { hl7MessageKeys } from '../hl7v2/message-keys.ts';
+import { parseHl7 } from '../hl7v2/parse-hl7.ts';
+import type { MllpFeedItem } from './mllp-framer.ts';
+import { DEFAULT_MAX_FRAME_BYTES, MllpDeframer, frameMllp } from './mllp-framer.ts';
+
+/** pino-compatible subset; lines carry control ids, types and counts, never message content. */
+export interface MllpLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface MllpServerOptions {
+  host: string;
+  port: number;
+  /** Recorded on every stored message, e.g. `mllp:default`. */
+  channel: string;
+  store: MessageStore;
+  maxFrameBytes?: number;
+  /** Closes a connection that has sent nothing and has nothing pending for this long (default 10 minutes). */
+  idleTimeoutMs?: number;
+  maxConnections?: number;
+  /** Frames awaiting their ACK on one connection before reading pauses (default 1,000). */
+  maxPendingPerConnection?: number;
+  /** How long `close()` waits for in-flight appends before dropping connections (default 30 s). */
+  closeTimeoutMs?: number;
+  /** Our identity in ACK MSH-3/MSH-4; default: the original MSH-5/MSH-6. */
+  receivingApp?: string;
+  receivingFacility?: string;
+  onStored?: (result: AppendResult, input: IncomingMessage) => void;
+  logger?: MllpLogger;
+}
+
+export interface MllpServer {
+  address(): { host: string; port: number };
+  connections(): number;
+  /** Stops accepting, lets in-flight appends finish and be acknowledged, then closes every connection. */
+  close(): Promise<void>;
+}
+
+const silent: MllpLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** One received frame awaiting its turn to be acknowledged. */
+interface Pending {
+  /** The ACK bytes to write (framed), null when the mode says none is sent; undefined until decided. */
+  ack: Buffer | null | undefined;
+  /** Close the connection after this ACK (oversize block). */
+  closeAfter: boolean;
+}
+
+interface Connection {
+  socket: net.Socket;
+  pending: Pending[];
+  paused: boolean;
+  closing: boolean;
+  /** The sender half-closed: answer what is pending, then close our side. */
+  readEnded: boolean;
+  idle: () => void;
+}
+
+export async function startMllpServer(options: MllpServerOptions): Promise<MllpServer> {
+  const log = options.logger ?? silent;
+  const maxPending = options.maxPendingPerConnection ?? 1000;
+  const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 10 * 60_000;
+  const ackIdentity = {
+    ...(options.receivingApp !== undefined ? { receivingApp: options.receivingApp } : {}),
+    ...(options.receivingFacility !== undefined ? { receivingFacility: options.receivingFacility } : {}),
+  };
+  const open = new Set<Connection>();
+  let closing = false;
+
+  // allowHalfOpen: a sender may send its last messages and half-close; their ACKs are still owed.
+  const server = net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
+    if (closing) {
+      socket.destroy();
+      return;
+    }
+    const conn: Connection = {
+      socket,
+      pending: [],
+      paused: false,
+      closing: false,
+      readEnded: false,
+      idle: () => undefined,
+    };
+    open.add(conn);
+    const deframer = new MllpDeframer({ maxFrameBytes });
+    let frames = 0;
+    log.info(
+      { channel: options.channel, remote: socket.remoteAddress, connections: open.size },
+      'mllp connection opened',
+    );
+
+    /** Writes every ACK at the head of the queue that is decided, in one write. */
+    const flush = (): void => {
+      const out: Buffer[] = [];
+      let close = false;
+      while (conn.pending.length > 0) {
+        const head = conn.pending[0] as Pending;
+        if (head.ack === undefined) break;
+        conn.pending.shift();
+        if (head.ack !== null) out.push(head.ack);
+        if (head.closeAfter) {
+          close = true;
+          break;
+        }
+      }
+      if (out.length > 0 && !socket.destroyed)
+        socket.write(out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out));
+      if (close) {
+        conn.closing = true;
+        conn.pending.length = 0;
+        socket.end();
+        return;
+      }
+      if (conn.paused && conn.pending.length <= maxPending / 2 && !conn.closing) {
+        conn.paused = false;
+        socket.resume();
+      }
+      if (conn.pending.length === 0) {
+        if (conn.readEnded) socket.end();
+        conn.idle();
+      }
+    };
+
+    const settle = (entry: Pending, ack: string | null): void => {
+      entry.ack = ack === null ? null : frameMllp(Buffer.from(ack, 'latin1'));
+      flush();
+    };
+
+    const handle = (item: MllpFeedItem): void => {
+      const entry: Pending = { ack: undefined, closeAfter: false };
+      conn.pending.push(entry);
+      frames++;
+      if (item.kind === 'oversize') {
+        entry.closeAfter = true;
+        const guess = guessHl7Header(item.head.toString('latin1'));
+        log.warn(
+          { channel: options.channel, controlId: guess.controlId, size: item.size, limit: item.limit },
+          'mllp block too large; rejected and connection closed',
+        );
+        const issue = errorIssue('too-long', '', `${item.reason}; the message was not stored`);
+        settle(entry, buildAck(undefined, 'AR', { guess, issues: [issue], ...ackIdentity }));
+        return;
+      }
+      receive(item.frame, entry);
+    };
+
+    const receive = (frame: Buffer, entry: Pending): void => {
+      // latin1 maps bytes 1:1, so header values echoed in the ACK keep their exact bytes whatever MSH-18 says.
+      const text = frame.toString('latin1');
+      const parsed = parseHl7(text);
+      if (!parsed.ok) {
+        const guess = guessHl7Header(text);
+        log.warn(
+          {
+            channel: options.channel,
+            controlId: guess.controlId,
+            issues: parsed.issues.length,
+            bytes: frame.length,
+          },
+          'unparseable HL7 message rejected',
+        );
+        settle(entry, buildAck(undefined, 'AR', { guess, issues: parsed.issues, ...ackIdentity }));
+        return;
+      }
+      const msg = parsed.value;
+      const mode = ackModeFor(msg);
+      const respond = (outcome: AckOutcome, issues: Issue[] = []): void => {
+        const send = shouldSendAck(mode, outcome);
+        settle(entry, send ? buildAck(msg, ackCodeFor(mode, outcome), { issues, ...ackIdentity }) : null);
+      };
+      const missing = requiredHeaderIssues(msg);
+      if (missing.length > 0) {
+        log.warn(
+          { channel: options.channel, type: msg.type, issues: missing.length },
+          'HL7 message without required header fields rejected',
+        );
+        respond('rejected', missing);
+        return;
+      }
+      const keys = hl7MessageKeys(msg);
+      const positive = positiveAck(mode);
+      const input: IncomingMessage = {
+        channel: options.channel,
+        format: 'hl7v2',
+        idempotencyKey: keys.idempotencyKey,
+        partitionKey: keys.partitionKey,
+        raw: frame,
+        summary: keys.summary,
+        ...(positive !== undefined ? { ack: positive } : {}),
+      };
+      let appended: Promise<AppendResult>;
+      try {
+        appended = options.store.append(input);
+      } catch (error) {
+        appended = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+      appended.then(
+        (result) => {
+          try {
+            options.onStored?.(result, input);
+          } catch (error) {
+            log.error({ channel: options.channel, err: errorName(error) }, 'onStored callback failed');
+          }
+          // A duplicate was stored before: the sender lost our ACK and resent, so it gets a positive one again.
+          respond('accepted');
+        },
+        (error: unknown) => {
+          log.error(
+            {
+              channel: options.channel,
+              controlId: keys.summary.controlId,
+              type: keys.summary.type,
+              err: errorName(error),
+            },
+            'store append failed; negative ACK sent',
+          );
+          respond('error', [errorIssue('transient', '', 'the message was not stored; send it again later')]);
+        },
+      );
+    };
+
+    socket.on('data', (chunk: Buffer) => {
+      if (conn.closing) return;
+      for (const item of deframer.feed(chunk)) {
+        handle(item);
+        if (conn.closing) break;
+      }
+      if (!conn.paused && conn.pending.length > maxPending) {
+        // Backpressure: stop reading until the store has caught up with this sender.
+        conn.paused = true;
+        socket.pause();
+      }
+    });
+    socket.on('end', () => {
+      conn.readEnded = true;
+      if (conn.pending.length === 0) socket.end();
+    });
+    socket.setTimeout(idleTimeoutMs);
+    socket.on('timeout', () => {
+      if (conn.pending.length === 0) {
+        log.info({ channel: options.channel, frames }, 'mllp connection idle; closing');
+        socket.end();
+      }
+    });
+    socket.on('error', (error) => {
+      log.warn(
+        { channel: options.channel, err: errorName(error), pending: conn.pending.length },
+        'mllp socket error',
+      );
+    });
+    socket.on('close', () => {
+      open.delete(conn);
+      conn.idle();
+      log.info(
+        { channel: options.channel, frames, discardedBytes: deframer.discardedBytes, connections: open.size },
+        'mllp connection closed',
+      );
+      if (deframer.discardedBytes > 0) {
+        log.warn(
+          { channel: options.channel, discardedBytes: deframer.discardedBytes },
+          'bytes outside MLLP blocks were dropped',
+        );
+      }
+    });
+  });
+  if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  server.on('error', (error) =>
+    log.error({ channel: options.channel, err: errorName(error) }, 'mllp server error'),
+  );
+  const bound = server.address();
+  const port = typeof bound === 'object' && bound !== null ? bound.port : options.port;
+  log.info({ channel: options.channel, host: options.host, port }, 'mllp listener started');
+
+  return {
+    address: () => ({ host: options.host, port }),
+    connections: () => open.size,
+    close: async () => {
+      if (closing) return;
+      closing = true;
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      const drains = [...open].map(
+        (conn) =>
+          new Promise<void>((resolve) => {
+            conn.closing = true;
+            conn.socket.pause();
+            const done = (): void => {
+              if (conn.pending.length > 0 && !conn.socket.destroyed) return;
+              conn.idle = () => undefined;
+              if (!open.has(conn)) {
+                resolve();
+                return;
+              }
+              conn.socket.once('close', () => resolve());
+              conn.socket.end();
+            };
+            conn.idle = done;
+            done();
+          }),
+      );
+      const grace = options.closeTimeoutMs ?? 30_000;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          for (const conn of open) conn.socket.destroy();
+          resolve();
+        }, grace);
+      });
+      await Promise.race([Promise.all(drains), timeout]);
+      clearTimeout(timer);
+      await stopped;
+      log.info({ channel: options.channel }, 'mllp listener stopped');
+    },
+  };
+}
+
+/** MSH-9 and MSH-10 are required (HL7 v2.5.1 ch. 2.14.9): without them there is no dedupe key and no ACK to match. */
+function requiredHeaderIssues(msg: Hl7Message): Issue[] {
+  const issues: Issue[] = [];
+  if (msg.controlId === '') issues.push(errorIssue('required', 'MSH-10', 'message control id is required'));
+  if (msg.get('MSH-9.1') === '') issues.push(errorIssue('required', 'MSH-9', 'message type is required'));
+  return issues;
+}
+
+function positiveAck(mode: AckMode): string | undefined {
+  return shouldSendAck(mode, 'accepted') ? ackCodeFor(mode, 'accepted') : undefined;
+}
+
+/** Error names and codes only: messages from drivers can quote data. */
+function errorName(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${error.name}:${code}` : error.name;
+  }
+  return typeof error;
+}
