@@ -377,7 +377,8 @@ export function describeStore(name: string, open: OpenStore, options: StoreContr
         const inputs = Array.from({ length: 20_000 }, (_, i) => incoming(`MRN${i % partitions}^^^H`));
         const appended = await appendAll(inputs);
         const firstRound = new Set(appended.slice(0, partitions).map((r) => r.id));
-        // Measured on 2 cores: SQLite about 2 ms, PostgreSQL about 5 ms for a claim of 100 here.
+        // Measured on 2 cores with 100k pending over 2k partitions: a claim of 100 takes about 5 ms on a SQLite file
+        // (including its fsync) and 11 ms on PostgreSQL; with every head leased it returns in 0.4 ms / 1.9 ms.
         const seen: StoredMessage[] = [];
         for (;;) {
           const batches = await Promise.all(

@@ -1,0 +1,906 @@
+// PostgreSQL adapter of the Store bundle (scaled mode): group-committed multi-row writes, SKIP LOCKED claims.
+import pg from 'pg';
+import type { PoolClient, QueryResultRow } from 'pg';
+import { auditHash, GENESIS_HASH } from '../../../governance/audit/audit-hash.ts';
+import type {
+  AuditEntry,
+  AuditFilter,
+  AuditLog,
+  AuditRecord,
+  AuditVerifyResult,
+} from '../../../governance/audit/audit-log.ts';
+import { systemClock, type Clock } from '../../../kernel/clock.ts';
+import { ErrorCode, RxBridgeError } from '../../../kernel/errors.ts';
+import { newId, type MessageId, type TaskId } from '../../../kernel/ids.ts';
+import {
+  DEFAULT_RETRY_POLICY,
+  type AppendResult,
+  type IncomingMessage,
+  type MessageEvent,
+  type MessageFilter,
+  type MessageFormat,
+  type MessageStore,
+  type MessageSummary,
+  type RetryPolicy,
+  type SettleOutcome,
+  type StoredMessage,
+} from '../message-store.ts';
+import { assertTransition, canReplay, MESSAGE_STATES, type MessageState } from '../message-state.ts';
+import type { Store } from '../store.ts';
+import type {
+  NewTask,
+  Task,
+  TaskFilter,
+  TaskPatient,
+  TaskPriority,
+  TaskStatus,
+  TaskStore,
+} from '../task-store.ts';
+import { assertSchemaName, migratePostgres, PG_UNFINISHED } from './migrations.ts';
+
+export interface PostgresStoreOptions {
+  /** postgres://user@host:port/db */
+  url: string;
+  /** Everything lives in this schema, created if missing. */
+  schema?: string;
+  clock?: Clock;
+  retry?: RetryPolicy;
+  poolSize?: number;
+  /** How long to wait for a connection before failing with StoreUnavailable. */
+  connectTimeoutMs?: number;
+  /** Upper bound of operations committed together. */
+  maxBatch?: number;
+}
+
+/** Group-commit counters: `commits` lower than `operations` means writes shared transactions. */
+export interface StoreStats {
+  commits: number;
+  operations: number;
+}
+
+export interface PostgresStore extends Store {
+  readonly kind: 'postgres';
+  readonly schema: string;
+  stats(): StoreStats;
+  /** Test hook: runs raw SQL in the store's schema (tamper tests). Never used by application code. */
+  execRaw(sql: string): Promise<void>;
+}
+
+interface Batch {
+  client: PoolClient;
+  now: Date;
+  auditSeq: number;
+  auditHash: string;
+  audit: AuditRecord[];
+}
+
+type PendingOp =
+  | { kind: 'append'; input: IncomingMessage; resolve: (v: AppendResult) => void; reject: (e: Error) => void }
+  | {
+      kind: 'other';
+      run: (batch: Batch) => Promise<unknown>;
+      resolve: (v: unknown) => void;
+      reject: (e: Error) => void;
+    };
+
+const DOMAIN_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ErrorCode.IllegalTransition,
+  ErrorCode.Conflict,
+  ErrorCode.NotFound,
+  ErrorCode.InvalidInput,
+]);
+
+/** SQLSTATEs that mean "the database is not there right now" (PostgreSQL appendix A: classes 08, 57P, 53300). */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '40001', '40P01']);
+const CONNECTION_MESSAGES =
+  /Connection terminated|connection error|timeout exceeded when trying to connect|not queryable/i;
+
+function mapPgError(error: unknown): Error {
+  if (error instanceof RxBridgeError) return error;
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === '53100')
+    return new RxBridgeError(ErrorCode.StoreFull, 'database disk is full', { cause: error });
+  const unavailable =
+    (typeof code === 'string' &&
+      (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code) || /^E[A-Z]+$/.test(code))) ||
+    CONNECTION_MESSAGES.test(message) ||
+    (error instanceof AggregateError && error.errors.length > 0);
+  if (unavailable) {
+    return new RxBridgeError(
+      ErrorCode.StoreUnavailable,
+      `postgres store unavailable (${typeof code === 'string' ? code : 'connection lost'})`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return error instanceof Error ? error : new Error(message);
+}
+
+interface MessageRow {
+  sequence: string;
+  id: string;
+  channel: string;
+  format: string;
+  idempotency_key: string;
+  partition_key: string;
+  raw: Buffer;
+  summary: MessageSummary;
+  ack: string | null;
+  state: string;
+  attempts: number;
+  next_attempt_at: Date | null;
+  last_error: string | null;
+  duplicate_of: string | null;
+  lease_owner: string | null;
+  received_at: Date;
+  updated_at: Date;
+}
+
+interface TaskRow {
+  id: string;
+  key: string;
+  type: string;
+  priority: string;
+  status: string;
+  patient: TaskPatient;
+  site: string | null;
+  source_message_id: string | null;
+  due_at: Date | null;
+  payload: unknown;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface AuditRow {
+  seq: string;
+  at: Date;
+  actor: string;
+  action: string;
+  category: string;
+  patient: string | null;
+  source: string;
+  outcome: string;
+  entity: string | null;
+  detail: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+function toMessage(r: MessageRow): StoredMessage {
+  return {
+    id: r.id,
+    sequence: Number(r.sequence),
+    channel: r.channel,
+    format: r.format as MessageFormat,
+    idempotencyKey: r.idempotency_key,
+    partitionKey: r.partition_key,
+    raw: new Uint8Array(r.raw),
+    summary: r.summary,
+    ack: r.ack,
+    state: r.state as MessageState,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+    duplicateOf: r.duplicate_of,
+    receivedAt: r.received_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function toTask(r: TaskRow): Task {
+  return {
+    id: r.id,
+    key: r.key,
+    type: r.type,
+    priority: r.priority as TaskPriority,
+    status: r.status as TaskStatus,
+    patient: r.patient,
+    site: r.site,
+    sourceMessageId: r.source_message_id,
+    dueAt: r.due_at,
+    payload: r.payload,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function toAuditRecord(r: AuditRow): AuditRecord {
+  const record: AuditRecord = {
+    seq: Number(r.seq),
+    at: r.at,
+    actor: r.actor,
+    action: r.action as AuditRecord['action'],
+    category: r.category,
+    source: r.source,
+    outcome: r.outcome as AuditRecord['outcome'],
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+  if (r.patient !== null) record.patient = r.patient;
+  if (r.entity !== null) record.entity = r.entity;
+  if (r.detail !== null) record.detail = r.detail;
+  return record;
+}
+
+/** `WHERE` with numbered parameters from the conditions whose value is given (`$` marks the parameter). */
+function whereClause(conditions: readonly [string, unknown][]): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const parts: string[] = [];
+  for (const [sql, value] of conditions) {
+    if (value === undefined) continue;
+    params.push(value);
+    parts.push(sql.replace('$', `$${params.length}`));
+  }
+  return { sql: parts.length > 0 ? `WHERE ${parts.join(' AND ')}` : '', params };
+}
+
+/** Exponential backoff with ±20% jitter so retries of many partitions do not arrive together. */
+export function retryDelayMs(
+  policy: RetryPolicy,
+  attempts: number,
+  random: () => number = Math.random,
+): number {
+  const base = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempts - 1));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+/** Connects, creates the schema if missing and applies pending migrations. */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  const schema = options.schema ?? 'rxbridge';
+  assertSchemaName(schema);
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    options: `-c search_path=${schema}`,
+    application_name: 'rxbridge',
+  });
+  // An idle connection dropped by the server: the next query reports it (as StoreUnavailable).
+  pool.on('error', () => undefined);
+  // A checked-out connection that drops between queries must not become an uncaught exception.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  const clock = options.clock ?? systemClock;
+  try {
+    await migratePostgres(pool, schema, clock.now());
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw mapPgError(error);
+  }
+  return new PostgresStoreImpl(pool, schema, clock, options).store;
+}
+
+class PostgresStoreImpl {
+  readonly store: PostgresStore;
+  readonly #pool: pg.Pool;
+  readonly #clock: Clock;
+  readonly #retry: RetryPolicy;
+  readonly #maxBatch: number;
+  #queue: PendingOp[] = [];
+  #draining: Promise<void> | undefined;
+  #closed = false;
+  #commits = 0;
+  #operations = 0;
+
+  constructor(pool: pg.Pool, schema: string, clock: Clock, options: PostgresStoreOptions) {
+    this.#pool = pool;
+    this.#clock = clock;
+    this.#retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.#maxBatch = options.maxBatch ?? 2_000;
+    const messages: MessageStore = {
+      append: (input) => this.#enqueueAppend(input),
+      claim: (worker, limit, leaseMs) => this.#claim(worker, limit, leaseMs),
+      settle: (id, worker, outcome) => this.#write((b) => this.#settle(b, id, worker, outcome)),
+      get: (id) => this.#get(id),
+      list: (filter) => this.#listMessages(filter),
+      events: (id) => this.#events(id),
+      replay: (id, actor, reason) => this.#write((b) => this.#replay(b, id, actor, reason)),
+      countByState: () => this.#countByState(),
+      prune: (before) => this.#prune(before),
+    };
+    const tasks: TaskStore = {
+      create: (task) => this.#write((b) => this.#createTask(b, task)),
+      get: (id) => this.#getTask(id),
+      list: (filter) => this.#listTasks(filter),
+      count: (filter) => this.#countTasks(filter),
+    };
+    const audit: AuditLog = {
+      record: (entry) => this.#write((b) => Promise.resolve(this.#appendAudit(b, entry))),
+      list: (filter) => this.#listAudit(filter),
+      verify: () => this.#verifyAudit(),
+    };
+    this.store = {
+      kind: 'postgres',
+      schema,
+      messages,
+      tasks,
+      audit,
+      ping: async () => void (await this.#query('SELECT 1')),
+      close: () => this.#close(),
+      stats: () => ({ commits: this.#commits, operations: this.#operations }),
+      execRaw: async (sql) => void (await this.#query(sql)),
+    };
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------------------------
+
+  #unavailable(): RxBridgeError {
+    return new RxBridgeError(ErrorCode.StoreUnavailable, 'store is closed');
+  }
+
+  async #query<R extends QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
+    if (this.#closed) throw this.#unavailable();
+    try {
+      return (await this.#pool.query<R>(sql, params)).rows;
+    } catch (error) {
+      throw mapPgError(error);
+    }
+  }
+
+  #enqueueAppend(input: IncomingMessage): Promise<AppendResult> {
+    if (this.#closed) return Promise.reject(this.#unavailable());
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ kind: 'append', input, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  #write<T>(run: (batch: Batch) => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(this.#unavailable());
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ kind: 'other', run, resolve: resolve as (v: unknown) => void, reject });
+      this.#schedule();
+    });
+  }
+
+  /** One batch in flight at a time; whatever arrives meanwhile forms the next batch. */
+  #schedule(): void {
+    if (this.#draining) return;
+    this.#draining = new Promise<void>((done) => {
+      setImmediate(() => {
+        void this.#drain().finally(() => {
+          this.#draining = undefined;
+          done();
+          // Callers resumed by the last commit may have queued more after the loop's final check.
+          if (this.#queue.length > 0) this.#schedule();
+        });
+      });
+    });
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const ops = this.#queue.splice(0, this.#maxBatch);
+      await this.#commitBatch(ops);
+    }
+  }
+
+  async #commitBatch(ops: PendingOp[]): Promise<void> {
+    let client: PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (error) {
+      const mapped = mapPgError(error);
+      for (const op of ops) op.reject(mapped);
+      return;
+    }
+    let broken = false;
+    const settled: (() => void)[] = [];
+    try {
+      await client.query('BEGIN');
+      // Every writer locks the chain head first: one audit chain, and writers never wait on each other in a cycle.
+      const head = (
+        await client.query<{ seq: string; hash: string }>(
+          'SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE',
+        )
+      ).rows[0];
+      if (!head) throw new Error('audit_head row missing');
+      const batch: Batch = {
+        client,
+        now: this.#clock.now(),
+        auditSeq: Number(head.seq),
+        auditHash: head.hash,
+        audit: [],
+      };
+      const appends = ops.filter((op) => op.kind === 'append');
+      if (appends.length > 0) {
+        const results = await this.#appendBulk(
+          batch,
+          appends.map((op) => op.input),
+        );
+        appends.forEach((op, i) => settled.push(() => op.resolve(results[i]!)));
+      }
+      for (const op of ops) {
+        if (op.kind !== 'other') continue;
+        const savedSeq = batch.auditSeq;
+        const savedHash = batch.auditHash;
+        const savedAudit = batch.audit.length;
+        await client.query('SAVEPOINT op');
+        try {
+          const value = await op.run(batch);
+          await client.query('RELEASE SAVEPOINT op');
+          settled.push(() => op.resolve(value));
+        } catch (error) {
+          if (!(error instanceof RxBridgeError && DOMAIN_CODES.has(error.code))) throw error;
+          await client.query('ROLLBACK TO SAVEPOINT op');
+          batch.auditSeq = savedSeq;
+          batch.auditHash = savedHash;
+          batch.audit.length = savedAudit;
+          settled.push(() => op.reject(error));
+        }
+      }
+      await this.#flushAudit(batch);
+      await client.query('COMMIT');
+      this.#commits += 1;
+      this.#operations += ops.length;
+    } catch (error) {
+      const mapped = mapPgError(error);
+      broken = mapped instanceof RxBridgeError && mapped.code === ErrorCode.StoreUnavailable;
+      if (!broken) await client.query('ROLLBACK').catch(() => (broken = true));
+      client.release(broken);
+      for (const op of ops) op.reject(mapped);
+      return;
+    }
+    client.release();
+    for (const resolve of settled) resolve();
+  }
+
+  async #close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    // Writes queued before close were promised durability: let them commit first.
+    while (this.#draining) await this.#draining;
+    await this.#pool.end();
+  }
+
+  // ---- audit -------------------------------------------------------------------------------------------------
+
+  #appendAudit(batch: Batch, entry: AuditEntry): AuditRecord {
+    const seq = batch.auditSeq + 1;
+    const hash = auditHash(batch.auditHash, seq, batch.now, entry);
+    const record: AuditRecord = { ...entry, seq, at: batch.now, prevHash: batch.auditHash, hash };
+    batch.audit.push(record);
+    batch.auditSeq = seq;
+    batch.auditHash = hash;
+    return record;
+  }
+
+  async #flushAudit(batch: Batch): Promise<void> {
+    const rows = batch.audit;
+    if (rows.length === 0) return;
+    await batch.client.query(
+      `INSERT INTO audit_log (seq, at, actor, action, category, patient, source, outcome, entity, detail, prev_hash, hash)
+       SELECT seq, $1, actor, action, category, patient, source, outcome, entity, detail, prev_hash, hash
+       FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+         $10::text[], $11::text[], $12::text[])
+         AS t(seq, actor, action, category, patient, source, outcome, entity, detail, prev_hash, hash)`,
+      [
+        batch.now,
+        rows.map((r) => r.seq),
+        rows.map((r) => r.actor),
+        rows.map((r) => r.action),
+        rows.map((r) => r.category),
+        rows.map((r) => r.patient ?? null),
+        rows.map((r) => r.source),
+        rows.map((r) => r.outcome),
+        rows.map((r) => r.entity ?? null),
+        rows.map((r) => r.detail ?? null),
+        rows.map((r) => r.prevHash),
+        rows.map((r) => r.hash),
+      ],
+    );
+    await batch.client.query('UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1', [
+      batch.auditSeq,
+      batch.auditHash,
+    ]);
+  }
+
+  async #listAudit(filter: AuditFilter): Promise<AuditRecord[]> {
+    const { sql, params } = whereClause([
+      ['patient = $', filter.patient],
+      ['actor = $', filter.actor],
+      ['action = $', filter.action],
+      ['entity = $', filter.entity],
+      ['at >= $', filter.since],
+    ]);
+    params.push(filter.limit ?? 100);
+    const rows = await this.#query<AuditRow>(
+      `SELECT * FROM audit_log ${sql} ORDER BY seq DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toAuditRecord);
+  }
+
+  async #verifyAudit(): Promise<AuditVerifyResult> {
+    let expectedSeq = 1;
+    let prevHash = GENESIS_HASH;
+    let checked = 0;
+    for (;;) {
+      const rows = await this.#query<AuditRow>(
+        'SELECT * FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT 5000',
+        [expectedSeq],
+      );
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const record = toAuditRecord(row);
+        const bad = checkAuditLink(record, expectedSeq, prevHash);
+        if (bad) return { ok: false, checked, firstBadSeq: bad.seq, problem: bad.problem };
+        checked += 1;
+        prevHash = record.hash;
+        expectedSeq = record.seq + 1;
+      }
+    }
+    const [head] = await this.#query<{ seq: string; hash: string }>(
+      'SELECT seq, hash FROM audit_head WHERE id = 1',
+    );
+    if (!head || Number(head.seq) !== expectedSeq - 1 || head.hash !== prevHash) {
+      return { ok: false, checked, firstBadSeq: expectedSeq, problem: 'chain ends before the recorded head' };
+    }
+    return { ok: true, checked };
+  }
+
+  // ---- messages --------------------------------------------------------------------------------------------
+
+  /** All appends of a batch in a handful of statements: dedupe lookup, one multi-row insert per table. */
+  async #appendBulk(batch: Batch, inputs: IncomingMessage[]): Promise<AppendResult[]> {
+    const { client, now } = batch;
+    const keys = [...new Set(inputs.map((m) => m.idempotencyKey))];
+    const known = new Map(
+      (
+        await client.query<{ idempotency_key: string; id: string }>(
+          'SELECT idempotency_key, id FROM messages WHERE idempotency_key = ANY($1::text[]) AND duplicate_of IS NULL',
+          [keys],
+        )
+      ).rows.map((r) => [r.idempotency_key, r.id]),
+    );
+    const ids: string[] = [];
+    const duplicateOf: (string | null)[] = [];
+    for (const input of inputs) {
+      const id = newId();
+      const original = known.get(input.idempotencyKey);
+      ids.push(id);
+      duplicateOf.push(original ?? null);
+      if (original === undefined) known.set(input.idempotencyKey, id);
+    }
+    const states = duplicateOf.map((d) => (d ? 'duplicate' : 'received'));
+    const inserted = await client.query<{ id: string; sequence: string }>(
+      `INSERT INTO messages (id, channel, format, idempotency_key, partition_key, raw, summary, type, ack, state,
+         duplicate_of, received_at, updated_at)
+       SELECT id, channel, format, ikey, pkey, raw, summary::jsonb, type, ack, state, dup, $12, $12
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[], $7::text[], $8::text[],
+         $9::text[], $10::text[], $11::text[]) WITH ORDINALITY
+         AS t(id, channel, format, ikey, pkey, raw, summary, type, ack, state, dup, ord)
+       ORDER BY ord
+       RETURNING id, sequence`,
+      [
+        ids,
+        inputs.map((m) => m.channel),
+        inputs.map((m) => m.format),
+        inputs.map((m) => m.idempotencyKey),
+        inputs.map((m) => m.partitionKey),
+        inputs.map((m) => m.raw),
+        inputs.map((m) => JSON.stringify(m.summary ?? {})),
+        inputs.map((m) => m.summary?.type ?? null),
+        inputs.map((m) => m.ack ?? null),
+        states,
+        duplicateOf,
+        now,
+      ],
+    );
+    const sequences = new Map(inserted.rows.map((r) => [r.id, Number(r.sequence)]));
+    const originals = inputs.flatMap((m, i) =>
+      duplicateOf[i] ? [] : [[m.partitionKey, sequences.get(ids[i]!)]],
+    );
+    if (originals.length > 0) {
+      await client.query(
+        `INSERT INTO partition_heads (partition_key, head_sequence, ready_at)
+         SELECT pkey, min(seq), '-infinity' FROM unnest($1::text[], $2::bigint[]) AS t(pkey, seq) GROUP BY pkey
+         ON CONFLICT (partition_key) DO NOTHING`,
+        [originals.map((o) => o[0]), originals.map((o) => o[1])],
+      );
+    }
+    const details = duplicateOf.map((d) => (d ? `duplicate of ${d}` : null));
+    await client.query(
+      `INSERT INTO message_events (message_id, at, from_state, to_state, actor, detail)
+       SELECT id, $1, NULL, state, actor, detail FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])
+         AS t(id, state, actor, detail)`,
+      [now, ids, states, inputs.map((m) => `system:${m.channel}`), details],
+    );
+    return inputs.map((input, i) => {
+      const id = ids[i]!;
+      const original = duplicateOf[i];
+      this.#appendAudit(batch, {
+        actor: `system:${input.channel}`,
+        action: 'ingest',
+        category: 'message',
+        entity: id,
+        patient: input.partitionKey,
+        source: input.channel,
+        outcome: 'success',
+        ...(original ? { detail: `duplicate of ${original}` } : {}),
+      });
+      const sequence = sequences.get(id) ?? 0;
+      return original
+        ? { id, sequence, duplicate: true, originalId: original }
+        : { id, sequence, duplicate: false };
+    });
+  }
+
+  /** Keeps partition_heads in step: the oldest unfinished message of the partition and when it may be claimed. */
+  async #refreshHead(client: PoolClient, partitionKey: string): Promise<void> {
+    await client.query(
+      `WITH o AS (
+         SELECT sequence,
+           CASE WHEN lease_until IS NOT NULL THEN lease_until
+                WHEN state = 'failed' AND next_attempt_at IS NOT NULL THEN next_attempt_at
+                ELSE '-infinity'::timestamptz END AS ready
+         FROM messages WHERE partition_key = $1 AND ${PG_UNFINISHED} ORDER BY sequence LIMIT 1
+       ), gone AS (
+         DELETE FROM partition_heads WHERE partition_key = $1 AND NOT EXISTS (SELECT 1 FROM o)
+       )
+       INSERT INTO partition_heads (partition_key, head_sequence, ready_at) SELECT $1, sequence, ready FROM o
+       ON CONFLICT (partition_key) DO UPDATE SET head_sequence = excluded.head_sequence, ready_at = excluded.ready_at`,
+      [partitionKey],
+    );
+  }
+
+  /** One statement: lock due heads and their messages with SKIP LOCKED (claimers never wait), lease, return. */
+  async #claim(worker: string, limit: number, leaseMs: number): Promise<StoredMessage[]> {
+    const now = this.#clock.now();
+    const until = new Date(now.getTime() + leaseMs);
+    const rows = await this.#query<MessageRow>(
+      `WITH h AS (
+         SELECT partition_key, head_sequence FROM partition_heads
+         WHERE ready_at <= $1 ORDER BY head_sequence LIMIT $2 FOR UPDATE SKIP LOCKED
+       ), m AS (
+         SELECT msg.sequence FROM messages msg JOIN h ON msg.sequence = h.head_sequence
+         WHERE msg.${PG_UNFINISHED} FOR UPDATE OF msg SKIP LOCKED
+       ), u AS (
+         UPDATE messages SET lease_owner = $3, lease_until = $4, updated_at = $1
+         FROM m WHERE messages.sequence = m.sequence
+         RETURNING messages.*
+       ), hu AS (
+         UPDATE partition_heads SET ready_at = $4 FROM u WHERE partition_heads.partition_key = u.partition_key
+       )
+       SELECT * FROM u ORDER BY sequence`,
+      [now, Math.max(0, Math.trunc(limit)), worker, until],
+    );
+    return rows.map(toMessage);
+  }
+
+  async #lockMessage(client: PoolClient, id: MessageId): Promise<MessageRow> {
+    const row = (await client.query<MessageRow>('SELECT * FROM messages WHERE id = $1 FOR UPDATE', [id]))
+      .rows[0];
+    if (!row) throw new RxBridgeError(ErrorCode.NotFound, `message ${id} not found`);
+    return row;
+  }
+
+  async #insertEvents(
+    batch: Batch,
+    id: MessageId,
+    actor: string,
+    events: readonly { from: MessageState; to: MessageState; detail: string | null }[],
+  ): Promise<void> {
+    await batch.client.query(
+      `INSERT INTO message_events (message_id, at, from_state, to_state, actor, detail)
+       SELECT $1, $2, f, t, $3, d FROM unnest($4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS x(f, t, d, ord)
+       ORDER BY ord`,
+      [id, batch.now, actor, events.map((e) => e.from), events.map((e) => e.to), events.map((e) => e.detail)],
+    );
+  }
+
+  async #settle(batch: Batch, id: MessageId, worker: string, outcome: SettleOutcome): Promise<void> {
+    const row = await this.#lockMessage(batch.client, id);
+    if (row.lease_owner !== worker) {
+      throw new RxBridgeError(ErrorCode.Conflict, `message ${id} is not leased by ${worker}`);
+    }
+    const steps = settleSteps(row.state as MessageState, outcome, row.attempts, this.#retry);
+    await this.#insertEvents(batch, id, worker, steps.events);
+    const nextAttemptAt =
+      steps.final === 'failed'
+        ? new Date(batch.now.getTime() + retryDelayMs(this.#retry, steps.attempts))
+        : null;
+    await batch.client.query(
+      `UPDATE messages SET state = $1, attempts = $2, next_attempt_at = $3, last_error = $4, updated_at = $5,
+         lease_owner = NULL, lease_until = NULL
+       WHERE id = $6`,
+      [steps.final, steps.attempts, nextAttemptAt, steps.lastError, batch.now, id],
+    );
+    await this.#refreshHead(batch.client, row.partition_key);
+  }
+
+  async #replay(batch: Batch, id: MessageId, actor: string, reason: string): Promise<void> {
+    const row = await this.#lockMessage(batch.client, id);
+    const from = row.state as MessageState;
+    if (!canReplay(from))
+      throw new RxBridgeError(ErrorCode.IllegalTransition, `a ${from} message cannot be replayed`);
+    assertTransition(from, 'received');
+    await batch.client.query(
+      `UPDATE messages SET state = 'received', attempts = 0, next_attempt_at = NULL, last_error = NULL,
+         lease_owner = NULL, lease_until = NULL, updated_at = $1
+       WHERE id = $2`,
+      [batch.now, id],
+    );
+    await this.#insertEvents(batch, id, actor, [{ from, to: 'received', detail: reason }]);
+    await this.#refreshHead(batch.client, row.partition_key);
+    this.#appendAudit(batch, {
+      actor,
+      action: 'replay',
+      category: 'message',
+      entity: id,
+      patient: row.partition_key,
+      source: row.channel,
+      outcome: 'success',
+      detail: reason,
+    });
+  }
+
+  async #get(id: MessageId): Promise<StoredMessage | undefined> {
+    const [row] = await this.#query<MessageRow>('SELECT * FROM messages WHERE id = $1', [id]);
+    return row ? toMessage(row) : undefined;
+  }
+
+  async #listMessages(filter: MessageFilter): Promise<StoredMessage[]> {
+    const { sql, params } = whereClause([
+      ['state = $', filter.state],
+      ['channel = $', filter.channel],
+      ['partition_key = $', filter.partitionKey],
+      ['type = $', filter.type],
+      ['sequence < $', filter.beforeSequence],
+    ]);
+    params.push(filter.limit ?? 100);
+    const rows = await this.#query<MessageRow>(
+      `SELECT * FROM messages ${sql} ORDER BY sequence DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toMessage);
+  }
+
+  async #events(id: MessageId): Promise<MessageEvent[]> {
+    const rows = await this.#query<{
+      message_id: string;
+      at: Date;
+      from_state: string | null;
+      to_state: string;
+      actor: string;
+      detail: string | null;
+    }>('SELECT * FROM message_events WHERE message_id = $1 ORDER BY id', [id]);
+    return rows.map((r) => ({
+      messageId: r.message_id,
+      at: r.at,
+      from: r.from_state as MessageState | null,
+      to: r.to_state as MessageState,
+      actor: r.actor,
+      detail: r.detail,
+    }));
+  }
+
+  async #countByState(): Promise<Record<MessageState, number>> {
+    const counts = Object.fromEntries(MESSAGE_STATES.map((state) => [state, 0])) as Record<
+      MessageState,
+      number
+    >;
+    const rows = await this.#query<{ state: string; n: string }>(
+      'SELECT state, count(*) AS n FROM messages GROUP BY state',
+    );
+    for (const r of rows) counts[r.state as MessageState] = Number(r.n);
+    return counts;
+  }
+
+  async #prune(before: Date): Promise<number> {
+    const rows = await this.#query<{ n: string }>(
+      `WITH d AS (DELETE FROM messages WHERE state IN ('done', 'duplicate', 'dead') AND received_at < $1 RETURNING 1)
+       SELECT count(*) AS n FROM d`,
+      [before],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  // ---- tasks ---------------------------------------------------------------------------------------------
+
+  async #createTask(batch: Batch, task: NewTask): Promise<{ task: Task; created: boolean }> {
+    const inserted = await batch.client.query<TaskRow>(
+      `INSERT INTO tasks (id, key, type, priority, status, patient, site, source_message_id, due_at, payload,
+         created_at, updated_at)
+       VALUES ($1, $2, $3, $4, 'open', $5::jsonb, $6, $7, $8, $9::jsonb, $10, $10)
+       ON CONFLICT (key) DO NOTHING RETURNING *`,
+      [
+        newId(),
+        task.key,
+        task.type,
+        task.priority,
+        JSON.stringify(task.patient),
+        task.site ?? null,
+        task.sourceMessageId ?? null,
+        task.dueAt ?? null,
+        JSON.stringify(task.payload ?? null),
+        batch.now,
+      ],
+    );
+    const created = inserted.rows[0];
+    if (created) return { task: toTask(created), created: true };
+    const existing = (await batch.client.query<TaskRow>('SELECT * FROM tasks WHERE key = $1', [task.key]))
+      .rows[0];
+    if (!existing) throw new Error('task vanished during create');
+    return { task: toTask(existing), created: false };
+  }
+
+  async #getTask(id: TaskId): Promise<Task | undefined> {
+    const [row] = await this.#query<TaskRow>('SELECT * FROM tasks WHERE id = $1', [id]);
+    return row ? toTask(row) : undefined;
+  }
+
+  #taskWhere(filter: TaskFilter): { sql: string; params: unknown[] } {
+    return whereClause([
+      ['status = $', filter.status],
+      ['type = $', filter.type],
+      ['priority = $', filter.priority],
+      ['source_message_id = $', filter.sourceMessageId],
+    ]);
+  }
+
+  async #listTasks(filter: TaskFilter): Promise<Task[]> {
+    const { sql, params } = this.#taskWhere(filter);
+    params.push(filter.limit ?? 100);
+    const rows = await this.#query<TaskRow>(
+      `SELECT * FROM tasks ${sql} ORDER BY seq DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toTask);
+  }
+
+  async #countTasks(filter: TaskFilter): Promise<number> {
+    const { sql, params } = this.#taskWhere(filter);
+    const [row] = await this.#query<{ n: string }>(`SELECT count(*) AS n FROM tasks ${sql}`, params);
+    return Number(row?.n ?? 0);
+  }
+}
+
+interface SettleSteps {
+  events: { from: MessageState; to: MessageState; detail: string | null }[];
+  final: MessageState;
+  attempts: number;
+  lastError: string | null;
+}
+
+/** Validates the whole path before anything is written (same rules as the SQLite adapter). */
+function settleSteps(
+  current: MessageState,
+  outcome: SettleOutcome,
+  attempts: number,
+  retry: RetryPolicy,
+): SettleSteps {
+  const events: SettleSteps['events'] = [];
+  let from = current;
+  const step = (to: MessageState, detail: string | null): void => {
+    assertTransition(from, to);
+    events.push({ from, to, detail });
+    from = to;
+  };
+  for (const state of outcome.path) step(state, null);
+  if (outcome.state !== 'failed') {
+    step(outcome.state, outcome.detail ?? null);
+    return { events, final: outcome.state, attempts, lastError: null };
+  }
+  const nextAttempts = attempts + 1;
+  step('failed', outcome.error);
+  if (!outcome.retryable || nextAttempts >= retry.maxAttempts) {
+    step('dead', outcome.retryable ? `gave up after ${nextAttempts} attempts` : 'not retryable');
+    return { events, final: 'dead', attempts: nextAttempts, lastError: outcome.error };
+  }
+  return { events, final: 'failed', attempts: nextAttempts, lastError: outcome.error };
+}
+
+function checkAuditLink(
+  record: AuditRecord,
+  expectedSeq: number,
+  prevHash: string,
+): { seq: number; problem: string } | undefined {
+  if (record.seq !== expectedSeq) return { seq: expectedSeq, problem: `sequence gap: found ${record.seq}` };
+  if (record.prevHash !== prevHash) return { seq: record.seq, problem: 'link to the previous entry broken' };
+  const { seq, at, prevHash: _p, hash, ...entry } = record;
+  if (auditHash(prevHash, seq, at, entry) !== hash)
+    return { seq: record.seq, problem: 'hash does not match content' };
+  return undefined;
+}
