@@ -1,0 +1,433 @@
+// Medication reconciliation: an EHR or discharge list against the pharmacy profile → matches and discrepancies.
+import { findRoute } from '../extract/rules/route-rules.ts';
+import { stableId } from '../kernel/ids.ts';
+import type {
+  PharmacyFill,
+  PharmacyPrescription,
+  PharmacyProfile,
+} from '../platform/pharmacy/pharmacy-system.ts';
+import type { Amount } from '../terminology/amount.ts';
+import { isMeasuredUnit, sameAmount } from '../terminology/amount.ts';
+import type { Terminology } from '../terminology/terminology.ts';
+import type {
+  Discrepancy,
+  DiscrepancyType,
+  MatchedMedication,
+  PharmacyEvidence,
+  ReconciliationResult,
+  ReconciliationSource,
+} from './discrepancy.ts';
+import type { EhrMedication } from './ehr-medication.ts';
+import { priorityFor } from './priority-rules.ts';
+import type { Regimen } from './suggested-actions.ts';
+import {
+  commissionAction,
+  describeRegimen,
+  doseChangeAction,
+  duplicateAction,
+  frequencyChangeAction,
+  heldStillActiveAction,
+  omissionAction,
+  routeChangeAction,
+  stoppedStillActiveAction,
+  therapeuticDuplicationAction,
+} from './suggested-actions.ts';
+
+export interface ReconcileMedicationsInput {
+  ehr: EhrMedication[];
+  profile: PharmacyProfile;
+  terminology: Terminology;
+  /** Fills after this moment are ignored; the most recent fill before it is cited as evidence. */
+  asOf: Date;
+  source: ReconciliationSource;
+}
+
+/** Classes where two different drugs at once are usually a mistake (therapeutic duplication). */
+export const DUPLICATION_CLASSES: readonly string[] = [
+  'ACE inhibitor',
+  'ARB',
+  'statin',
+  'anticoagulant',
+  'SSRI',
+  'proton pump inhibitor',
+  'beta blocker',
+  'sulfonylurea',
+  'long-acting insulin',
+  'benzodiazepine',
+];
+
+const TYPE_ORDER: readonly DiscrepancyType[] = [
+  'discontinued-still-active',
+  'held-still-active',
+  'dose-change',
+  'frequency-change',
+  'route-change',
+  'omission',
+  'commission',
+  'duplicate',
+  'therapeutic-duplication',
+];
+const PRIORITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
+
+/** One side's drug after terminology: what it is, and how it is taken. */
+interface Resolved {
+  /** Sorted ingredient rxcuis, or the normalized name when the terminology does not know the drug. */
+  key: string;
+  drug: string;
+  classes: readonly string[];
+  highAlert: boolean;
+  regimen: Regimen;
+}
+
+interface EhrSide extends Resolved {
+  med: EhrMedication;
+  index: number;
+}
+
+interface PharmacySide extends Resolved {
+  rx: PharmacyPrescription;
+}
+
+function nameKey(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .split(/\s+\d|\s*\(/)[0]
+      ?.replace(/[^a-z]+/g, ' ')
+      .trim() ?? ''
+  );
+}
+
+function resolveDrug(terminology: Terminology, rxcui: string | undefined, name: string) {
+  const concept = (rxcui !== undefined ? terminology.get(rxcui) : undefined) ?? terminology.lookupDrug(name);
+  if (!concept || concept.ingredients.length === 0) {
+    return { key: `name:${nameKey(name)}`, drug: nameKey(name) || name, classes: [], highAlert: false };
+  }
+  const ingredients = [...concept.ingredients].sort((a, b) => a.rxcui.localeCompare(b.rxcui));
+  return {
+    key: ingredients.map((i) => i.rxcui).join('+'),
+    drug: concept.ingredients.map((i) => i.name).join(' / '),
+    classes: concept.classes,
+    highAlert: concept.highAlert,
+  };
+}
+
+/** Amount per administration: a measured dose, or count × strength, or the strength alone when no dose is given. */
+function amountPerDose(strength: Amount | undefined, dose: Amount | undefined): Amount | undefined {
+  if (dose && isMeasuredUnit(dose.unit)) return dose;
+  if (!strength || !isMeasuredUnit(strength.unit)) return undefined;
+  const count = dose ? dose.value : 1;
+  return count === 1
+    ? strength
+    : { value: Math.round(strength.value * count * 1e6) / 1e6, unit: strength.unit };
+}
+
+function canonicalRoute(route: string | undefined): string | undefined {
+  if (route === undefined || route.trim() === '') return undefined;
+  return findRoute(route)?.route ?? route.trim().toLowerCase();
+}
+
+function regimenOf(x: {
+  strength?: Amount;
+  dose?: Amount;
+  frequencyPerDay?: number;
+  frequencyText?: string;
+  route?: string;
+  prn: boolean;
+}): Regimen {
+  const regimen: Regimen = { prn: x.prn };
+  const amount = amountPerDose(x.strength, x.dose);
+  if (amount) regimen.amount = amount;
+  if (x.frequencyPerDay !== undefined) regimen.frequencyPerDay = x.frequencyPerDay;
+  if (x.frequencyText !== undefined) regimen.frequencyText = x.frequencyText;
+  const route = canonicalRoute(x.route);
+  if (route) regimen.route = route;
+  return regimen;
+}
+
+function sameFrequency(a: Regimen, b: Regimen): boolean | undefined {
+  if (a.prn !== b.prn) return false;
+  if (a.frequencyPerDay === undefined || b.frequencyPerDay === undefined) return undefined;
+  return Math.abs(a.frequencyPerDay - b.frequencyPerDay) < 1e-6;
+}
+
+function lastFillOf(
+  fills: readonly PharmacyFill[],
+  prescriptionId: string,
+  asOf: Date,
+): PharmacyFill | undefined {
+  const cutoff = asOf.toISOString().slice(0, 10);
+  let last: PharmacyFill | undefined;
+  for (const fill of fills) {
+    if (fill.prescriptionId !== prescriptionId || fill.date > cutoff) continue;
+    if (!last || fill.date > last.date) last = fill;
+  }
+  return last;
+}
+
+/**
+ * Compares an EHR or discharge medication list with the pharmacy's active prescriptions. Drugs match by
+ * ingredient through the terminology, so brand and generic, and salt forms, are the same drug.
+ */
+export function reconcileMedications(input: ReconcileMedicationsInput): ReconciliationResult {
+  const { terminology, profile, source, asOf } = input;
+  const patientId = profile.patient.id;
+
+  const ehr: EhrSide[] = input.ehr.map((med, index) => ({
+    ...resolveDrug(terminology, med.rxcui, med.name),
+    regimen: regimenOf(med),
+    med,
+    index,
+  }));
+  // Only active prescriptions count: discontinued and on-hold ones are not what the patient takes now.
+  const pharmacy: PharmacySide[] = profile.prescriptions
+    .filter((rx) => rx.status === 'active')
+    .map((rx) => ({ ...resolveDrug(terminology, rx.rxcui, rx.drugName), regimen: regimenOf(rx), rx }));
+
+  const matched: MatchedMedication[] = [];
+  const discrepancies: Discrepancy[] = [];
+  const used = new Set<PharmacySide>();
+
+  function pharmacyEvidence(rx: PharmacyPrescription): PharmacyEvidence {
+    const evidence: PharmacyEvidence = {
+      prescriptionId: rx.id,
+      rxNumber: rx.rxNumber,
+      sig: rx.sig,
+      prescriber: rx.prescriber,
+    };
+    const lastFill = lastFillOf(profile.fills, rx.id, asOf);
+    if (lastFill) evidence.lastFill = lastFill;
+    return evidence;
+  }
+
+  function report(
+    type: DiscrepancyType,
+    drugSide: Resolved,
+    suggestedAction: string,
+    sides: { ehr?: EhrSide; pharmacy?: PharmacySide; others?: Discrepancy['others'] },
+  ): void {
+    const prn = [sides.ehr?.regimen.prn, sides.pharmacy?.regimen.prn].filter((p) => p !== undefined);
+    const { priority, reason } = priorityFor({
+      highAlert: drugSide.highAlert,
+      classes: drugSide.classes,
+      prn: prn.length > 0 && prn.every(Boolean),
+    });
+    const discrepancy: Discrepancy = {
+      id: stableId(
+        'discrepancy',
+        patientId,
+        type,
+        drugSide.key,
+        sides.ehr?.med.evidence?.text ?? sides.ehr?.med.name ?? '',
+        sides.pharmacy?.rx.id ?? '',
+      ),
+      type,
+      priority,
+      priorityReason: reason,
+      drug: drugSide.drug,
+      suggestedAction,
+      evidence: {},
+    };
+    if (sides.ehr) {
+      discrepancy.ehr = sides.ehr.med;
+      discrepancy.evidence.ehr = sides.ehr.med.evidence ?? { text: sides.ehr.med.name };
+    }
+    if (sides.pharmacy) {
+      discrepancy.pharmacy = sides.pharmacy.rx;
+      discrepancy.evidence.pharmacy = pharmacyEvidence(sides.pharmacy.rx);
+    }
+    if (sides.others && sides.others.length > 0) discrepancy.others = sides.others;
+    discrepancies.push(discrepancy);
+  }
+
+  // Duplicates within each list.
+  const ehrByKey = groupBy(
+    ehr.filter((e) => e.med.status !== 'stopped'),
+    (e) => e.key,
+  );
+  for (const group of ehrByKey.values()) {
+    const [first, ...rest] = group;
+    if (!first || rest.length === 0) continue;
+    const entries = group.map((e) => e.med.evidence?.text ?? withRegimen(e.med.name, e.regimen));
+    report('duplicate', first, duplicateAction(source, first.drug, entries, false), {
+      ehr: first,
+      others: rest.map((e) => ({ ehr: e.med })),
+    });
+  }
+  for (const group of groupBy(pharmacy, (p) => p.key).values()) {
+    const [first, ...rest] = group;
+    if (!first || rest.length === 0) continue;
+    const entries = group.map((p) => `Rx ${p.rx.rxNumber}: ${p.rx.sig}`);
+    report('duplicate', first, duplicateAction(source, first.drug, entries, true), {
+      pharmacy: first,
+      others: rest.map((p) => ({ pharmacy: p.rx })),
+    });
+  }
+
+  // Pair entries and prescriptions of the same drug, closest regimens first (same dose, frequency, route).
+  const pairs = new Map<EhrSide, PharmacySide>();
+  const scored = ehr
+    .filter((e) => e.med.status !== 'stopped' && e.med.status !== 'held')
+    .flatMap((e) => pharmacy.filter((p) => p.key === e.key).map((p) => ({ e, p, score: closeness(e, p) })))
+    .sort((a, b) => b.score - a.score || a.e.index - b.e.index);
+  for (const { e, p } of scored) {
+    if (pairs.has(e) || used.has(p)) continue;
+    pairs.set(e, p);
+    used.add(p);
+  }
+  // Each list entry against the pharmacy's prescriptions for the same ingredient(s).
+  for (const e of ehr) {
+    const candidates = pharmacy.filter((p) => p.key === e.key);
+    if (e.med.status === 'stopped' || e.med.status === 'held') {
+      for (const p of candidates.filter((c) => !used.has(c))) {
+        used.add(p);
+        if (e.med.status === 'stopped') {
+          report('discontinued-still-active', e, stoppedStillActiveAction(source, e.drug, p.rx), {
+            ehr: e,
+            pharmacy: p,
+          });
+        } else {
+          report('held-still-active', e, heldStillActiveAction(source, e.drug, p.rx), {
+            ehr: e,
+            pharmacy: p,
+          });
+        }
+      }
+      continue;
+    }
+    const best = pairs.get(e);
+    if (!best) {
+      if (candidates.length > 0) continue; // a second entry for a drug already paired: reported as a duplicate
+      const counterpart = sameClassCounterpart(
+        e,
+        pharmacy.filter((p) => !ehr.some((x) => x.key === p.key)),
+      );
+      report('omission', e, omissionAction(source, e.drug, e.regimen, counterpart), { ehr: e });
+      continue;
+    }
+    const before = discrepancies.length;
+    const ehrAmount = e.regimen.amount;
+    const rxAmount = best.regimen.amount;
+    if (ehrAmount && rxAmount && !sameAmount(ehrAmount, rxAmount)) {
+      report('dose-change', e, doseChangeAction(source, e.drug, e.regimen, best.regimen), {
+        ehr: e,
+        pharmacy: best,
+      });
+    }
+    if (sameFrequency(e.regimen, best.regimen) === false) {
+      report('frequency-change', e, frequencyChangeAction(source, e.drug, e.regimen, best.regimen), {
+        ehr: e,
+        pharmacy: best,
+      });
+    }
+    if (e.regimen.route && best.regimen.route && e.regimen.route !== best.regimen.route) {
+      report('route-change', e, routeChangeAction(source, e.drug, e.regimen.route, best.regimen.route), {
+        ehr: e,
+        pharmacy: best,
+      });
+    }
+    if (discrepancies.length === before) matched.push({ ehr: e.med, pharmacy: best.rx });
+  }
+
+  // Active prescriptions the list does not mention.
+  for (const p of pharmacy) {
+    if (used.has(p) || ehr.some((e) => e.key === p.key)) continue;
+    const counterpart = sameClassCounterpart(
+      p,
+      ehr.filter((e) => !pharmacy.some((x) => x.key === e.key)),
+    );
+    const lastFill = lastFillOf(profile.fills, p.rx.id, asOf)?.date;
+    report('commission', p, commissionAction(source, p.drug, p.rx, p.regimen, lastFill, counterpart), {
+      pharmacy: p,
+    });
+  }
+
+  // Two different drugs of one class within a list.
+  reportTherapeuticDuplicates(
+    ehr.filter((e) => e.med.status !== 'stopped'),
+    false,
+  );
+  reportTherapeuticDuplicates(pharmacy, true);
+
+  function reportTherapeuticDuplicates(side: readonly (EhrSide | PharmacySide)[], onProfile: boolean): void {
+    for (const drugClass of DUPLICATION_CLASSES) {
+      const members = side.filter((s) => s.classes.includes(drugClass));
+      const distinct = [...new Map(members.map((m) => [m.key, m])).values()];
+      const [first, ...rest] = distinct;
+      if (!first || rest.length === 0) continue;
+      const action = therapeuticDuplicationAction(
+        source,
+        drugClass,
+        distinct.map((d) => d.drug),
+        onProfile,
+      );
+      const others = rest.map((r) => ('rx' in r ? { pharmacy: r.rx } : { ehr: r.med }));
+      report(
+        'therapeutic-duplication',
+        first,
+        action,
+        'rx' in first ? { pharmacy: first, others } : { ehr: first, others },
+      );
+    }
+  }
+
+  discrepancies.sort(
+    (a, b) =>
+      PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] ||
+      TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type) ||
+      a.drug.localeCompare(b.drug) ||
+      a.id.localeCompare(b.id),
+  );
+  return { matched, discrepancies, summary: summarize(source, matched, discrepancies) };
+}
+
+function withRegimen(name: string, regimen: Regimen): string {
+  const described = describeRegimen(regimen);
+  return described ? `${name} ${described}` : name;
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+/** How alike two regimens are: same dose counts most, then frequency, then route. */
+function closeness(e: EhrSide, p: PharmacySide): number {
+  let score = 0;
+  if (e.regimen.amount && p.regimen.amount && sameAmount(e.regimen.amount, p.regimen.amount)) score += 4;
+  if (sameFrequency(e.regimen, p.regimen)) score += 2;
+  if (e.regimen.route && e.regimen.route === p.regimen.route) score += 1;
+  return score;
+}
+
+/** A drug of the same duplication-prone class on the other side ("rosuvastatin" for "atorvastatin"). */
+function sameClassCounterpart(x: Resolved, others: readonly Resolved[]): string | undefined {
+  for (const drugClass of DUPLICATION_CLASSES) {
+    if (!x.classes.includes(drugClass)) continue;
+    const other = others.find((o) => o.key !== x.key && o.classes.includes(drugClass));
+    if (other) return other.drug;
+  }
+  return undefined;
+}
+
+function summarize(
+  source: ReconciliationSource,
+  matched: readonly MatchedMedication[],
+  discrepancies: readonly Discrepancy[],
+): string {
+  const list = source === 'discharge' ? 'Discharge list' : 'EHR medication list';
+  if (discrepancies.length === 0)
+    return `${list} agrees with the pharmacy profile (${matched.length} matched).`;
+  const high = discrepancies.filter((d) => d.priority === 'high').length;
+  const items = discrepancies.map((d) => `${d.type.replace(/-/g, ' ')} ${d.drug}`).join('; ');
+  const s = discrepancies.length === 1 ? 'y' : 'ies';
+  return `${list} vs pharmacy profile: ${matched.length} matched, ${discrepancies.length} discrepanc${s}${
+    high > 0 ? ` (${high} high priority)` : ''
+  }: ${items}.`;
+}
