@@ -153,7 +153,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
           maxFrameBytes: listener.maxFrameBytes,
           idleTimeoutMs: listener.idleTimeoutMs,
           maxConnections: listener.maxConnections,
-          logger: logger.child({ channel }),
+          logger,
           onStored: (result, input) => {
             metrics.messagesReceived.inc({ channel, outcome: result.duplicate ? 'duplicate' : 'accepted' });
             if (!result.duplicate) notifyStored(result.id, input.partitionKey);

@@ -65,8 +65,6 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: options.bodyLimitBytes,
-    // Ids and query strings only; bodies are never logged.
-    disableRequestLogging: true,
   });
 
   app.addHook('onRoute', (route) => {

@@ -1,0 +1,167 @@
+// Runs one stored message through the stages (normalize → extract → reconcile → review) and says how it ended.
+import type { Bundle, Observation, Patient } from '@medplum/fhirtypes';
+import type { AuditLog } from '../governance/audit/audit-log.ts';
+import { extractMedications } from '../extract/rules/extract-medications.ts';
+import type { ExtractedMedication } from '../extract/rules/extracted-medication.ts';
+import type { Clock } from '../kernel/clock.ts';
+import { formatIssues } from '../kernel/result.ts';
+import { convertHl7v2 } from '../normalize/hl7v2/convert-hl7v2.ts';
+import type { Logger } from '../platform/log/logger.ts';
+import type { EngineMetrics } from '../platform/metrics/metrics.ts';
+import type { PharmacyIdentifier, PharmacySystem } from '../platform/pharmacy/pharmacy-system.ts';
+import type { MessageState } from '../platform/store/message-state.ts';
+import type { SettleOutcome, StoredMessage } from '../platform/store/message-store.ts';
+import type { TaskStore } from '../platform/store/task-store.ts';
+import { ehrMedicationFromExtraction } from '../reconcile/ehr-medication.ts';
+import { reconcileMedications } from '../reconcile/reconcile-medications.ts';
+import type { Terminology } from '../terminology/terminology.ts';
+import { createDischargeTasks } from '../review/discharge-tasks.ts';
+
+export interface ProcessorDeps {
+  pharmacy: PharmacySystem;
+  terminology: Terminology;
+  tasks: TaskStore;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+  metrics?: EngineMetrics;
+}
+
+/** Message types that carry a discharge (ADT^A03 in HL7 v2.x; its A03 structure is shared by A03 only). */
+const DISCHARGE_TYPES = new Set(['ADT^A03']);
+
+/** Identifier systems from the HL7 mapper are `urn:rxbridge:aa:<assigning authority>`; pharmacies link by authority. */
+export function pharmacyIdentifiersOf(patient: Patient): PharmacyIdentifier[] {
+  const out: PharmacyIdentifier[] = [];
+  for (const id of patient.identifier ?? []) {
+    if (!id.value) continue;
+    const authority = id.assigner?.display ?? id.system?.replace(/^urn:rxbridge:aa:/, '') ?? '';
+    out.push({ system: authority, value: id.value });
+  }
+  return out;
+}
+
+export function createMessageProcessor(deps: ProcessorDeps): (message: StoredMessage) => Promise<SettleOutcome> {
+  const timed = <T>(stage: string, run: () => T): T => {
+    const end = deps.metrics?.stageSeconds.startTimer({ stage });
+    try {
+      return run();
+    } finally {
+      end?.();
+    }
+  };
+
+  return async (message) => {
+    const path: MessageState[] = [];
+    if (message.format !== 'hl7v2') {
+      return { path, state: 'failed', error: `format ${message.format} is not processed yet`, retryable: false };
+    }
+    const text = Buffer.from(message.raw).toString('latin1');
+    const converted = timed('normalize', () =>
+      convertHl7v2(text, { messageId: message.id, receivedAt: message.receivedAt }),
+    );
+    if (!converted.ok) {
+      return { path, state: 'failed', error: formatIssues(converted.issues).slice(0, 2000), retryable: false };
+    }
+    path.push('normalized');
+    const bundle = converted.value;
+    const patient = resourcesOf<Patient>(bundle, 'Patient')[0];
+
+    const isDischarge = message.summary.type !== undefined && DISCHARGE_TYPES.has(message.summary.type);
+    const medications: Array<{ extracted: ExtractedMedication; source: Observation }> = [];
+    if (isDischarge) {
+      timed('extract', () => {
+        for (const observation of resourcesOf<Observation>(bundle, 'Observation')) {
+          if (typeof observation.valueString !== 'string') continue;
+          for (const m of extractMedications(observation.valueString, { terminology: deps.terminology })) {
+            medications.push({ extracted: m, source: observation });
+          }
+        }
+      });
+    }
+    path.push('extracted');
+    if (!isDischarge || patient === undefined) {
+      return { path, state: 'done', detail: isDischarge ? 'discharge without a patient' : 'no workflow for this type' };
+    }
+
+    const match = await deps.pharmacy.findPatient({
+      identifiers: pharmacyIdentifiersOf(patient),
+      ...(patient.name?.[0]?.family ? { family: patient.name[0].family } : {}),
+      ...(patient.name?.[0]?.given?.[0] ? { given: patient.name[0].given[0] } : {}),
+      ...(patient.birthDate ? { birthDate: patient.birthDate } : {}),
+    });
+    if (match === undefined) {
+      path.push('evaluated');
+      return { path, state: 'done', detail: 'not a patient of this pharmacy' };
+    }
+    const profile = await deps.pharmacy.getProfile(match.patient.id);
+    await deps.audit.record({
+      actor: 'system:pipeline',
+      action: 'read',
+      category: 'profile',
+      patient: match.patient.id,
+      entity: message.id,
+      source: 'pipeline:discharge-reconciliation',
+      outcome: profile ? 'success' : 'failure',
+    });
+    if (profile === undefined) {
+      return { path, state: 'failed', error: 'pharmacy profile not found for a matched patient', retryable: true };
+    }
+    const result = timed('reconcile', () =>
+      reconcileMedications({
+        ehr: medications.map(({ extracted, source }) =>
+          ehrMedicationFromExtraction(extracted, `Observation/${source.id ?? ''}`),
+        ),
+        profile,
+        terminology: deps.terminology,
+        asOf: deps.clock.now(),
+        source: 'discharge',
+      }),
+    );
+    path.push('evaluated');
+
+    const created = await createDischargeTasks({
+      tasks: deps.tasks,
+      message,
+      match,
+      result,
+      medications: medications.map((m) => m.extracted),
+      sourceText: resourcesOf<Observation>(bundle, 'Observation')
+        .map((o) => o.valueString)
+        .filter((v): v is string => typeof v === 'string'),
+      dischargedAt: dischargeDate(bundle) ?? deps.clock.now(),
+    });
+    for (const task of created) {
+      if (!task.created) continue;
+      deps.metrics?.tasksCreated.inc({ type: task.task.type });
+      await deps.audit.record({
+        actor: 'system:pipeline',
+        action: 'create',
+        category: 'task',
+        patient: match.patient.id,
+        entity: task.task.id,
+        source: 'pipeline:discharge-reconciliation',
+        outcome: 'success',
+        detail: task.task.type,
+      });
+    }
+    return { path, state: 'awaiting-review', detail: `tasks: ${created.map((t) => t.task.id).join(', ')}` };
+  };
+}
+
+function resourcesOf<T>(bundle: Bundle, type: string): T[] {
+  return (bundle.entry ?? [])
+    .map((e) => e.resource)
+    .filter((r): r is NonNullable<typeof r> => r !== undefined && r.resourceType === type) as T[];
+}
+
+function dischargeDate(bundle: Bundle): Date | undefined {
+  for (const entry of bundle.entry ?? []) {
+    const r = entry.resource;
+    if (r?.resourceType === 'Encounter' && r.period?.end) {
+      const d = new Date(r.period.end);
+      if (!Number.isNaN(d.getTime())) return d;
+    }
+  }
+  return undefined;
+}
