@@ -54,7 +54,8 @@ function checkBundle(bundle: Bundle): string[] {
     )) {
       if (!dateTime.test(m[2]!)) problems.push(`${r.resourceType}.${m[1]} ${m[2]}`);
     }
-    switch (r.resourceType) {
+    const type: string = r.resourceType;
+    switch (type) {
       case 'Encounter': {
         const enc = r as Encounter;
         if (!enc.status || !enc.class?.code) problems.push('Encounter status/class');
