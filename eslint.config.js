@@ -1,5 +1,6 @@
 // Lint: type-aware rules for promises, exhaustiveness and `any`, plus the pipeline's import boundaries.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import { pipelineBoundaries } from './tools/eslint/pipeline-boundaries.js';
 
@@ -39,4 +40,6 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': 'off' },
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['bin/**/*.js', 'tools/**/*.js', '*.js'], languageOptions: { globals: globals.node } },
+  { files: ['web/**/*.js'], languageOptions: { globals: globals.browser } },
 );

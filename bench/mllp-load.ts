@@ -93,7 +93,8 @@ export async function runMllpLoad(options: LoadOptions): Promise<LoadResult> {
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  const at = (q: number): number =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   const acked = results.reduce((s, r) => s + r.acked, 0);
   return {
     sent: results.reduce((s, r) => s + r.sent, 0),

@@ -135,7 +135,10 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       worker?.wake();
       // The store is the source of truth; a lost event only delays pickup until the next poll.
       bus.publish(MESSAGE_STORED_TOPIC, partitionKey, { messageId }).catch((error: unknown) => {
-        logger.warn({ messageId, err: error instanceof Error ? error.message : String(error) }, 'bus publish failed');
+        logger.warn(
+          { messageId, err: error instanceof Error ? error.message : String(error) },
+          'bus publish failed',
+        );
       });
     };
 
@@ -184,7 +187,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       cleanups.push(async () => app.close());
       const address = app.server.address();
       const port = typeof address === 'object' && address !== null ? address.port : config.http.port;
-      const shownHost = ['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.http.host) ? 'localhost' : config.http.host;
+      const shownHost = ['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.http.host)
+        ? 'localhost'
+        : config.http.host;
       httpUrl = `http://${shownHost}:${port}`;
     }
 
@@ -197,13 +202,17 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       refreshGauges().catch(() => undefined);
     }, 5_000);
     gaugeTimer.unref();
-    cleanups.push(async () => clearInterval(gaugeTimer));
+    cleanups.push(() => {
+      clearInterval(gaugeTimer);
+      return Promise.resolve();
+    });
 
     if (config.retention.days > 0) {
       const prune = async (): Promise<void> => {
         const before = new Date(clock.now().getTime() - config.retention.days * 86_400_000);
         const removed = await store.messages.prune(before);
-        if (removed > 0) logger.info({ removed, retentionDays: config.retention.days }, 'pruned finished messages');
+        if (removed > 0)
+          logger.info({ removed, retentionDays: config.retention.days }, 'pruned finished messages');
       };
       const pruneTimer = setInterval(() => {
         prune().catch((error: unknown) =>
@@ -211,7 +220,10 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         );
       }, 3_600_000);
       pruneTimer.unref();
-      cleanups.push(async () => clearInterval(pruneTimer));
+      cleanups.push(() => {
+        clearInterval(pruneTimer);
+        return Promise.resolve();
+      });
     }
 
     let stopped: Promise<void> | undefined;

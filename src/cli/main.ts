@@ -9,7 +9,10 @@ import { CliError, ExitCode } from './cli-output.ts';
 export function buildProgram(): Command {
   const program = new Command('rxbridge')
     .description('RxBridge: keeps a pharmacy in step with the EHRs that treat its patients')
-    .option('-c, --config <file>', 'config file (YAML or JSON); default rxbridge.yaml in the working directory')
+    .option(
+      '-c, --config <file>',
+      'config file (YAML or JSON); default rxbridge.yaml in the working directory',
+    )
     .showHelpAfterError('(run rxbridge --help for usage)')
     .exitOverride();
   program.configureOutput({
@@ -45,7 +48,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
 }
 
 // Run when executed directly (bin/rxbridge.js or `node src/cli/main.ts`).
-if (process.argv[1] !== undefined && /(?:bin[\\/]rxbridge(?:\.js)?|cli[\\/]main\.ts)$/.test(process.argv[1])) {
+if (
+  process.argv[1] !== undefined &&
+  /(?:bin[\\/]rxbridge(?:\.js)?|cli[\\/]main\.ts)$/.test(process.argv[1])
+) {
   const code = await runCli(process.argv.slice(2));
   if (code !== ExitCode.Ok || process.exitCode === undefined) process.exitCode = code;
 }

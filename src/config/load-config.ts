@@ -138,7 +138,7 @@ function setPath(target: Record<string, unknown>, key: string, value: unknown): 
     }
     node = child as Record<string, unknown>;
   }
-  (node)[parts[parts.length - 1] as string] = value;
+  node[parts[parts.length - 1] as string] = value;
 }
 
 function getPath(source: unknown, path: readonly PropertyKey[]): unknown {

@@ -41,7 +41,9 @@ export function pharmacyIdentifiersOf(patient: Patient): PharmacyIdentifier[] {
   return out;
 }
 
-export function createMessageProcessor(deps: ProcessorDeps): (message: StoredMessage) => Promise<SettleOutcome> {
+export function createMessageProcessor(
+  deps: ProcessorDeps,
+): (message: StoredMessage) => Promise<SettleOutcome> {
   const timed = <T>(stage: string, run: () => T): T => {
     const end = deps.metrics?.stageSeconds.startTimer({ stage });
     try {
@@ -54,14 +56,24 @@ export function createMessageProcessor(deps: ProcessorDeps): (message: StoredMes
   return async (message) => {
     const path: MessageState[] = [];
     if (message.format !== 'hl7v2') {
-      return { path, state: 'failed', error: `format ${message.format} is not processed yet`, retryable: false };
+      return {
+        path,
+        state: 'failed',
+        error: `format ${message.format} is not processed yet`,
+        retryable: false,
+      };
     }
-    const text = Buffer.from(message.raw).toString('latin1');
+    const text = decodeHl7Bytes(message.raw);
     const converted = timed('normalize', () =>
       convertHl7v2(text, { messageId: message.id, receivedAt: message.receivedAt }),
     );
     if (!converted.ok) {
-      return { path, state: 'failed', error: formatIssues(converted.issues).slice(0, 2000), retryable: false };
+      return {
+        path,
+        state: 'failed',
+        error: formatIssues(converted.issues).slice(0, 2000),
+        retryable: false,
+      };
     }
     path.push('normalized');
     const bundle = converted.value;
@@ -81,7 +93,11 @@ export function createMessageProcessor(deps: ProcessorDeps): (message: StoredMes
     }
     path.push('extracted');
     if (!isDischarge || patient === undefined) {
-      return { path, state: 'done', detail: isDischarge ? 'discharge without a patient' : 'no workflow for this type' };
+      return {
+        path,
+        state: 'done',
+        detail: isDischarge ? 'discharge without a patient' : 'no workflow for this type',
+      };
     }
 
     const match = await deps.pharmacy.findPatient({
@@ -105,7 +121,12 @@ export function createMessageProcessor(deps: ProcessorDeps): (message: StoredMes
       outcome: profile ? 'success' : 'failure',
     });
     if (profile === undefined) {
-      return { path, state: 'failed', error: 'pharmacy profile not found for a matched patient', retryable: true };
+      return {
+        path,
+        state: 'failed',
+        error: 'pharmacy profile not found for a matched patient',
+        retryable: true,
+      };
     }
     const result = timed('reconcile', () =>
       reconcileMedications({
@@ -147,6 +168,25 @@ export function createMessageProcessor(deps: ProcessorDeps): (message: StoredMes
     }
     return { path, state: 'awaiting-review', detail: `tasks: ${created.map((t) => t.task.id).join(', ')}` };
   };
+}
+
+/**
+ * HL7 v2.5.1 ch. 2.15.9.18 (MSH-18): the character set. UTF-8 unless the sender declares an ISO 8859 set
+ * (read as latin1, exact for 8859/1) or plain ASCII.
+ */
+export function decodeHl7Bytes(raw: Uint8Array): string {
+  const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  const headerEnd = bytes.indexOf(0x0d);
+  const header = bytes
+    .subarray(0, headerEnd < 0 ? Math.min(bytes.length, 512) : headerEnd)
+    .toString('latin1');
+  const fieldSep = header.charAt(3) || '|';
+  const charset =
+    (header.split(fieldSep)[17] ?? '')
+      .split(header.charAt(4) || '^')[0]
+      ?.trim()
+      .toUpperCase() ?? '';
+  return charset.startsWith('8859') ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
 function resourcesOf<T>(bundle: Bundle, type: string): T[] {

@@ -40,7 +40,15 @@ export interface EngineProcessOptions {
 export async function startEngineProcess(options: EngineProcessOptions): Promise<EngineProcess> {
   const child = spawn(
     process.execPath,
-    [CLI, 'start', '--http-port', String(options.httpPort), '--mllp-port', String(options.mllpPort), ...(options.args ?? [])],
+    [
+      CLI,
+      'start',
+      '--http-port',
+      String(options.httpPort),
+      '--mllp-port',
+      String(options.mllpPort),
+      ...(options.args ?? []),
+    ],
     {
       cwd: PROJECT_ROOT,
       env: {

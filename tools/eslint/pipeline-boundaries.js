@@ -2,7 +2,16 @@
 import path from 'node:path';
 
 /** Stage order: a stage may import itself and earlier stages, never later ones. */
-const STAGES = ['inbound', 'normalize', 'extract', 'terminology', 'reconcile', 'checks', 'review', 'outbound'];
+const STAGES = [
+  'inbound',
+  'normalize',
+  'extract',
+  'terminology',
+  'reconcile',
+  'checks',
+  'review',
+  'outbound',
+];
 const STAGE_RANK = { ...Object.fromEntries(STAGES.map((s, i) => [s, i])), checks: 4, reconcile: 4 };
 /** Folders that hold ports (files directly inside) and adapters (sub-folders named for a technology). */
 const PORT_ROOTS = ['platform', 'governance'];
@@ -28,10 +37,13 @@ export const pipelineBoundaries = {
     docs: { description: 'one-way imports between pipeline stages; adapters only in composition code' },
     schema: [],
     messages: {
-      upstream: '{{from}} may not import {{to}}: imports flow inbound → normalize → extract → terminology → reconcile/checks → review → outbound',
-      adapter: '{{from}} may not import the adapter {{to}}: only main.ts, cli/ and pipeline/ choose adapters; import the port',
+      upstream:
+        '{{from}} may not import {{to}}: imports flow inbound → normalize → extract → terminology → reconcile/checks → review → outbound',
+      adapter:
+        '{{from}} may not import the adapter {{to}}: only main.ts, cli/ and pipeline/ choose adapters; import the port',
       kernel: 'kernel/ may import only kernel/ (it is shared by every stage)',
-      composer: '{{from}} may not import {{to}}: composition code is imported by nobody but the CLI',
+      composer:
+        '{{from}} may not import {{to}}: composition code (main.ts, cli/, pipeline/) is imported only by composition code',
     },
   },
   create(context) {
@@ -50,19 +62,25 @@ export const pipelineBoundaries = {
         context.report({ node, messageId: 'kernel' });
         return;
       }
-      if (COMPOSERS.includes(toTop) && fromTop !== 'cli' && fromTop !== toTop) {
+      if (COMPOSERS.includes(toTop) && !COMPOSERS.includes(fromTop)) {
         context.report({ node, messageId: 'composer', data: { from: fromRel, to: toRel } });
         return;
       }
       if (isAdapterPath(toRel) && !fromIsComposer) {
         // An adapter may use its own sibling files and the ports above it.
-        const sameAdapter = fromRel.split('/').slice(0, 3).join('/') === toRel.split('/').slice(0, 3).join('/');
+        const sameAdapter =
+          fromRel.split('/').slice(0, 3).join('/') === toRel.split('/').slice(0, 3).join('/');
         if (!sameAdapter) context.report({ node, messageId: 'adapter', data: { from: fromRel, to: toRel } });
         return;
       }
       const fromRank = STAGE_RANK[fromTop];
       const toRank = STAGE_RANK[toTop];
-      if (fromRank !== undefined && toRank !== undefined && toRank > fromRank && !PORT_EXCEPTIONS.has(toRel)) {
+      if (
+        fromRank !== undefined &&
+        toRank !== undefined &&
+        toRank > fromRank &&
+        !PORT_EXCEPTIONS.has(toRel)
+      ) {
         context.report({ node, messageId: 'upstream', data: { from: fromRel, to: toRel } });
       }
       if (PORT_ROOTS.includes(fromTop) && toRank !== undefined) {

@@ -7,7 +7,8 @@ function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs ?? {})) node.setAttribute(key, value);
   // textContent only: clinical text is never interpreted as HTML.
-  for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  for (const child of children)
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   return node;
 }
 
@@ -22,7 +23,8 @@ async function load() {
     const body = await response.json();
     list.replaceChildren();
     count.textContent = `(${body.total})`;
-    status.textContent = body.total === 0 ? 'No tasks waiting. New discharges appear here within seconds.' : '';
+    status.textContent =
+      body.total === 0 ? 'No tasks waiting. New discharges appear here within seconds.' : '';
     for (const task of body.tasks) {
       const items = el('ul', { class: 'items' });
       for (const item of task.items) {

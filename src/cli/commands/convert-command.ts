@@ -6,9 +6,20 @@ import { hasErrors } from '../../kernel/result.ts';
 import { sha256Hex } from '../../kernel/ids.ts';
 import { CliError, ExitCode, printIssues, printJson } from '../cli-output.ts';
 
+const VT = '\u000b';
+const FS = '\u001c';
+
+/** A message captured off the wire keeps its MLLP start and end bytes; they are not part of the message. */
+export function stripMllpFraming(text: string): string {
+  let out = text.startsWith(VT) ? text.slice(1) : text;
+  const end = out.lastIndexOf(FS);
+  if (end >= 0 && out.slice(end + 1).trim() === '') out = out.slice(0, end);
+  return out;
+}
+
 /** What kind of input a file holds, judged from its first bytes. */
 export function detectFormat(text: string): 'hl7v2' | 'xml' | 'json' | 'unknown' {
-  const start = text.replace(/^[\u000b\ufeff\s]+/, '');
+  const start = stripMllpFraming(text).replace(/^[\ufeff\s]+/, '');
   if (start.startsWith('MSH') || start.startsWith('FHS') || start.startsWith('BHS')) return 'hl7v2';
   if (start.startsWith('<')) return 'xml';
   if (start.startsWith('{')) return 'json';
@@ -27,8 +38,7 @@ export function registerConvertCommand(program: Command): void {
       } catch {
         throw new CliError(`cannot read ${file}`, ExitCode.Failed);
       }
-      // MLLP framing bytes, if the file was captured off the wire, are not part of the message.
-      const text = bytes.toString('utf8').replace(/^\u000b/, '').replace(/\u001c\r?\n?$/, '');
+      const text = stripMllpFraming(bytes.toString('utf8'));
       const format = detectFormat(text);
       switch (format) {
         case 'hl7v2': {
@@ -45,7 +55,9 @@ export function registerConvertCommand(program: Command): void {
         case 'json':
           throw new CliError(`${file}: FHIR JSON input is not supported by convert yet`);
         case 'unknown':
-          throw new CliError(`${file}: not a recognised format (expected an HL7 v2 message starting with MSH)`);
+          throw new CliError(
+            `${file}: not a recognised format (expected an HL7 v2 message starting with MSH)`,
+          );
       }
     });
 }

@@ -103,7 +103,8 @@ export function registerMessagesCommand(program: Command): void {
     .argument('<id>', 'message id')
     .requiredOption('--reason <text>', 'why (recorded in the audit trail)')
     .action(async (id: string, options: { reason: string }) => {
-      if (options.reason.trim().length < 3) throw new CliError('--reason: say why, in a few words', ExitCode.Usage);
+      if (options.reason.trim().length < 3)
+        throw new CliError('--reason: say why, in a few words', ExitCode.Usage);
       await withStore(program, async (store) => {
         const m = await store.messages.get(id);
         if (!m) throw new CliError(`no message with id ${id}`);

@@ -17,7 +17,8 @@ function portOverrides(options: StartOptions): Record<string, unknown> {
   const overrides: Record<string, unknown> = {};
   if (options.demo === true) overrides['demo'] = true;
   if (options.httpPort !== undefined) overrides['http.port'] = parsePort(options.httpPort, '--http-port');
-  if (options.mllpPort !== undefined) overrides['mllp.listeners.0.port'] = parsePort(options.mllpPort, '--mllp-port');
+  if (options.mllpPort !== undefined)
+    overrides['mllp.listeners.0.port'] = parsePort(options.mllpPort, '--mllp-port');
   return overrides;
 }
 
@@ -73,7 +74,9 @@ export function registerStartCommands(program: Command): void {
 
   program
     .command('demo')
-    .description('start with the demo pharmacy, send the example discharge over MLLP and show the task it creates')
+    .description(
+      'start with the demo pharmacy, send the example discharge over MLLP and show the task it creates',
+    )
     .option('--http-port <port>', 'HTTP port (overrides config)')
     .option('--mllp-port <port>', 'port of the first MLLP listener (overrides config)')
     .option('--once', 'stop after showing the task instead of staying up')
@@ -81,11 +84,16 @@ export function registerStartCommands(program: Command): void {
       const engine = await runEngine(program, { ...options, demo: true });
       const target = engine.mllp[0];
       if (!target) throw new CliError('no MLLP listener is configured', ExitCode.Usage);
-      const client = await connectMllp({ host: target.host === '0.0.0.0' ? '127.0.0.1' : target.host, port: target.port });
+      const client = await connectMllp({
+        host: target.host === '0.0.0.0' ? '127.0.0.1' : target.host,
+        port: target.port,
+      });
       const message = demoDischargeA03();
       const ack = await client.send(message);
       await client.close();
-      process.stdout.write(`sent the example ADT^A03 discharge; ACK: ${ack.split('\r').find((s) => s.startsWith('MSA')) ?? ack}\n`);
+      process.stdout.write(
+        `sent the example ADT^A03 discharge; ACK: ${ack.split('\r').find((s) => s.startsWith('MSA')) ?? ack}\n`,
+      );
       const controlId = message.split('|')[9] ?? '';
       const task = await waitForTask(engine, controlId, 10_000);
       if (!task) {
@@ -93,17 +101,25 @@ export function registerStartCommands(program: Command): void {
         throw new CliError('no task appeared within 10 s; see `rxbridge messages list`', ExitCode.Failed);
       }
       process.stdout.write(`task created: ${task}\n`);
-      process.stdout.write(`open ${engine.httpUrl ?? ''} to review it, or curl ${engine.httpUrl ?? ''}/api/tasks\n`);
+      process.stdout.write(
+        `open ${engine.httpUrl ?? ''} to review it, or curl ${engine.httpUrl ?? ''}/api/tasks\n`,
+      );
       if (options.once === true) {
         await engine.stop();
       }
     });
 }
 
-async function waitForTask(engine: Engine, controlId: string, timeoutMs: number): Promise<string | undefined> {
+async function waitForTask(
+  engine: Engine,
+  controlId: string,
+  timeoutMs: number,
+): Promise<string | undefined> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const [message] = (await engine.store.messages.list({ limit: 20 })).filter((m) => m.summary.controlId === controlId);
+    const [message] = (await engine.store.messages.list({ limit: 20 })).filter(
+      (m) => m.summary.controlId === controlId,
+    );
     if (message && (message.state === 'dead' || message.state === 'failed')) {
       throw new CliError(`the demo message failed: ${message.lastError ?? 'unknown'}`, ExitCode.Failed);
     }

@@ -28,9 +28,7 @@ export const UNFINISHED_STATES: ReadonlySet<MessageState> = new Set<MessageState
 
 /** States a worker may settle a message into when its processing succeeded. */
 export type CompletedState =
-  | typeof MessageState.AwaitingReview
-  | typeof MessageState.Applied
-  | typeof MessageState.Done;
+  typeof MessageState.AwaitingReview | typeof MessageState.Applied | typeof MessageState.Done;
 
 const TRANSITIONS: Readonly<Record<MessageState, readonly MessageState[]>> = {
   received: ['normalized', 'failed', 'dead', 'done'],

@@ -96,7 +96,11 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 5 * 60_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 5,
+  baseDelayMs: 1_000,
+  maxDelayMs: 5 * 60_000,
+};
 
 export interface MessageStore {
   /** Durable (committed and fsynced) before it resolves; concurrent appends share one commit; idempotent on key. */
