@@ -1,0 +1,7 @@
+// `npm run bench`: every benchmark, our figures beside the peers' measured in the same run.
+import { benchHl7Parse } from './hl7-parse.ts';
+import { benchMllpIngest } from './mllp-ingest.ts';
+
+console.log('# RxBridge benchmarks');
+benchHl7Parse();
+await benchMllpIngest();
