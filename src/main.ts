@@ -16,6 +16,7 @@ import { createHttpServer } from './platform/http/http-server.ts';
 import type { Logger } from './platform/log/logger.ts';
 import { createMetrics, type EngineMetrics } from './platform/metrics/metrics.ts';
 import { createEmbeddedPharmacy } from './platform/pharmacy/embedded/embedded-pharmacy.ts';
+import { demoPharmacyAsOf } from './platform/pharmacy/embedded/demo-dates.ts';
 import { DEMO_PHARMACY } from './platform/pharmacy/embedded/demo-pharmacy.ts';
 import type { PharmacySystem } from './platform/pharmacy/pharmacy-system.ts';
 import { MESSAGE_STATES } from './platform/store/message-state.ts';
@@ -94,7 +95,10 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   try {
     const bus = await openBus(config);
     cleanups.push(async () => bus.close());
-    const pharmacy = options.pharmacy ?? createEmbeddedPharmacy(config.demo ? DEMO_PHARMACY : undefined);
+    // Without the demo, the embedded pharmacy starts empty (a real pharmacy system arrives with the workspace issue).
+    const pharmacy =
+      options.pharmacy ??
+      createEmbeddedPharmacy(config.demo ? demoPharmacyAsOf(DEMO_PHARMACY, clock.now()) : { profiles: [] });
     const terminology = createStarterTerminology();
 
     let worker: PipelineWorker | undefined;

@@ -1,0 +1,74 @@
+// The composition root on real parts: engine without the demo knows no patients; stop is prompt and clean.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { demoDischargeA03 } from './cli/demo/demo-discharge.ts';
+import { loadConfig } from './config/load-config.ts';
+import { connectMllp } from './inbound/mllp/mllp-client.ts';
+import { startEngine } from './main.ts';
+import { silentLogger } from './platform/log/logger.ts';
+
+function configWith(demo: boolean) {
+  const dir = mkdtempSync(join(tmpdir(), 'rxb-main-'));
+  const loaded = loadConfig({
+    env: {},
+    cwd: dir,
+    overrides: {
+      store: `sqlite:${join(dir, 'db.sqlite')}`,
+      demo,
+      'http.port': 0,
+      'mllp.listeners.0.port': 0,
+    },
+  });
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
+  return loaded.value.config;
+}
+
+async function sendDemoDischarge(port: number): Promise<void> {
+  const client = await connectMllp({ host: '127.0.0.1', port });
+  await client.send(demoDischargeA03());
+  await client.close();
+}
+
+async function settled(engine: Awaited<ReturnType<typeof startEngine>>) {
+  for (let i = 0; i < 200; i++) {
+    const [m] = await engine.store.messages.list({ limit: 1 });
+    if (m && !['received', 'normalized', 'extracted', 'evaluated'].includes(m.state)) return m;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('message not settled');
+}
+
+it('without the demo, the embedded pharmacy is empty: a discharge is processed and no task is created', async () => {
+  const engine = await startEngine({ config: configWith(false), logger: silentLogger });
+  try {
+    await sendDemoDischarge(engine.mllp[0]!.port);
+    const m = await settled(engine);
+    expect(m.state).toBe('done');
+    expect(await engine.store.tasks.count({})).toBe(0);
+    const events = await engine.store.messages.events(m.id);
+    expect(events.at(-1)?.detail).toBe('not a patient of this pharmacy');
+  } finally {
+    await engine.stop();
+  }
+});
+
+it('with the demo, the same discharge creates the reconciliation and follow-up tasks; stop drains without hanging', async () => {
+  const engine = await startEngine({ config: configWith(true), logger: silentLogger });
+  let stopMs = Infinity;
+  try {
+    await sendDemoDischarge(engine.mllp[0]!.port);
+    const m = await settled(engine);
+    expect(m.state).toBe('awaiting-review');
+    expect((await engine.store.tasks.list({})).map((t) => t.type).sort()).toEqual([
+      'discharge-reconciliation',
+      'post-discharge-follow-up',
+    ]);
+  } finally {
+    const started = performance.now();
+    await engine.stop();
+    stopMs = performance.now() - started;
+  }
+  expect(stopMs).toBeLessThan(5000);
+});
