@@ -9,10 +9,15 @@ export const DiscrepancyType = {
   DoseChange: 'dose-change',
   FrequencyChange: 'frequency-change',
   RouteChange: 'route-change',
+  FormulationChange: 'formulation-change',
   Duplicate: 'duplicate',
   TherapeuticDuplication: 'therapeutic-duplication',
   DiscontinuedStillActive: 'discontinued-still-active',
   HeldStillActive: 'held-still-active',
+  /** The EHR lists the drug as stopped, yet the pharmacy has filled it since the stop date. */
+  DiscontinuedStillFilling: 'discontinued-still-filling',
+  /** A new discharge medicine with a pharmacy prescription but no fill since discharge. */
+  NewNotYetFilled: 'new-not-yet-filled',
 } as const;
 export type DiscrepancyType = (typeof DiscrepancyType)[keyof typeof DiscrepancyType];
 

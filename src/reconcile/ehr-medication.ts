@@ -25,8 +25,12 @@ export interface EhrMedication {
   frequencyPerDay?: number;
   frequencyText?: string;
   route?: string;
+  /** Dose form as written ("tablet", "ER tablet", "oral solution"), when stated. */
+  form?: string;
   prn: boolean;
   status?: MedicationChange;
+  /** YYYY-MM-DD the status took effect (the stop date of a stopped medicine, the discharge date of a new one). */
+  statusDate?: string;
   evidence?: MedicationEvidence;
   confidence?: number;
 }

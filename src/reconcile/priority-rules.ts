@@ -1,5 +1,5 @@
 // Discrepancy priority as data: the first rule whose conditions hold decides (DOMAIN.md, "Reconciliation").
-import type { Priority } from './discrepancy.ts';
+import type { DiscrepancyType, Priority } from './discrepancy.ts';
 
 /** Cardiovascular classes where an unreconciled change risks bleeding, clotting, arrhythmia or rebound. */
 export const CRITICAL_CARDIOVASCULAR_CLASSES: readonly string[] = [
@@ -16,12 +16,14 @@ export interface PriorityFacts {
   classes: readonly string[];
   /** True only when every entry involved is taken as needed. */
   prn: boolean;
+  /** The discrepancy being prioritized; rules may name types. */
+  type?: DiscrepancyType;
 }
 
 export interface PriorityRule {
   priority: Priority;
   reason: string;
-  when: { highAlert?: true; anyClass?: readonly string[]; prn?: true };
+  when: { highAlert?: true; anyClass?: readonly string[]; prn?: true; anyType?: readonly DiscrepancyType[] };
 }
 
 export const PRIORITY_RULES: readonly PriorityRule[] = [
@@ -44,8 +46,9 @@ export function priorityFor(
   rules: readonly PriorityRule[] = PRIORITY_RULES,
 ): { priority: Priority; reason: string } {
   for (const rule of rules) {
-    const { highAlert, anyClass, prn } = rule.when;
+    const { highAlert, anyClass, prn, anyType } = rule.when;
     if (highAlert && !facts.highAlert) continue;
+    if (anyType && (facts.type === undefined || !anyType.includes(facts.type))) continue;
     if (anyClass && !anyClass.some((c) => facts.classes.includes(c))) continue;
     if (prn && !facts.prn) continue;
     return { priority: rule.priority, reason: rule.reason };

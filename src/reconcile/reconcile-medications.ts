@@ -18,13 +18,18 @@ import type {
   ReconciliationSource,
 } from './discrepancy.ts';
 import type { EhrMedication } from './ehr-medication.ts';
-import { priorityFor } from './priority-rules.ts';
+import type { PriorityRule } from './priority-rules.ts';
+import { PRIORITY_RULES, priorityFor } from './priority-rules.ts';
+import { formulationOf, sameFormulation } from './formulation.ts';
 import type { Regimen } from './suggested-actions.ts';
 import {
   commissionAction,
   describeRegimen,
   doseChangeAction,
   duplicateAction,
+  formulationChangeAction,
+  newNotYetFilledAction,
+  stoppedStillFillingAction,
   frequencyChangeAction,
   heldStillActiveAction,
   omissionAction,
@@ -40,6 +45,13 @@ export interface ReconcileMedicationsInput {
   /** Fills after this moment are ignored; the most recent fill before it is cited as evidence. */
   asOf: Date;
   source: ReconciliationSource;
+  /** Priority rules, first match wins; defaults to PRIORITY_RULES. */
+  priorityRules?: readonly PriorityRule[];
+  /**
+   * Discharge date (YYYY-MM-DD). With it, a list entry marked new whose prescription has no fill since this
+   * date is reported as new-not-yet-filled. An entry's own `statusDate` takes precedence.
+   */
+  dischargeDate?: string;
 }
 
 /** Classes where two different drugs at once are usually a mistake (therapeutic duplication). */
@@ -57,11 +69,14 @@ export const DUPLICATION_CLASSES: readonly string[] = [
 ];
 
 const TYPE_ORDER: readonly DiscrepancyType[] = [
+  'discontinued-still-filling',
   'discontinued-still-active',
+  'new-not-yet-filled',
   'held-still-active',
   'dose-change',
   'frequency-change',
   'route-change',
+  'formulation-change',
   'omission',
   'commission',
   'duplicate',
@@ -77,6 +92,9 @@ interface Resolved {
   classes: readonly string[];
   highAlert: boolean;
   regimen: Regimen;
+  /** Ingredient keys, one per ingredient (a combination product has several). */
+  parts: readonly string[];
+  formulation: ReturnType<typeof formulationOf>;
 }
 
 interface EhrSide extends Resolved {
@@ -98,10 +116,34 @@ function nameKey(name: string): string {
   );
 }
 
-function resolveDrug(terminology: Terminology, rxcui: string | undefined, name: string) {
+interface DrugIdentity {
+  key: string;
+  drug: string;
+  classes: readonly string[];
+  highAlert: boolean;
+  parts: readonly string[];
+}
+
+function resolveDrug(terminology: Terminology, rxcui: string | undefined, name: string): DrugIdentity {
   const concept = (rxcui !== undefined ? terminology.get(rxcui) : undefined) ?? terminology.lookupDrug(name);
   if (!concept || concept.ingredients.length === 0) {
-    return { key: `name:${nameKey(name)}`, drug: nameKey(name) || name, classes: [], highAlert: false };
+    // A combination the vocabulary does not list ("lisinopril/hydrochlorothiazide 20/12.5"): each part alone.
+    const pieces = name.split(/\s*\/\s*|\s+and\s+|\s*-\s*(?=[a-z])/i).filter((p) => /[a-z]{3}/i.test(p));
+    if (pieces.length > 1) {
+      const resolved = pieces.map((p) => resolveDrug(terminology, undefined, p));
+      if (resolved.every((r) => !r.key.startsWith('name:'))) {
+        const sorted = [...resolved].sort((a, b) => a.key.localeCompare(b.key));
+        return {
+          key: sorted.map((r) => r.key).join('+'),
+          drug: resolved.map((r) => r.drug).join(' / '),
+          classes: [...new Set(resolved.flatMap((r) => r.classes))],
+          highAlert: resolved.some((r) => r.highAlert),
+          parts: sorted.flatMap((r) => r.parts),
+        };
+      }
+    }
+    const key = `name:${nameKey(name)}`;
+    return { key, drug: nameKey(name) || name, classes: [], highAlert: false, parts: [key] };
   }
   const ingredients = [...concept.ingredients].sort((a, b) => a.rxcui.localeCompare(b.rxcui));
   return {
@@ -109,7 +151,14 @@ function resolveDrug(terminology: Terminology, rxcui: string | undefined, name: 
     drug: concept.ingredients.map((i) => i.name).join(' / '),
     classes: concept.classes,
     highAlert: concept.highAlert,
+    parts: ingredients.map((i) => i.rxcui),
   };
+}
+
+/** Amount per day: per-dose amount × administrations per day, when both are known (2 × 500 mg = 1000 mg). */
+function dailyAmount(r: Regimen): Amount | undefined {
+  if (!r.amount || r.frequencyPerDay === undefined || r.prn) return undefined;
+  return { value: Math.round(r.amount.value * r.frequencyPerDay * 1e6) / 1e6, unit: r.amount.unit };
 }
 
 /** Amount per administration: a measured dose, or count × strength, or the strength alone when no dose is given. */
@@ -171,20 +220,33 @@ function lastFillOf(
  */
 export function reconcileMedications(input: ReconcileMedicationsInput): ReconciliationResult {
   const { terminology, profile, source, asOf } = input;
+  const rules = input.priorityRules ?? PRIORITY_RULES;
   const patientId = profile.patient.id;
 
   const ehr: EhrSide[] = input.ehr.map((med, index) => ({
     ...resolveDrug(terminology, med.rxcui, med.name),
     regimen: regimenOf(med),
+    formulation: formulationOf(`${med.name} ${med.form ?? ''}`),
     med,
     index,
   }));
   // Only active prescriptions count: discontinued and on-hold ones are not what the patient takes now.
   const pharmacy: PharmacySide[] = profile.prescriptions
     .filter((rx) => rx.status === 'active')
-    .map((rx) => ({ ...resolveDrug(terminology, rx.rxcui, rx.drugName), regimen: regimenOf(rx), rx }));
+    .map((rx) => ({
+      ...resolveDrug(terminology, rx.rxcui, rx.drugName),
+      regimen: regimenOf(rx),
+      formulation: formulationOf(`${rx.drugName} ${rx.form ?? ''}`),
+      rx,
+    }));
+  // Every prescription, whatever its status: a stopped drug may still be filled under an inactive Rx.
+  const allPrescriptions = profile.prescriptions.map((rx) => ({
+    ...resolveDrug(terminology, rx.rxcui, rx.drugName),
+    rx,
+  }));
 
   const matched: MatchedMedication[] = [];
+  const activeEhr = ehr.filter((e) => e.med.status !== 'stopped' && e.med.status !== 'held');
   const discrepancies: Discrepancy[] = [];
   const used = new Set<PharmacySide>();
 
@@ -207,11 +269,15 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
     sides: { ehr?: EhrSide; pharmacy?: PharmacySide; others?: Discrepancy['others'] },
   ): void {
     const prn = [sides.ehr?.regimen.prn, sides.pharmacy?.regimen.prn].filter((p) => p !== undefined);
-    const { priority, reason } = priorityFor({
-      highAlert: drugSide.highAlert,
-      classes: drugSide.classes,
-      prn: prn.length > 0 && prn.every(Boolean),
-    });
+    const { priority, reason } = priorityFor(
+      {
+        highAlert: drugSide.highAlert,
+        classes: drugSide.classes,
+        prn: prn.length > 0 && prn.every(Boolean),
+        type,
+      },
+      rules,
+    );
     const discrepancy: Discrepancy = {
       id: stableId(
         'discrepancy',
@@ -278,6 +344,26 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
   // Each list entry against the pharmacy's prescriptions for the same ingredient(s).
   for (const e of ehr) {
     const candidates = pharmacy.filter((p) => p.key === e.key);
+    if (e.med.status === 'stopped' && e.med.statusDate !== undefined) {
+      // Fills after the stop date, under any prescription of the drug (active or not).
+      const stopDate = e.med.statusDate;
+      const cutoff = asOf.toISOString().slice(0, 10);
+      for (const p of allPrescriptions.filter((x) => x.key === e.key)) {
+        const later = profile.fills.filter(
+          (f) => f.prescriptionId === p.rx.id && f.date > stopDate && f.date <= cutoff,
+        );
+        if (later.length === 0) continue;
+        const active = pharmacy.find((x) => x.rx === p.rx);
+        if (active) used.add(active);
+        const latest = later.reduce((a, b) => (b.date > a.date ? b : a));
+        report(
+          'discontinued-still-filling',
+          e,
+          stoppedStillFillingAction(source, e.drug, p.rx, stopDate, latest.date, later.length),
+          { ehr: e, pharmacy: active ?? { ...e, rx: p.rx } },
+        );
+      }
+    }
     if (e.med.status === 'stopped' || e.med.status === 'held') {
       for (const p of candidates.filter((c) => !used.has(c))) {
         used.add(p);
@@ -298,6 +384,7 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
     const best = pairs.get(e);
     if (!best) {
       if (candidates.length > 0) continue; // a second entry for a drug already paired: reported as a duplicate
+      if (coveredByCombination(e)) continue;
       const counterpart = sameClassCounterpart(
         e,
         pharmacy.filter((p) => !ehr.some((x) => x.key === p.key)),
@@ -308,7 +395,11 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
     const before = discrepancies.length;
     const ehrAmount = e.regimen.amount;
     const rxAmount = best.regimen.amount;
-    if (ehrAmount && rxAmount && !sameAmount(ehrAmount, rxAmount)) {
+    const ehrDaily = dailyAmount(e.regimen);
+    const rxDaily = dailyAmount(best.regimen);
+    const sameDaily = ehrDaily !== undefined && rxDaily !== undefined && sameAmount(ehrDaily, rxDaily);
+    // A different strength taken so that the day's total is the same is not a dose change (the schedule may be).
+    if (ehrAmount && rxAmount && !sameAmount(ehrAmount, rxAmount) && !sameDaily) {
       report('dose-change', e, doseChangeAction(source, e.drug, e.regimen, best.regimen), {
         ehr: e,
         pharmacy: best,
@@ -326,12 +417,34 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
         pharmacy: best,
       });
     }
+    if (!sameFormulation(e.formulation, best.formulation)) {
+      report(
+        'formulation-change',
+        e,
+        formulationChangeAction(source, e.drug, e.formulation.label, best.formulation.label),
+        { ehr: e, pharmacy: best },
+      );
+    }
+    const newSince = e.med.status === 'new' ? (e.med.statusDate ?? input.dischargeDate) : undefined;
+    if (source === 'discharge' && newSince !== undefined) {
+      const cutoff = asOf.toISOString().slice(0, 10);
+      const filled = profile.fills.some(
+        (f) => f.prescriptionId === best.rx.id && f.date >= newSince && f.date <= cutoff,
+      );
+      if (!filled) {
+        report('new-not-yet-filled', e, newNotYetFilledAction(e.drug, best.rx, newSince), {
+          ehr: e,
+          pharmacy: best,
+        });
+      }
+    }
     if (discrepancies.length === before) matched.push({ ehr: e.med, pharmacy: best.rx });
   }
 
   // Active prescriptions the list does not mention.
   for (const p of pharmacy) {
     if (used.has(p) || ehr.some((e) => e.key === p.key)) continue;
+    if (coveredByCombination(p)) continue;
     const counterpart = sameClassCounterpart(
       p,
       ehr.filter((e) => !pharmacy.some((x) => x.key === e.key)),
@@ -369,6 +482,28 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
         'rx' in first ? { pharmacy: first, others } : { ehr: first, others },
       );
     }
+  }
+
+  /**
+   * A combination product on one side and its ingredients as separate products on the other are the same
+   * therapy (lisinopril/hydrochlorothiazide vs lisinopril + hydrochlorothiazide): no omission or commission.
+   */
+  function coveredByCombination(x: EhrSide | PharmacySide): boolean {
+    const otherSide: readonly Resolved[] = 'rx' in x ? activeEhr : pharmacy;
+    const otherParts = new Set(otherSide.flatMap((o) => o.parts));
+    if (x.parts.length > 1) {
+      if (!x.parts.every((part) => otherParts.has(part))) return false;
+    } else {
+      const combination = otherSide.find((o) => o.parts.length > 1 && o.parts.includes(x.key));
+      if (!combination) return false;
+      const mine = new Set(('rx' in x ? pharmacy : activeEhr).flatMap((o) => o.parts));
+      if (!combination.parts.every((part) => mine.has(part))) return false;
+    }
+    if (!('rx' in x) && x.parts.length > 1) {
+      const counterpart = pharmacy.find((p) => x.parts.includes(p.key));
+      if (counterpart) matched.push({ ehr: x.med, pharmacy: counterpart.rx });
+    }
+    return true;
   }
 
   discrepancies.sort(

@@ -173,3 +173,40 @@ export function therapeuticDuplicationAction(
     `Check with ${prescriber(source)} whether both are intended.`
   );
 }
+
+export function formulationChangeAction(
+  source: ReconciliationSource,
+  drug: string,
+  ehrForm: string,
+  rxForm: string,
+): string {
+  return (
+    `${listName(source)} has ${drug} as ${ehrForm}; pharmacy profile has ${rxForm}. ` +
+    `Confirm which product is intended with ${prescriber(source)}; release forms are not interchangeable mg for mg.`
+  );
+}
+
+export function stoppedStillFillingAction(
+  source: ReconciliationSource,
+  drug: string,
+  rx: PharmacyPrescription,
+  stopDate: string,
+  lastFillDate: string,
+  fillCount: number,
+): string {
+  const fills =
+    fillCount === 1
+      ? `was filled on ${lastFillDate}`
+      : `was filled ${fillCount} times, last on ${lastFillDate}`;
+  return (
+    `${listName(source)} shows ${drug} stopped on ${stopDate}, but it ${fills} (${rxLabel(rx)}). ` +
+    `Contact ${prescriber(source)} to verify the discontinuation, stop further refills and counsel the patient.`
+  );
+}
+
+export function newNotYetFilledAction(drug: string, rx: PharmacyPrescription, since: string): string {
+  return (
+    `${drug} is new at discharge (${since}) and the prescription is on file (${rxLabel(rx)}), but it has not ` +
+    `been filled since. Call the patient to arrange pickup or delivery and ask about cost or other barriers.`
+  );
+}
