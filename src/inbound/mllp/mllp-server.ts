@@ -1,5 +1,6 @@
-// MLLP listener: stores every message durably before acknowledging it; pipelined appends, ACKs in arrival order.
+// MLLP listener (plain or TLS): stores every message durably before acknowledging it; ACKs in arrival order.
 import net from 'node:net';
+import tls from 'node:tls';
 import type { Issue } from '../../kernel/result.ts';
 import { errorIssue } from '../../kernel/result.ts';
 import type { AppendResult, IncomingMessage, MessageStore } from '../../platform/store/message-store.ts';
@@ -18,7 +19,20 @@ export interface MllpLogger {
   error(obj: object, msg?: string): void;
 }
 
+/** TLS for a listener; PEM contents, not paths. TLS 1.2 is the minimum (QUALITY S8). */
+export interface MllpServerTlsOptions {
+  cert: string | Buffer;
+  key: string | Buffer;
+  /** CAs that client certificates must chain to (mutual TLS); default: the system roots. */
+  ca?: string | Buffer;
+  /** Mutual TLS: a client without a certificate signed by `ca` is refused during the handshake. */
+  requestClientCert?: boolean;
+  /** Longest TLS handshake before the socket is dropped (default 10 s). */
+  handshakeTimeoutMs?: number;
+}
+
 export interface MllpServerOptions {
+  /** The interface to bind; plain MLLP is reachable only there. */
   host: string;
   port: number;
   /** Recorded on every stored message, e.g. `mllp:default`. */
@@ -27,7 +41,9 @@ export interface MllpServerOptions {
   maxFrameBytes?: number;
   /** Closes a connection that has sent nothing and has nothing pending for this long (default 10 minutes). */
   idleTimeoutMs?: number;
+  /** Connections beyond this many are closed at accept, before any byte is read (default: no limit). */
   maxConnections?: number;
+  tls?: MllpServerTlsOptions;
   /** Frames awaiting their ACK on one connection before reading pauses (default 1,000). */
   maxPendingPerConnection?: number;
   /** How long `close()` waits for in-flight appends before dropping connections (default 30 s). */
@@ -42,6 +58,9 @@ export interface MllpServerOptions {
 export interface MllpServer {
   address(): { host: string; port: number };
   connections(): number;
+  /** ACK bytes written but not yet taken by the kernel, over all connections (bounded: reading pauses when full). */
+  bufferedAckBytes(): number;
+  readonly secure: boolean;
   /** Stops accepting, lets in-flight appends finish and be acknowledged, then closes every connection. */
   close(): Promise<void>;
 }
@@ -60,6 +79,8 @@ interface Connection {
   socket: net.Socket;
   pending: Pending[];
   paused: boolean;
+  /** The socket's write buffer is full (a peer that does not read its ACKs): reading waits for 'drain'. */
+  writeBlocked: boolean;
   closing: boolean;
   /** The sender half-closed: answer what is pending, then close our side. */
   readEnded: boolean;
@@ -78,8 +99,7 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
   const open = new Set<Connection>();
   let closing = false;
 
-  // allowHalfOpen: a sender may send its last messages and half-close; their ACKs are still owed.
-  const server = net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
+  const onConnection = (socket: net.Socket): void => {
     if (closing) {
       socket.destroy();
       return;
@@ -88,6 +108,7 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
       socket,
       pending: [],
       paused: false,
+      writeBlocked: false,
       closing: false,
       readEnded: false,
       idle: () => undefined,
@@ -99,6 +120,19 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
       { channel: options.channel, remote: socket.remoteAddress, connections: open.size },
       'mllp connection opened',
     );
+
+    /** Reads only while this connection has room: few undecided frames and a write buffer the peer is draining. */
+    const updateReading = (): void => {
+      if (conn.closing) return;
+      const full = conn.writeBlocked || conn.pending.length > maxPending;
+      if (full && !conn.paused) {
+        conn.paused = true;
+        socket.pause();
+      } else if (!full && conn.paused && conn.pending.length <= maxPending / 2) {
+        conn.paused = false;
+        socket.resume();
+      }
+    };
 
     /** Writes every ACK at the head of the queue that is decided, in one write. */
     const flush = (): void => {
@@ -114,18 +148,23 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
           break;
         }
       }
-      if (out.length > 0 && !socket.destroyed)
-        socket.write(out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out));
+      if (out.length > 0 && !socket.destroyed) {
+        const drained = socket.write(out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out));
+        if (!drained && !conn.writeBlocked) {
+          conn.writeBlocked = true;
+          socket.once('drain', () => {
+            conn.writeBlocked = false;
+            updateReading();
+          });
+        }
+      }
       if (close) {
         conn.closing = true;
         conn.pending.length = 0;
         socket.end();
         return;
       }
-      if (conn.paused && conn.pending.length <= maxPending / 2 && !conn.closing) {
-        conn.paused = false;
-        socket.resume();
-      }
+      updateReading();
       if (conn.pending.length === 0) {
         if (conn.readEnded) socket.end();
         conn.idle();
@@ -143,13 +182,22 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
       frames++;
       if (item.kind === 'oversize') {
         entry.closeAfter = true;
-        const guess = guessHl7Header(item.head.toString('latin1'));
+        const head = item.head.toString('latin1');
+        const guess = guessHl7Header(head);
         log.warn(
           { channel: options.channel, controlId: guess.controlId, size: item.size, limit: item.limit },
           'mllp block too large; rejected and connection closed',
         );
         const issue = errorIssue('too-long', '', `${item.reason}; the message was not stored`);
-        settle(entry, buildAck(undefined, 'AR', { guess, issues: [issue], ...ackIdentity }));
+        // The MSH alone (when it fits in the head) says whether the sender wants AR or, in enhanced mode, CR.
+        const header = parseHl7(head.split(/\r|\n/, 1)[0] ?? '');
+        const ack = header.ok
+          ? buildAck(header.value, ackCodeFor(ackModeFor(header.value), 'rejected'), {
+              issues: [issue],
+              ...ackIdentity,
+            })
+          : buildAck(undefined, 'AR', { guess, issues: [issue], ...ackIdentity });
+        settle(entry, ack);
         return;
       }
       receive(item.frame, entry);
@@ -236,11 +284,8 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
         handle(item);
         if (conn.closing) break;
       }
-      if (!conn.paused && conn.pending.length > maxPending) {
-        // Backpressure: stop reading until the store has caught up with this sender.
-        conn.paused = true;
-        socket.pause();
-      }
+      // Backpressure: stop reading until the store has caught up with this sender.
+      updateReading();
     });
     socket.on('end', () => {
       conn.readEnded = true;
@@ -273,8 +318,61 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
         );
       }
     });
+  };
+
+  // allowHalfOpen: a sender may send its last messages and half-close; their ACKs are still owed.
+  let server: net.Server;
+  if (options.tls) {
+    const t = options.tls;
+    const mutual = t.requestClientCert === true;
+    server = tls.createServer(
+      {
+        cert: t.cert,
+        key: t.key,
+        ...(t.ca !== undefined ? { ca: t.ca } : {}),
+        // QUALITY S8: TLS 1.0 and 1.1 are refused in the handshake.
+        minVersion: 'TLSv1.2',
+        requestCert: mutual,
+        rejectUnauthorized: mutual,
+        handshakeTimeout: t.handshakeTimeoutMs ?? 10_000,
+        noDelay: true,
+        allowHalfOpen: true,
+      },
+      onConnection,
+    );
+    server.on('tlsClientError', (error: Error, socket: tls.TLSSocket) => {
+      log.warn(
+        { channel: options.channel, remote: socket.remoteAddress, err: errorName(error) },
+        'mllp TLS handshake refused',
+      );
+      // Without this the refused socket stays counted by the server and close() never completes.
+      socket.destroy();
+    });
+  } else {
+    server = net.createServer({ noDelay: true, allowHalfOpen: true }, onConnection);
+    if (!isLoopback(options.host)) {
+      log.warn(
+        { channel: options.channel, host: options.host },
+        'plain MLLP (no TLS) listening on a non-loopback interface',
+      );
+    }
+  }
+  // Every accepted TCP socket, including TLS ones still in their handshake, so close() can end them all.
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (raw: net.Socket) => {
+    sockets.add(raw);
+    raw.once('close', () => sockets.delete(raw));
   });
-  if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
+  if (options.maxConnections !== undefined) {
+    server.maxConnections = options.maxConnections;
+    // Node closes the extra socket at accept time; nothing is read from it and no resources are kept.
+    server.on('drop', (data?: net.DropArgument) => {
+      log.warn(
+        { channel: options.channel, remote: data?.remoteAddress, limit: options.maxConnections },
+        'mllp connection refused: too many connections',
+      );
+    });
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -288,11 +386,20 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
   );
   const bound = server.address();
   const port = typeof bound === 'object' && bound !== null ? bound.port : options.port;
-  log.info({ channel: options.channel, host: options.host, port }, 'mllp listener started');
+  log.info(
+    { channel: options.channel, host: options.host, port, tls: options.tls !== undefined },
+    'mllp listener started',
+  );
 
   return {
     address: () => ({ host: options.host, port }),
-    connections: () => open.size,
+    connections: () => Math.max(open.size, sockets.size),
+    bufferedAckBytes: () => {
+      let total = 0;
+      for (const conn of open) total += conn.socket.writableLength;
+      return total;
+    },
+    secure: options.tls !== undefined,
     close: async () => {
       if (closing) return;
       closing = true;
@@ -326,6 +433,8 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
       });
       await Promise.race([Promise.all(drains), timeout]);
       clearTimeout(timer);
+      // Sockets that never finished a TLS handshake, or whose TLS layer closed without its TCP socket.
+      for (const raw of sockets) raw.destroy();
       await stopped;
       log.info({ channel: options.channel }, 'mllp listener stopped');
     },
@@ -342,6 +451,10 @@ function requiredHeaderIssues(msg: Hl7Message): Issue[] {
 
 function positiveAck(mode: AckMode): string | undefined {
   return shouldSendAck(mode, 'accepted') ? ackCodeFor(mode, 'accepted') : undefined;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 /** Error names and codes only: messages from drivers can quote data. */
