@@ -122,3 +122,158 @@ export const ALLERGY_CRITICALITY = codeMap(
     { from: 'U', to: 'unable-to-assess', display: 'Unknown' },
   ],
 );
+
+/**
+ * Table 0162 route of administration -> SNOMED CT route (the FHIR R4 route-codes value set draws from SNOMED).
+ * The NCIT rows are the route codes the CDC IIS implementation guide prescribes for RXR-1 in VXU messages.
+ */
+export const ROUTE = codeMap('hl7-0162', CodeSystem.Snomed, [
+  { from: 'PO', to: '26643006', display: 'Oral route' },
+  { from: 'IV', to: '47625008', display: 'Intravenous route' },
+  { from: 'IM', to: '78421000', display: 'Intramuscular route' },
+  { from: 'SC', to: '34206005', display: 'Subcutaneous route' },
+  { from: 'SL', to: '37839007', display: 'Sublingual route' },
+  { from: 'B', to: '54471007', display: 'Buccal route' },
+  { from: 'TP', to: '6064005', display: 'Topical route' },
+  { from: 'TD', to: '45890007', display: 'Transdermal route' },
+  { from: 'IH', to: '447694001', display: 'Respiratory tract route' },
+  { from: 'NS', to: '46713006', display: 'Nasal route' },
+  { from: 'PR', to: '37161004', display: 'Rectal route' },
+  { from: 'VG', to: '16857009', display: 'Vaginal route' },
+  { from: 'OP', to: '54485002', display: 'Ophthalmic route' },
+  { from: 'OT', to: '10547007', display: 'Otic route' },
+  { from: 'ID', to: '372464004', display: 'Intradermal route' },
+  { from: 'IA', to: '58100008', display: 'Intra-arterial route' },
+  { from: 'IT', to: '72607000', display: 'Intrathecal route' },
+  { from: 'EP', to: '404820008', display: 'Epidural route' },
+  { from: 'NG', to: '127492001', display: 'Nasogastric route' },
+  { from: 'GT', to: '127490009', display: 'Gastrostomy route' },
+  { from: 'DEN', to: '372449004', display: 'Dental route' },
+  { from: 'C28161', to: '78421000', display: 'Intramuscular route' },
+  { from: 'C38238', to: '372464004', display: 'Intradermal route' },
+  { from: 'C38276', to: '47625008', display: 'Intravenous route' },
+  { from: 'C38284', to: '46713006', display: 'Nasal route' },
+  { from: 'C38288', to: '26643006', display: 'Oral route' },
+  { from: 'C38299', to: '34206005', display: 'Subcutaneous route' },
+]);
+
+/**
+ * Table 0335 repeat patterns with a fixed meaning -> FHIR Timing.repeat, and the v3 GTSAbbreviation code FHIR's
+ * timing-abbreviation value set offers for it (`to`; empty when there is none). Qn{S|M|H|D|W|L} are parsed, not listed.
+ */
+export const REPEAT_PATTERN = codeMap(
+  'hl7-0335',
+  'http://terminology.hl7.org/CodeSystem/v3-GTSAbbreviation',
+  [
+    { from: 'QD', to: 'QD', display: 'daily' },
+    { from: 'DAILY', to: 'QD', display: 'daily' },
+    { from: 'BID', to: 'BID', display: 'twice a day' },
+    { from: 'TID', to: 'TID', display: 'three times a day' },
+    { from: 'QID', to: 'QID', display: 'four times a day' },
+    { from: 'QOD', to: 'QOD', display: 'every other day' },
+    { from: 'QAM', to: 'AM', display: 'every morning' },
+    { from: 'QPM', to: 'PM', display: 'every afternoon/evening' },
+    { from: 'QHS', to: 'BED', display: 'at bedtime' },
+    { from: 'HS', to: 'BED', display: 'at bedtime' },
+    { from: 'QWK', to: 'WK', display: 'weekly' },
+    { from: 'PRN', to: '', display: 'as needed' },
+    { from: 'ONCE', to: '', display: 'one time only' },
+    { from: 'STAT', to: '', display: 'immediately' },
+    { from: 'C', to: '', display: 'continuous' },
+  ],
+);
+
+/** Table 0323 / 0206 action codes on IAM-6 and PRB-1 (A/AD add, U/UP update, D/DE delete, X/UC unchanged). */
+export const ACTION_CODE = codeMap('hl7-0206', 'urn:rxbridge:action', [
+  { from: 'A', to: 'add', display: 'Add/Insert' },
+  { from: 'AD', to: 'add', display: 'Add' },
+  { from: 'U', to: 'update', display: 'Update' },
+  { from: 'UP', to: 'update', display: 'Update' },
+  { from: 'D', to: 'delete', display: 'Delete' },
+  { from: 'DE', to: 'delete', display: 'Delete' },
+  { from: 'X', to: 'unchanged', display: 'No change' },
+  { from: 'UC', to: 'unchanged', display: 'Unchanged' },
+  { from: 'CO', to: 'update', display: 'Correct' },
+  { from: 'LI', to: 'update', display: 'Link' },
+  { from: 'UN', to: 'update', display: 'Unlink' },
+]);
+
+/** Table 0128 allergy severity -> AllergyIntolerance.reaction.severity (SV/MO/MI; U has no counterpart). */
+export const REACTION_SEVERITY = codeMap('hl7-0128', 'http://hl7.org/fhir/reaction-event-severity', [
+  { from: 'SV', to: 'severe', display: 'Severe' },
+  { from: 'MO', to: 'moderate', display: 'Moderate' },
+  { from: 'MI', to: 'mild', display: 'Mild' },
+]);
+
+/** Table 0438 allergy clinical status (IAM-17) -> AllergyIntolerance.verificationStatus. */
+export const ALLERGY_VERIFICATION = codeMap(
+  'hl7-0438',
+  'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification',
+  [
+    { from: 'C', to: 'confirmed', display: 'Confirmed' },
+    { from: 'U', to: 'unconfirmed', display: 'Unconfirmed' },
+    { from: 'P', to: 'unconfirmed', display: 'Unconfirmed' },
+    { from: 'S', to: 'unconfirmed', display: 'Unconfirmed' },
+    { from: 'D', to: 'refuted', display: 'Refuted' },
+    { from: 'E', to: 'entered-in-error', display: 'Entered in Error' },
+  ],
+);
+
+/** Table 0038 order status (ORC-5) -> MedicationRequest.status. */
+export const ORDER_STATUS = codeMap('hl7-0038', 'http://hl7.org/fhir/CodeSystem/medicationrequest-status', [
+  { from: 'A', to: 'active', display: 'Active' },
+  { from: 'IP', to: 'active', display: 'Active' },
+  { from: 'SC', to: 'active', display: 'Active' },
+  { from: 'CM', to: 'completed', display: 'Completed' },
+  { from: 'CA', to: 'cancelled', display: 'Cancelled' },
+  { from: 'DC', to: 'stopped', display: 'Stopped' },
+  { from: 'HD', to: 'on-hold', display: 'On Hold' },
+  { from: 'ER', to: 'entered-in-error', display: 'Entered in Error' },
+  { from: 'RP', to: 'stopped', display: 'Stopped' },
+]);
+
+/** Table 0119 order control (ORC-1) -> MedicationRequest.status when ORC-5 is empty. */
+export const ORDER_CONTROL_STATUS = codeMap(
+  'hl7-0119',
+  'http://hl7.org/fhir/CodeSystem/medicationrequest-status',
+  [
+    { from: 'NW', to: 'active', display: 'Active' },
+    { from: 'OK', to: 'active', display: 'Active' },
+    { from: 'SN', to: 'active', display: 'Active' },
+    { from: 'XO', to: 'active', display: 'Active' },
+    { from: 'XX', to: 'active', display: 'Active' },
+    { from: 'RL', to: 'active', display: 'Active' },
+    { from: 'RP', to: 'active', display: 'Active' },
+    { from: 'RO', to: 'active', display: 'Active' },
+    { from: 'SC', to: 'active', display: 'Active' },
+    { from: 'RE', to: 'active', display: 'Active' },
+    { from: 'CA', to: 'cancelled', display: 'Cancelled' },
+    { from: 'OC', to: 'cancelled', display: 'Cancelled' },
+    { from: 'CR', to: 'cancelled', display: 'Cancelled' },
+    { from: 'DC', to: 'stopped', display: 'Stopped' },
+    { from: 'OD', to: 'stopped', display: 'Stopped' },
+    { from: 'DR', to: 'stopped', display: 'Stopped' },
+    { from: 'HD', to: 'on-hold', display: 'On Hold' },
+    { from: 'OH', to: 'on-hold', display: 'On Hold' },
+  ],
+);
+
+/** Table 0322 completion status (RXA-20) -> Immunization.status. */
+export const COMPLETION_STATUS = codeMap('hl7-0322', 'http://hl7.org/fhir/event-status', [
+  { from: 'CP', to: 'completed', display: 'Complete' },
+  { from: 'PA', to: 'completed', display: 'Partially administered' },
+  { from: 'RE', to: 'not-done', display: 'Refused' },
+  { from: 'NA', to: 'not-done', display: 'Not administered' },
+]);
+
+/** Table 0191 / MIME types of an ED value (OBX-5.2 type of data, 5.3 subtype). */
+export const ED_MEDIA_TYPE = codeMap('hl7-0191', 'urn:ietf:bcp:13', [
+  { from: 'PDF', to: 'application/pdf', display: 'PDF' },
+  { from: 'TEXT', to: 'text/plain', display: 'Text' },
+  { from: 'RTF', to: 'application/rtf', display: 'Rich text' },
+  { from: 'HTML', to: 'text/html', display: 'HTML' },
+  { from: 'XML', to: 'application/xml', display: 'XML' },
+  { from: 'JPEG', to: 'image/jpeg', display: 'JPEG' },
+  { from: 'PNG', to: 'image/png', display: 'PNG' },
+  { from: 'TIFF', to: 'image/tiff', display: 'TIFF' },
+]);

@@ -8,26 +8,17 @@ import { fail, ok, warningIssue } from '../../kernel/result.ts';
 import { ADT_TRIGGERS, mapAdt } from './map-adt.ts';
 import type { Hl7MapContext } from './map-context.ts';
 import { MapRun } from './map-context.ts';
-import { mapEncounter } from './map-encounter.ts';
-import { mapObservation } from './map-observation.ts';
+import { mapAdtA60 } from './map-adt-a60.ts';
+import { mapMdmT02 } from './map-mdm-t02.ts';
+import { mapOmpO09 } from './map-omp-o09.ts';
+import { mapOruR01 } from './map-oru-r01.ts';
 import { mapPatient } from './map-patient.ts';
+import { PPR_TRIGGERS, mapPpr } from './map-ppr.ts';
+import { mapRdeO11 } from './map-rde-o11.ts';
+import { mapRdeO25 } from './map-rde-o25.ts';
+import { mapRdsO13 } from './map-rds-o13.ts';
+import { mapVxuV04 } from './map-vxu-v04.ts';
 import { mapProvenance } from './map-provenance.ts';
-
-/** ORU^R01 results: Patient, the visit if given, one Observation per OBX. */
-export function mapOruR01(msg: Hl7Message, context: Hl7MapContext): Result<Bundle> {
-  const run = new MapRun(msg, context);
-  const pid = msg.segment('PID');
-  if (pid) {
-    const patient = mapPatient(run, pid);
-    const pv1 = msg.segment('PV1');
-    const encounter = pv1 ? mapEncounter(run, pv1, patient.reference) : undefined;
-    msg.segments('OBX').forEach((obx, i) => mapObservation(run, obx, i + 1, patient.reference, encounter));
-  } else {
-    run.issues.push(warningIssue('required', 'PID', 'results without a PID segment are not mapped'));
-  }
-  mapProvenance(run);
-  return ok(run.bundle(stableId('hl7v2', 'Bundle', context.messageId)), [...run.issues]);
-}
 
 /** Any other type: the patient (when there is one) and the Provenance, with a `not-supported` warning. */
 function mapUnsupported(msg: Hl7Message, context: Hl7MapContext): Result<Bundle> {
@@ -49,7 +40,25 @@ function mapUnsupported(msg: Hl7Message, context: Hl7MapContext): Result<Bundle>
 export function mapHl7Message(msg: Hl7Message, context: Hl7MapContext): Result<Bundle> {
   const [code, trigger = ''] = msg.type.split('^');
   if (code === 'ADT' && ADT_TRIGGERS.has(trigger)) return mapAdt(msg, context);
-  if (code === 'ORU' && trigger === 'R01') return mapOruR01(msg, context);
+  switch (`${code}^${trigger}`) {
+    case 'ADT^A60':
+      return mapAdtA60(msg, context);
+    case 'ORU^R01':
+      return mapOruR01(msg, context);
+    case 'MDM^T02':
+      return mapMdmT02(msg, context);
+    case 'RDE^O11':
+      return mapRdeO11(msg, context);
+    case 'RDE^O25':
+      return mapRdeO25(msg, context);
+    case 'OMP^O09':
+      return mapOmpO09(msg, context);
+    case 'RDS^O13':
+      return mapRdsO13(msg, context);
+    case 'VXU^V04':
+      return mapVxuV04(msg, context);
+  }
+  if (code === 'PPR' && PPR_TRIGGERS.has(trigger)) return mapPpr(msg, context);
   return mapUnsupported(msg, context);
 }
 

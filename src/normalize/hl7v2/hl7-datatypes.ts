@@ -2,7 +2,7 @@
 import type { Hl7Segment } from '../../inbound/hl7v2/hl7-message.ts';
 import { CodeSystem } from '../../kernel/code-map.ts';
 import type { Address, ContactPoint } from '@medplum/fhirtypes';
-import type { CodeableConcept, Coding, HumanName, Identifier } from '../../kernel/fhir.ts';
+import type { CodeableConcept, Coding, HumanName, Identifier, Quantity } from '../../kernel/fhir.ts';
 import type { Issue } from '../../kernel/result.ts';
 import { warningIssue } from '../../kernel/result.ts';
 import { IDENTIFIER_TYPE } from './code-tables.ts';
@@ -66,6 +66,12 @@ const CODING_SYSTEMS: Record<string, string> = {
   UCUM: CodeSystem.Ucum,
   CPT: 'http://www.ama-assn.org/go/cpt',
   C4: 'http://www.ama-assn.org/go/cpt',
+  // HL7 v2.5.1 table 0396 names used by pharmacy and immunization feeds (CDC IIS IG: MVX manufacturers, NCIT routes).
+  MVX: 'http://hl7.org/fhir/sid/mvx',
+  NCIT: 'http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl',
+  NCI: 'http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl',
+  UNII: 'http://fdasis.nlm.nih.gov',
+  NDFRT: 'http://hl7.org/fhir/ndfrt',
 };
 
 /** A FHIR system for an HL7 coding system name; local names keep their name in an RxBridge URN. */
@@ -247,4 +253,120 @@ export function toContactPoint(
 /** Reports a value that could not be read, once, as a warning (never the value itself: it may be PHI). */
 export function unreadable(issues: Issue[], path: string, what: string): void {
   issues.push(warningIssue('value', path, `${what} could not be read and was left out`));
+}
+
+/** Unit spellings senders use for doses and durations -> UCUM (only where the meaning is certain). */
+const UCUM_UNITS: Record<string, string> = {
+  MG: 'mg',
+  G: 'g',
+  GM: 'g',
+  KG: 'kg',
+  MCG: 'ug',
+  UG: 'ug',
+  NG: 'ng',
+  ML: 'mL',
+  L: 'L',
+  MEQ: 'meq',
+  MMOL: 'mmol',
+  '%': '%',
+  'MG/HR': 'mg/h',
+  'MG/H': 'mg/h',
+  'ML/HR': 'mL/h',
+  'ML/H': 'mL/h',
+  'MCG/MIN': 'ug/min',
+  'MG/KG': 'mg/kg',
+};
+
+/** UCUM duration units for HL7 duration codes (TQ1-6, RPT period units): s, min, h, d, wk, mo, a. */
+export const DURATION_UNITS: Record<string, 's' | 'min' | 'h' | 'd' | 'wk' | 'mo' | 'a'> = {
+  S: 's',
+  SEC: 's',
+  M: 'min',
+  MIN: 'min',
+  H: 'h',
+  HR: 'h',
+  HOUR: 'h',
+  D: 'd',
+  DAY: 'd',
+  DAYS: 'd',
+  W: 'wk',
+  WK: 'wk',
+  WEEK: 'wk',
+  L: 'mo',
+  MO: 'mo',
+  MONTH: 'mo',
+  Y: 'a',
+  A: 'a',
+  YR: 'a',
+};
+
+/** A v2 unit (CWE code, text, coding system) as parts of a FHIR Quantity. */
+export interface Hl7Unit {
+  code: string;
+  text: string;
+  system: string;
+}
+
+/** CWE unit at field/component of a segment (component 0: the field's own components). */
+export function readUnit(seg: Hl7Segment, field: number, component = 0, rep = 1): Hl7Unit {
+  if (component === 0)
+    return {
+      code: seg.read(field, rep, 1, 0),
+      text: seg.read(field, rep, 2, 0),
+      system: seg.read(field, rep, 3, 0),
+    };
+  return {
+    code: seg.read(field, rep, component, 1),
+    text: seg.read(field, rep, component, 2),
+    system: seg.read(field, rep, component, 3),
+  };
+}
+
+/** A number and its v2 unit -> Quantity: UCUM when the sender says UCUM or the unit is a known UCUM spelling. */
+export function toQuantity(value: string, unit?: Hl7Unit): Quantity | undefined {
+  const text = value.trim();
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(text)) return undefined;
+  const q: Quantity = { value: Number(text) };
+  if (!unit) return q;
+  const label = unit.text || unit.code;
+  if (label !== '') q.unit = label;
+  const system = unit.system.toUpperCase();
+  const ucum = system === 'UCUM' ? unit.code : UCUM_UNITS[unit.code.toUpperCase()];
+  if (ucum !== undefined && ucum !== '') {
+    q.system = CodeSystem.Ucum;
+    q.code = ucum;
+  } else if (unit.code !== '' && system !== '' && system !== 'UCUM' && system !== 'ISO+') {
+    const uri = codingSystemUri(unit.system);
+    if (uri !== undefined) {
+      q.system = uri;
+      q.code = unit.code;
+    }
+  }
+  return q;
+}
+
+/** EI (entity identifier: ORC-2/3, placer/filler numbers) -> Identifier, typed PLAC/FILL when asked. */
+export function toEntityIdentifier(
+  seg: Hl7Segment,
+  field: number,
+  fallbackSystem: string,
+  type?: 'PLAC' | 'FILL',
+): Identifier | undefined {
+  const value = seg.read(field, 1, 1, 0);
+  if (value === '') return undefined;
+  const system =
+    authoritySystem(seg.read(field, 1, 2, 0), seg.read(field, 1, 3, 0), seg.read(field, 1, 4, 0)) ??
+    fallbackSystem;
+  const id: Identifier = { system, value };
+  if (type)
+    id.type = {
+      coding: [
+        {
+          system: CodeSystem.V2_0203,
+          code: type,
+          display: type === 'PLAC' ? 'Placer Identifier' : 'Filler Identifier',
+        },
+      ],
+    };
+  return id;
 }

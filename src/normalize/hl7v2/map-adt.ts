@@ -1,4 +1,4 @@
-// ADT^A01/A03/A04/A08 -> Bundle: Patient (+ PCP), Encounter, Observation per OBX, AllergyIntolerance per AL1,
+// ADT^A01/A03/A04/A08 (and same-structure triggers) -> Bundle: Patient (+ PCP), Encounter, Observation per OBX, AllergyIntolerance per AL1,
 // Condition per DG1, and a Provenance pointing at the message.
 import type { Hl7Message } from '../../inbound/hl7v2/hl7-message.ts';
 import { stableId } from '../../kernel/ids.ts';
@@ -14,8 +14,24 @@ import { mapObservation } from './map-observation.ts';
 import { mapPatient } from './map-patient.ts';
 import { mapProvenance } from './map-provenance.ts';
 
-/** Trigger events whose structure (ADT_A01 / ADT_A03) this mapper reads. */
-export const ADT_TRIGGERS: ReadonlySet<string> = new Set(['A01', 'A03', 'A04', 'A08']);
+/**
+ * Trigger events whose structure this mapper reads: ADT_A01 (A01/A04/A08/A13), ADT_A03, ADT_A02, ADT_A05
+ * (A05/A14/A28/A31) and ADT_A06 (A06/A07) all carry PID, PD1, PV1, OBX, AL1 and DG1 the same way (ch. 3.3).
+ */
+export const ADT_TRIGGERS: ReadonlySet<string> = new Set([
+  'A01',
+  'A02',
+  'A03',
+  'A04',
+  'A05',
+  'A06',
+  'A07',
+  'A08',
+  'A13',
+  'A14',
+  'A28',
+  'A31',
+]);
 
 export function mapAdt(msg: Hl7Message, context: Hl7MapContext): Result<Bundle> {
   const pid = msg.segment('PID');

@@ -30,6 +30,25 @@ function quantity(obx: Hl7Segment, text: string): Quantity | undefined {
   return q;
 }
 
+const RANGE = /^\s*([+-]?\d+\.?\d*)\s*-\s*([+-]?\d+\.?\d*)\s*$/;
+const BOUND = /^\s*(<=|>=|<|>)\s*([+-]?\d+\.?\d*)\s*$/;
+
+/** OBX-7 "low-high", "<x", ">x" -> low/high in the result's unit; the text is always kept (HL7 v2.5.1 ch. 7.4.2.7). */
+function referenceRange(obx: Hl7Segment, text: string): NonNullable<Observation['referenceRange']>[number] {
+  const unitOf = (value: string): Quantity => {
+    const q = quantity(obx, value);
+    return q ?? { value: Number(value) };
+  };
+  const both = RANGE.exec(text);
+  if (both) return { low: unitOf(both[1] as string), high: unitOf(both[2] as string), text };
+  const bound = BOUND.exec(text);
+  if (bound) {
+    const q = unitOf(bound[2] as string);
+    return bound[1]?.startsWith('<') ? { high: q, text } : { low: q, text };
+  }
+  return { text };
+}
+
 /** `position` is the OBX's place among the message's OBX segments (set ids repeat across OBR groups). */
 export function mapObservation(
   run: MapRun,
@@ -115,7 +134,7 @@ export function mapObservation(
     }
   }
   const range = obx.get(7);
-  if (range !== '') observation.referenceRange = [{ text: range }];
+  if (range !== '') observation.referenceRange = [referenceRange(obx, range)];
   const flag = obx.get('8.1');
   if (flag !== '') {
     const row = INTERPRETATION.lookup(flag);
