@@ -1,0 +1,88 @@
+// A drug as the checks see it: its ingredients by normalized name and every class they belong to.
+import type { Terminology } from '../terminology/terminology.ts';
+import type { DrugOrder } from './check-input.ts';
+import { tableClassesOf } from './drug-classes.ts';
+
+export interface DrugIdentity {
+  /** What the prescriber wrote. */
+  display: string;
+  /** Normalized ingredient names ("amoxicillin", "sulfamethoxazole", "trimethoprim"). */
+  ingredients: readonly string[];
+  classes: ReadonlySet<string>;
+  /** Whether the Terminology port knew the drug (false: matched by name in our tables only). */
+  known: boolean;
+  rxcui?: string;
+}
+
+/** Salt, form and release words dropped when a name is matched by hand (RxNorm PIN and dose-form words). */
+const NOISE_WORDS: ReadonlySet<string> = new Set(
+  (
+    'hydrochloride hcl sodium potassium calcium magnesium besylate maleate tartrate succinate sulfate bisulfate ' +
+    'mesylate fumarate oxalate citrate phosphate hyclate monohydrate trihydrate dihydrate bitartrate hydrobromide ' +
+    'acetate propionate furoate etexilate tablet tablets tab tabs capsule capsules cap caps oral po er xr xl sr dr ' +
+    'ec cr la ir odt hfa inhaler solution suspension injection injectable pen vial chewable extended release ' +
+    'delayed sublingual patch mg mcg g ml unit units hr'
+  ).split(' '),
+);
+
+/** Lower case, no strengths, salts or form words: "Metformin HCl 500 mg ER" → "metformin". */
+export function normalizeIngredientName(text: string): string {
+  const words = text
+    .toLowerCase()
+    .replace(/[^a-z0-9.\s-]+/g, ' ')
+    .split(/\s+/)
+    .filter((w) => w !== '');
+  const kept: string[] = [];
+  for (const w of words) {
+    if (/\d/.test(w)) break;
+    if (NOISE_WORDS.has(w)) continue;
+    kept.push(w);
+  }
+  return kept.join(' ').trim();
+}
+
+function nameParts(name: string): string[] {
+  return name
+    .split(/\s*\/\s*|\s+and\s+|\s*\+\s*|,\s*/i)
+    .map(normalizeIngredientName)
+    .filter((p) => p !== '');
+}
+
+const ingredientOfName = (name: string): string => {
+  // RxNorm ingredient names such as "insulin aspart, human" keep their first part.
+  const first = name.toLowerCase().split(',')[0] ?? name;
+  return first.trim();
+};
+
+export function identifyDrug(
+  terminology: Terminology,
+  order: Pick<DrugOrder, 'name' | 'rxcui'>,
+): DrugIdentity {
+  const concept =
+    (order.rxcui !== undefined ? terminology.get(order.rxcui) : undefined) ??
+    terminology.lookupDrug(order.name);
+  let ingredients: string[];
+  const classes = new Set<string>();
+  if (concept && concept.ingredients.length > 0) {
+    ingredients = concept.ingredients.map((i) => ingredientOfName(i.name));
+    for (const c of concept.classes) classes.add(c);
+  } else {
+    ingredients = nameParts(order.name);
+    // Each part of an unknown combination may still be known on its own.
+    ingredients = ingredients.flatMap((part) => {
+      const known = terminology.lookupDrug(part);
+      if (!known || known.ingredients.length === 0) return [part];
+      for (const c of known.classes) classes.add(c);
+      return known.ingredients.map((i) => ingredientOfName(i.name));
+    });
+  }
+  for (const ingredient of ingredients) for (const c of tableClassesOf(ingredient)) classes.add(c);
+  const identity: DrugIdentity = { display: order.name, ingredients, classes, known: concept !== undefined };
+  if (concept) identity.rxcui = concept.rxcui;
+  return identity;
+}
+
+/** Ingredient names joined for messages ("sulfamethoxazole / trimethoprim"). */
+export function drugLabel(identity: DrugIdentity): string {
+  return identity.ingredients.join(' / ') || identity.display;
+}

@@ -1,0 +1,67 @@
+// runChecks: every clinical check on one order, and the registry that names them (so each can run alone).
+import { checkAge } from './age-check.ts';
+import type { CheckInput } from './check-input.ts';
+import type { CheckContext } from './check-context.ts';
+import { buildCheckContext } from './check-context.ts';
+import { checkDrugAllergy } from './drug-allergy-check.ts';
+import { checkDrugDisease } from './drug-disease-check.ts';
+import { checkDrugInteractions } from './drug-interaction-check.ts';
+import { checkDuplicateTherapy } from './duplicate-therapy-check.ts';
+import type { CheckName, Finding } from './finding.ts';
+import { sortFindings } from './finding.ts';
+import { checkInr } from './inr-check.ts';
+import { checkRenalDosing } from './renal-dosing-check.ts';
+
+export interface RegisteredCheck {
+  name: CheckName;
+  description: string;
+  run: (ctx: CheckContext) => Finding[];
+}
+
+export const CHECK_REGISTRY: readonly RegisteredCheck[] = [
+  {
+    name: 'drug-allergy',
+    description: 'ingredient and class cross-sensitivity against recorded allergies',
+    run: checkDrugAllergy,
+  },
+  {
+    name: 'drug-drug-interaction',
+    description: 'ONC high-priority (never suppressed) and non-interruptive interactions',
+    run: (ctx) => checkDrugInteractions(ctx),
+  },
+  {
+    name: 'duplicate-therapy',
+    description: 'same ingredient or duplication-prone class already active',
+    run: checkDuplicateTherapy,
+  },
+  {
+    name: 'drug-disease',
+    description: 'problem-list contraindications (CKD, heart failure, asthma)',
+    run: (ctx) => checkDrugDisease(ctx),
+  },
+  {
+    name: 'renal-dosing',
+    description: 'label renal limits from the latest eGFR or CrCl',
+    run: (ctx) => checkRenalDosing(ctx),
+  },
+  { name: 'inr-monitoring', description: 'latest INR for warfarin orders', run: checkInr },
+  { name: 'age', description: 'older-adult cautions from FDA labels', run: (ctx) => checkAge(ctx) },
+];
+
+export interface RunChecksOptions {
+  /** Run only these checks (default: all in the registry). */
+  only?: readonly CheckName[];
+  registry?: readonly RegisteredCheck[];
+}
+
+/** Runs the checks on one order; findings most severe first. */
+export function runChecks(input: CheckInput, options: RunChecksOptions = {}): Finding[] {
+  const ctx = buildCheckContext(input);
+  const registry = options.registry ?? CHECK_REGISTRY;
+  const findings: Finding[] = [];
+  for (const check of registry) {
+    if (options.only && !options.only.includes(check.name)) continue;
+    findings.push(...check.run(ctx));
+  }
+  return sortFindings(findings);
+}
