@@ -48,7 +48,7 @@ describe('lookupDrug', () => {
     expect(terminology.lookupDrug('metformin')?.highAlert).toBe(false);
   });
 
-  test.each(['', 'take', 'tablet', 'discharge medications', 'prednisolone', 'xyzzy'])(
+  test.each(['', 'take', 'tablet', 'discharge medications', 'predni', 'xyzzy'])(
     'does not guess for %j',
     (text) => {
       expect(terminology.lookupDrug(text)).toBeUndefined();
@@ -85,14 +85,15 @@ describe('findClinicalDrug', () => {
       '866427',
     );
     expect(terminology.findClinicalDrug('7646', { value: 20, unit: 'mg' }, 'capsule')?.rxcui).toBe('198051');
-    expect(terminology.findClinicalDrug('7646', { value: 20, unit: 'mg' }, 'tablet')).toBeUndefined();
+    expect(terminology.findClinicalDrug('7646', { value: 20, unit: 'mg' }, 'injection')).toBeUndefined();
   });
 
   test('unknown strength or ingredient gives undefined; no strength is ambiguous unless only one exists', () => {
     expect(terminology.findClinicalDrug('6809', { value: 600, unit: 'mg' })).toBeUndefined();
     expect(terminology.findClinicalDrug('999999', { value: 5, unit: 'mg' })).toBeUndefined();
     expect(terminology.findClinicalDrug('6809')).toBeUndefined();
-    expect(terminology.findClinicalDrug('88249')?.rxcui).toBe('200224');
+    expect(terminology.findClinicalDrug('88249')).toBeUndefined(); // montelukast: tablets, chewables, granules
+    expect(terminology.findClinicalDrug('1100699')?.rxcui).toBe('1100702'); // linagliptin: one SCD
   });
 });
 

@@ -1,6 +1,8 @@
 // The built-in starter Terminology: a small verified RxNorm vocabulary so the demo works with nothing downloaded.
 import { sameAmount } from './amount.ts';
+import { STARTER_ALIASES } from './starter/starter-aliases.ts';
 import { STARTER_CLINICAL_DRUGS } from './starter/starter-clinical-drugs.ts';
+import { classesOfIngredient, isHighAlertIngredient } from './starter/starter-drug-classes.ts';
 import type { StarterIngredient } from './starter/starter-ingredients.ts';
 import { STARTER_INGREDIENTS } from './starter/starter-ingredients.ts';
 import type { DrugConcept, Strength, Terminology } from './terminology.ts';
@@ -150,7 +152,20 @@ export function createStarterTerminology(
       const part = rxcui === row.rxcui ? row : ingredients.find((r) => r.rxcui === rxcui);
       return { rxcui, name: part?.name ?? rxcui };
     });
-    const base = { ingredients: refs, classes: [...row.classes], highAlert: row.highAlert === true };
+    // Classes come from the class table by ingredient name (a MIN gets its parts'), plus any the row adds.
+    const partNames = refs.map((r) => r.name);
+    const classes = [
+      ...new Set([
+        ...(row.classes ?? []),
+        ...classesOfIngredient(row.name),
+        ...(row.tty === 'MIN' ? partNames.flatMap((n) => classesOfIngredient(n)) : []),
+      ]),
+    ];
+    const highAlert =
+      row.highAlert === true ||
+      [row.name, ...partNames].some((n) => isHighAlertIngredient(n, classesOfIngredient(n))) ||
+      isHighAlertIngredient(row.name, classes);
+    const base = { ingredients: refs, classes, highAlert };
     concepts.set(row.rxcui, freezeConcept({ rxcui: row.rxcui, name: row.name, tty: row.tty, ...base }));
     for (const salt of row.salts ?? []) {
       if (salt.rxcui)
@@ -168,6 +183,7 @@ export function createStarterTerminology(
       ...(row.salts ?? []).map((s) => s.name),
       ...(row.brands ?? []).map((b) => b.name),
       ...(row.aliases ?? []),
+      ...(STARTER_ALIASES[row.name] ?? []),
     ];
     for (const spelling of spellings) {
       const key = normalizeDrugText(spelling);

@@ -3,38 +3,70 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
+import { STARTER_ALIASES } from './starter-aliases.ts';
 import { STARTER_CLINICAL_DRUGS } from './starter-clinical-drugs.ts';
-import { STARTER_INGREDIENTS, StarterSource } from './starter-ingredients.ts';
+import { DRUG_CLASSES, classifiedIngredientNames } from './starter-drug-classes.ts';
+import { STARTER_INGREDIENTS, StarterSource, UNVERIFIED_STARTER_INGREDIENTS } from './starter-ingredients.ts';
 
 // The shared knowledge folder sits beside the repository checkout; it is read here, never copied.
-const RXNORM_DIR = resolve(import.meta.dirname, '../../../../shared/knowledge/rxnorm');
+const KNOWLEDGE_DIR = resolve(import.meta.dirname, '../../../../shared/knowledge');
+const RXNORM_DIR = resolve(KNOWLEDGE_DIR, 'rxnorm');
 const present = existsSync(resolve(RXNORM_DIR, 'rxnconso_subset.tsv.gz'));
 
-function readConcepts(): Map<string, { tty: string; name: string }> {
-  const text = gunzipSync(readFileSync(resolve(RXNORM_DIR, 'rxnconso_subset.tsv.gz'))).toString('utf8');
-  const byRxcui = new Map<string, { tty: string; name: string }>();
-  for (const line of text.split('\n').slice(1)) {
-    const [rxcui, tty, name] = line.split('\t');
-    if (rxcui && tty && name !== undefined) byRxcui.set(rxcui, { tty, name });
+function readTsv(file: string): string[][] {
+  const text = gunzipSync(readFileSync(resolve(RXNORM_DIR, file))).toString('utf8');
+  return text
+    .split('\n')
+    .slice(1)
+    .filter((line) => line !== '')
+    .map((line) => line.split('\t'));
+}
+
+interface Subset {
+  concepts: Map<string, { tty: string; name: string }>;
+  /** `${from}|${rela}` → targets */
+  relations: Map<string, string[]>;
+}
+
+function readSubset(): Subset {
+  const concepts = new Map<string, { tty: string; name: string }>();
+  for (const [rxcui, tty, name] of readTsv('rxnconso_subset.tsv.gz')) {
+    if (rxcui && tty && name !== undefined) concepts.set(rxcui, { tty, name });
   }
-  return byRxcui;
+  const relations = new Map<string, string[]>();
+  for (const [from, rela, to] of readTsv('rxnrel_subset.tsv.gz')) {
+    if (!from || !rela || !to) continue;
+    const key = `${from}|${rela}`;
+    relations.set(key, [...(relations.get(key) ?? []), to]);
+  }
+  return { concepts, relations };
 }
 
 describe.skipIf(!present)('starter vocabulary against the RxNorm prescribable subset', () => {
-  const subset = present ? readConcepts() : new Map<string, { tty: string; name: string }>();
+  const subset: Subset = present ? readSubset() : { concepts: new Map(), relations: new Map() };
+  const rel = (from: string, rela: string): string[] => subset.relations.get(`${from}|${rela}`) ?? [];
+  const ingredientsOfScd = (rxcui: string): string[] =>
+    [
+      ...new Set(
+        rel(rxcui, 'consists_of')
+          .flatMap((scdc) => rel(scdc, 'has_ingredient'))
+          .filter((i) => subset.concepts.get(i)?.tty === 'IN'),
+      ),
+    ].sort();
 
   const subsetRows = STARTER_INGREDIENTS.filter((row) => !row.name.toLowerCase().startsWith('a'));
   test.each(subsetRows.map((row) => [row.name, row] as const))(
-    '%s: ingredient, salts and brands',
+    '%s: ingredient, salts, brands and parts',
     (_name, row) => {
       expect(row.source).toBe(StarterSource.RxNormSubset);
-      expect(subset.get(row.rxcui)).toEqual({ tty: row.tty, name: row.name });
+      expect(subset.concepts.get(row.rxcui)).toEqual({ tty: row.tty, name: row.name });
       for (const salt of row.salts ?? []) {
-        if (salt.rxcui) expect(subset.get(salt.rxcui)).toEqual({ tty: 'PIN', name: salt.name });
+        if (salt.rxcui) expect(subset.concepts.get(salt.rxcui)).toEqual({ tty: 'PIN', name: salt.name });
       }
       for (const brand of row.brands ?? []) {
-        if (brand.rxcui) expect(subset.get(brand.rxcui)).toEqual({ tty: 'BN', name: brand.name });
+        if (brand.rxcui) expect(subset.concepts.get(brand.rxcui)).toEqual({ tty: 'BN', name: brand.name });
       }
+      for (const part of row.parts ?? []) expect(subset.concepts.get(part)?.tty).toBe('IN');
     },
   );
 
@@ -43,14 +75,75 @@ describe.skipIf(!present)('starter vocabulary against the RxNorm prescribable su
     expect(aRows.length).toBeGreaterThanOrEqual(7);
     for (const row of aRows) {
       expect(row.source).not.toBe(StarterSource.RxNormSubset);
-      expect(subset.has(row.rxcui)).toBe(false);
+      expect(subset.concepts.has(row.rxcui)).toBe(false);
       // Only verified rxcuis: no unverified salt or brand code rides along.
       for (const extra of [...(row.salts ?? []), ...(row.brands ?? [])]) expect(extra.rxcui).toBeUndefined();
     }
   });
 
-  test.each(STARTER_CLINICAL_DRUGS.map((row) => [row.name, row] as const))('%s', (_name, row) => {
-    expect(subset.get(row.rxcui)).toEqual({ tty: 'SCD', name: row.name });
+  test('every clinical drug is an SCD of the subset with exactly the listed ingredients', () => {
+    const wrong: string[] = [];
+    for (const row of STARTER_CLINICAL_DRUGS) {
+      const concept = subset.concepts.get(row.rxcui);
+      if (concept?.tty !== 'SCD' || concept.name !== row.name) wrong.push(`${row.rxcui} name/tty`);
+      else if (ingredientsOfScd(row.rxcui).join() !== [...row.ingredients].sort().join())
+        wrong.push(`${row.rxcui} ingredients`);
+    }
+    expect(wrong).toEqual([]);
+    expect(STARTER_CLINICAL_DRUGS.length).toBeGreaterThan(1000);
+  });
+
+  test('every US-marketed drug of the ONC DDI lists is in the vocabulary', () => {
+    // A drug counts as US-marketed when it is in RxNorm's Current Prescribable Content (the subset).
+    const known = new Set(
+      [...STARTER_INGREDIENTS.map((r) => r.name), ...UNVERIFIED_STARTER_INGREDIENTS].map((n) =>
+        n.toLowerCase(),
+      ),
+    );
+    const salts = new Set(
+      STARTER_INGREDIENTS.flatMap((r) => (r.salts ?? []).map((s) => s.name.toLowerCase())),
+    );
+    const missing: string[] = [];
+    for (const file of ['onc_high_priority_ddi.json', 'onc_non_interruptive_ddi.json']) {
+      const path = resolve(KNOWLEDGE_DIR, 'ddi', file);
+      if (!existsSync(path)) continue;
+      const drugs: { name: string; rxcui: string | null }[] = [];
+      const walk = (node: unknown): void => {
+        if (Array.isArray(node)) node.forEach(walk);
+        else if (node !== null && typeof node === 'object') {
+          const record = node as Record<string, unknown>;
+          if (typeof record['name'] === 'string' && 'rxcui' in record)
+            drugs.push({ name: record['name'], rxcui: record['rxcui'] as string | null });
+          Object.values(record).forEach(walk);
+        }
+      };
+      walk((JSON.parse(readFileSync(path, 'utf8')) as { interactions: unknown }).interactions);
+      for (const drug of drugs) {
+        const name = drug.name.toLowerCase();
+        if (drug.rxcui !== null && !known.has(name) && !salts.has(name)) missing.push(name);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('starter vocabulary size and tables', () => {
+  test('at least 300 ingredients, each with classes; class sources cited', () => {
+    const ins = STARTER_INGREDIENTS.filter((r) => r.tty === 'IN');
+    expect(ins.length + UNVERIFIED_STARTER_INGREDIENTS.length).toBeGreaterThanOrEqual(300);
+    for (const drugClass of DRUG_CLASSES) {
+      expect(drugClass.source.length).toBeGreaterThan(10);
+      expect(drugClass.members.length).toBeGreaterThan(0);
+    }
+    const served = new Set(STARTER_INGREDIENTS.map((r) => r.name));
+    const unverified = new Set(UNVERIFIED_STARTER_INGREDIENTS);
+    for (const name of classifiedIngredientNames())
+      expect(served.has(name) || unverified.has(name)).toBe(true);
+  });
+
+  test('aliases point at vocabulary rows', () => {
+    const names = new Set([...STARTER_INGREDIENTS.map((r) => r.name), ...UNVERIFIED_STARTER_INGREDIENTS]);
+    for (const key of Object.keys(STARTER_ALIASES)) expect(names.has(key), key).toBe(true);
   });
 });
 
