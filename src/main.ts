@@ -1,4 +1,5 @@
 // Composition root: reads nothing itself; builds adapters from typed config and starts channels, workers and HTTP.
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -160,6 +161,16 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
           maxFrameBytes: listener.maxFrameBytes,
           idleTimeoutMs: listener.idleTimeoutMs,
           maxConnections: listener.maxConnections,
+          ...(listener.tls
+            ? {
+                tls: {
+                  cert: readFileSync(listener.tls.certFile),
+                  key: readFileSync(listener.tls.keyFile),
+                  ...(listener.tls.caFile ? { ca: readFileSync(listener.tls.caFile) } : {}),
+                  requestClientCert: listener.tls.requireClientCert,
+                },
+              }
+            : {}),
           logger,
           onStored: (result, input) => {
             metrics.messagesReceived.inc({ channel, outcome: result.duplicate ? 'duplicate' : 'accepted' });

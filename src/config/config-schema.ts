@@ -14,6 +14,18 @@ export const MllpListenerSchema = z.strictObject({
     .default(64 * 1024 * 1024),
   idleTimeoutMs: z.number().int().min(1000).default(300_000),
   maxConnections: z.number().int().min(1).default(200),
+  /** MLLP over TLS (1.2 minimum): PEM file paths; `caFile` + `requireClientCert` for mutual TLS. */
+  tls: z
+    .strictObject({
+      certFile: z.string().min(1),
+      keyFile: z.string().min(1),
+      caFile: z.string().min(1).optional(),
+      requireClientCert: z.boolean().default(false),
+    })
+    .refine((t) => !t.requireClientCert || t.caFile !== undefined, {
+      message: 'requireClientCert needs caFile (the CA that signs client certificates)',
+    })
+    .optional(),
 });
 
 export const ConfigSchema = z.strictObject({

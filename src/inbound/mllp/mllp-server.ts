@@ -162,6 +162,7 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
         conn.closing = true;
         conn.pending.length = 0;
         socket.end();
+        socket.resume();
         return;
       }
       updateReading();
@@ -418,6 +419,8 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
               }
               conn.socket.once('close', () => resolve());
               conn.socket.end();
+              // Read (and drop, unACKed) whatever else arrives, or a paused socket would never see the peer's FIN.
+              conn.socket.resume();
             };
             conn.idle = done;
             done();
