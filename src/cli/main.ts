@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerConfigCommand } from './commands/config-command.ts';
 import { registerConvertCommand } from './commands/convert-command.ts';
 import { registerMessagesCommand } from './commands/messages-command.ts';
+import { registerSigCommand } from './commands/sig-command.ts';
 import { registerStartCommands } from './commands/start-command.ts';
 import { CliError, ExitCode } from './cli-output.ts';
 
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerConvertCommand(program);
   registerMessagesCommand(program);
   registerConfigCommand(program);
+  registerSigCommand(program);
   return program;
 }
 

@@ -10,7 +10,7 @@ export interface RouteRule {
 
 export const ROUTE_RULES: readonly RouteRule[] = [
   {
-    pattern: /\b(?:p\.?o\.?|by mouth|orally|oral)(?![a-z])/i,
+    pattern: /\b(?:p\.?o\.?|by mouth|orally|oral|on the tongue|drink)(?![a-z])/i,
     route: 'oral',
     snomed: '26643006',
     display: 'Oral route',
@@ -40,7 +40,8 @@ export const ROUTE_RULES: readonly RouteRule[] = [
     display: 'Intramuscular route',
   },
   {
-    pattern: /\b(?:inhaled|inhalation|by inhalation|via inhaler|neb(?:ulized)?)(?![a-z])/i,
+    pattern:
+      /\b(?:inhaled|inhalation|by inhalation|via inhaler|inh|into the lungs|neb(?:ulized|ulizer|ulization)?)(?![a-z])/i,
     route: 'inhalation',
     snomed: '447694001',
     display: 'Respiratory tract route',
@@ -64,10 +65,28 @@ export const ROUTE_RULES: readonly RouteRule[] = [
     display: 'Transdermal route',
   },
   {
-    pattern: /\b(?:intranasal(?:ly)?|nasal(?:ly)?|in each nostril|each nostril)(?![a-z])/i,
+    pattern: /\b(?:intranasal(?:ly)?|nasal(?:ly)?|in each nostril|each nostril|nostrils?)(?![a-z])/i,
     route: 'nasal',
     snomed: '46713006',
     display: 'Nasal route',
+  },
+  {
+    pattern: /\b(?:ophthalmic|ou|os|(?:each|both|left|right|affected|surgical|the) eyes?|in eyes?)(?![a-z])/i,
+    route: 'ophthalmic',
+    snomed: '54485002',
+    display: 'Ophthalmic route',
+  },
+  {
+    pattern: /\b(?:otic|(?:each|both|left|right|affected|the) ears?|in ears?)(?![a-z])/i,
+    route: 'otic',
+    snomed: '10547007',
+    display: 'Otic route',
+  },
+  {
+    pattern: /\b(?:vaginal(?:ly)?|per vagina)(?![a-z])/i,
+    route: 'vaginal',
+    snomed: '16857009',
+    display: 'Vaginal route',
   },
 ];
 
