@@ -89,9 +89,12 @@ function instructionsText(seg: Hl7Segment, field: number): string {
   return lines.join('; ');
 }
 
-/** Timing from the part's own TQ1, else the ORC group's TQ1, else RXE-1 (TQ), else ORC-7 (TQ). */
+/** Timing from the part's own TQ1, else the RXE's (for an RXD), else the ORC's TQ1, else RXE-1 / ORC-7 (TQ). */
 export function orderTiming(run: MapRun, group: OrderGroup, part: OrderPart, tqField?: number): TimingResult {
-  const tq1 = childrenOf(part, 'TQ1')[0] ?? childrenOf(group.parts[0], 'TQ1')[0];
+  const tq1 =
+    childrenOf(part, 'TQ1')[0] ??
+    childrenOf(orderPart(group, 'RXE'), 'TQ1')[0] ??
+    childrenOf(group.parts[0], 'TQ1')[0];
   if (tq1) return timingFromTq1(run, tq1);
   if (part.head && tqField !== undefined && part.head.get(tqField) !== '')
     return timingFromTq(run, part.head, tqField);

@@ -7,7 +7,14 @@ import { toFhirDateTime } from './hl7-datatypes.ts';
 export function mapProvenance(run: MapRun): void {
   const targets = run.resources().map((r) => ({ reference: `urn:uuid:${r.id ?? ''}` }));
   const sentAt = toFhirDateTime(run.msg.get('MSH-7.1'), run.defaultOffset);
-  const recorded = run.context.receivedAt?.toISOString() ?? sentAt ?? new Date(0).toISOString();
+  // Provenance.recorded is an instant (seconds and offset required): a date-only MSH-7 is taken as its midnight UTC.
+  const sentInstant =
+    sentAt === undefined
+      ? undefined
+      : /T\d{2}:\d{2}:\d{2}/.test(sentAt)
+        ? sentAt
+        : `${sentAt.padEnd(10, '-01').slice(0, 10)}T00:00:00Z`;
+  const recorded = run.context.receivedAt?.toISOString() ?? sentInstant ?? new Date(0).toISOString();
   const sender = [run.msg.get('MSH-3.1'), run.msg.get('MSH-4.1')].filter((p) => p !== '').join(' at ');
   const provenance: Provenance & { id: string } = {
     resourceType: 'Provenance',
