@@ -91,8 +91,11 @@ export class MllpDeframer {
       if (nextStart !== -1 && nextStart < pos) nextStart = chunk.indexOf(MLLP_START, pos);
       const restart = nextStart;
       if (restart !== -1 && (end === -1 || restart < end)) {
-        this.discardedBytes += this.#size + (restart - pos) + 1;
+        // Counted first, so an abandoned block over the limit is reported however the stream was chunked.
+        this.#append(chunk.subarray(pos, restart), out);
+        this.discardedBytes += (this.#skipping ? this.#skippedSize : this.#size) + 1;
         this.#skipping = false;
+        this.#skippedSize = 0;
         this.#parts = [];
         this.#size = 0;
         pos = restart + 1;
