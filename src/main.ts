@@ -26,6 +26,7 @@ import { openPostgresStore } from './platform/store/postgres/postgres-store.ts';
 import { openSqliteStore } from './platform/store/sqlite/sqlite-store.ts';
 import type { Store } from './platform/store/store.ts';
 import { registerTaskRoutes } from './review/task-routes.ts';
+import { registerCdsHooksRoutes } from './checks/cds-hooks/cds-hooks-routes.ts';
 import { createStarterTerminology } from './terminology/starter-terminology.ts';
 
 /** The event that wakes workers when a message has been stored or replayed. */
@@ -198,6 +199,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         onReplay: (m) => notifyStored(m.id, m.partitionKey),
       });
       registerTaskRoutes(app, { tasks: store.tasks, audit: store.audit });
+      registerCdsHooksRoutes(app, { terminology, now: () => clock.now() });
       await app.listen({ host: config.http.host, port: config.http.port });
       cleanups.push(async () => app.close());
       const address = app.server.address();

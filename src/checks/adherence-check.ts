@@ -50,14 +50,29 @@ export function proportionOfDaysCovered(
     if (to >= from) covered += to - from + 1;
     nextFree = from + fill.daysSupply;
   }
-  return { pdc: Math.round((covered / daysInPeriod) * 1000) / 1000, daysCovered: covered, daysInPeriod, fills: inWindow.length };
+  return {
+    pdc: Math.round((covered / daysInPeriod) * 1000) / 1000,
+    daysCovered: covered,
+    daysInPeriod,
+    fills: inWindow.length,
+  };
 }
 
 /** PDC per drug (ingredients), across every prescription of the same drug. */
-export function pdcByDrug(profile: PharmacyProfile, terminology: Terminology, window: { start: string; end: string }): PdcResult[] {
-  const groups = new Map<string, { drug: string; prn: boolean; fills: Array<{ date: string; daysSupply: number }> }>();
+export function pdcByDrug(
+  profile: PharmacyProfile,
+  terminology: Terminology,
+  window: { start: string; end: string },
+): PdcResult[] {
+  const groups = new Map<
+    string,
+    { drug: string; prn: boolean; fills: Array<{ date: string; daysSupply: number }> }
+  >();
   for (const rx of profile.prescriptions) {
-    const identity = identifyDrug(terminology, { name: rx.drugName, ...(rx.rxcui ? { rxcui: rx.rxcui } : {}) });
+    const identity = identifyDrug(terminology, {
+      name: rx.drugName,
+      ...(rx.rxcui ? { rxcui: rx.rxcui } : {}),
+    });
     const key = [...identity.ingredients].sort().join('+');
     const group = groups.get(key) ?? { drug: drugLabel(identity), prn: true, fills: [] };
     group.prn = group.prn && rx.prn;
@@ -85,10 +100,15 @@ export function checkAdherence(
       check: 'adherence' as const,
       rule: 'pdc-below-threshold',
       severity: r.pdc < 0.5 ? ('high' as const) : ('moderate' as const),
-      summary: clampSummary(`Adherence: ${r.drug} covered ${Math.round(r.pdc * 100)}% of days (below ${threshold * 100}%)`),
+      summary: clampSummary(
+        `Adherence: ${r.drug} covered ${Math.round(r.pdc * 100)}% of days (below ${threshold * 100}%)`,
+      ),
       detail: `${r.drug}: ${r.daysCovered} of ${r.daysInPeriod} days covered from ${r.fills} fills between ${window.start} and ${window.end}. Ask the patient about missed doses, cost and side effects; consider a note to the prescriber.`,
       evidence: [`PDC ${r.pdc}`, `${r.fills} fills`, `window ${window.start}..${window.end}`],
-      source: { label: 'Pharmacy Quality Alliance, Proportion of Days Covered (PDC) adherence measure, threshold 0.8', url: 'https://www.pqaalliance.org/adherence-measures' },
+      source: {
+        label: 'Pharmacy Quality Alliance, Proportion of Days Covered (PDC) adherence measure, threshold 0.8',
+        url: 'https://www.pqaalliance.org/adherence-measures',
+      },
       drugs: [r.drug],
     }));
 }

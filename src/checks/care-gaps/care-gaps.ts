@@ -49,7 +49,10 @@ export const VACCINE_GROUP_PLANS: readonly VaccineGroupPlan[] = [
     kind: 'seasonal',
     series: ['Influenza standard series'],
     ages: [19],
-    source: { label: 'ACIP adult schedule: influenza, annually (CDC CDSi supporting data 4.64, Influenza)', url: ACIP_ADULT },
+    source: {
+      label: 'ACIP adult schedule: influenza, annually (CDC CDSi supporting data 4.64, Influenza)',
+      url: ACIP_ADULT,
+    },
   },
   {
     group: 'Td/Tdap',
@@ -57,14 +60,21 @@ export const VACCINE_GROUP_PLANS: readonly VaccineGroupPlan[] = [
     kind: 'booster',
     series: ['Tetanus standard series'],
     ages: [19],
-    source: { label: 'ACIP adult schedule: Td or Tdap every 10 years (CDC CDSi supporting data 4.64, Tetanus)', url: ACIP_ADULT },
+    source: {
+      label: 'ACIP adult schedule: Td or Tdap every 10 years (CDC CDSi supporting data 4.64, Tetanus)',
+      url: ACIP_ADULT,
+    },
   },
   {
     group: 'Zoster',
     antigen: 'Zoster',
     kind: 'series',
     series: ['Zoster 2-dose series'],
-    source: { label: 'ACIP adult schedule: recombinant zoster vaccine, 2 doses at age 50 and older (CDC CDSi 4.64, Zoster)', url: ACIP_ADULT },
+    source: {
+      label:
+        'ACIP adult schedule: recombinant zoster vaccine, 2 doses at age 50 and older (CDC CDSi 4.64, Zoster)',
+      url: ACIP_ADULT,
+    },
   },
   {
     group: 'Pneumococcal',
@@ -73,7 +83,11 @@ export const VACCINE_GROUP_PLANS: readonly VaccineGroupPlan[] = [
     series: ['Pneumococcal 50+ 1-dose PCV series', 'Pneumococcal 50+ 2-dose PPSV23-PCV series'],
     ages: [50],
     completeAfterCvx: ['216', '327'],
-    source: { label: 'ACIP adult schedule: pneumococcal conjugate vaccine at 50 and older (CDC CDSi 4.64, Pneumococcal 50+ series)', url: ACIP_ADULT },
+    source: {
+      label:
+        'ACIP adult schedule: pneumococcal conjugate vaccine at 50 and older (CDC CDSi 4.64, Pneumococcal 50+ series)',
+      url: ACIP_ADULT,
+    },
   },
   {
     group: 'HepB',
@@ -81,7 +95,10 @@ export const VACCINE_GROUP_PLANS: readonly VaccineGroupPlan[] = [
     kind: 'series',
     series: ['HepB 19+ 3-dose series', 'HepB Heplisav-B 2-dose series', 'HepB 19+ 4-dose series'],
     ages: [19, 60],
-    source: { label: 'ACIP adult schedule: hepatitis B for all adults 19-59 (60+ by risk) (CDC CDSi 4.64, HepB)', url: ACIP_ADULT },
+    source: {
+      label: 'ACIP adult schedule: hepatitis B for all adults 19-59 (60+ by risk) (CDC CDSi 4.64, HepB)',
+      url: ACIP_ADULT,
+    },
   },
   {
     group: 'COVID-19',
@@ -89,7 +106,11 @@ export const VACCINE_GROUP_PLANS: readonly VaccineGroupPlan[] = [
     kind: 'seasonal',
     series: ['COVID-19 start at 2 years+ shared clinical decision-making series'],
     ages: [19],
-    source: { label: 'ACIP: COVID-19 vaccination for the current season, shared clinical decision-making (CDC CDSi 4.64, COVID-19)', url: ACIP_ADULT },
+    source: {
+      label:
+        'ACIP: COVID-19 vaccination for the current season, shared clinical decision-making (CDC CDSi 4.64, COVID-19)',
+      url: ACIP_ADULT,
+    },
   },
 ];
 
@@ -130,7 +151,11 @@ interface SeriesProgress {
 }
 
 /** Walks the history against the series' target doses (CDSi "evaluate": age and interval, with the 4-day grace). */
-function evaluateSeries(series: CdsiSeries, birthDate: Date, history: readonly ImmunizationRecord[]): SeriesProgress {
+function evaluateSeries(
+  series: CdsiSeries,
+  birthDate: Date,
+  history: readonly ImmunizationRecord[],
+): SeriesProgress {
   const valid: SeriesProgress['valid'] = [];
   let next = 0;
   for (const record of history) {
@@ -142,7 +167,12 @@ function evaluateSeries(series: CdsiSeries, birthDate: Date, history: readonly I
     if (minAge && when < addDuration(birthDate, minAge)) continue;
     const prev = valid.at(-1);
     const interval = dose.intervals.find((i) => i.fromPrevious && i.minInt);
-    if (prev && interval && when < addDuration(addDuration(parseDate(prev.record.date), interval.minInt), '-4 days')) continue;
+    if (
+      prev &&
+      interval &&
+      when < addDuration(addDuration(parseDate(prev.record.date), interval.minInt), '-4 days')
+    )
+      continue;
     valid.push({ dose, record });
     if (!dose.recurring) next++;
   }
@@ -170,18 +200,33 @@ function seasonOf(dose: CdsiSeriesDose, asOf: Date): { start: Date; end?: Date }
   return { start, end };
 }
 
-function evaluatePlan(plan: VaccineGroupPlan, antigen: CdsiAntigen, birthDate: Date, history: readonly ImmunizationRecord[], asOf: Date): CareGap {
+function evaluatePlan(
+  plan: VaccineGroupPlan,
+  antigen: CdsiAntigen,
+  birthDate: Date,
+  history: readonly ImmunizationRecord[],
+  asOf: Date,
+): CareGap {
   const age = ageYears(birthDate, asOf);
   const base = { vaccineGroup: plan.group, source: plan.source };
   const [minAge, maxAge] = plan.ages ?? [];
   if (maxAge !== undefined && age >= maxAge) {
-    return { ...base, status: 'not-recommended', reason: `Routine ${plan.group} vaccination is for ages ${minAge ?? 0}-${maxAge - 1}; at ${age} it depends on risk factors.` };
+    return {
+      ...base,
+      status: 'not-recommended',
+      reason: `Routine ${plan.group} vaccination is for ages ${minAge ?? 0}-${maxAge - 1}; at ${age} it depends on risk factors.`,
+    };
   }
   const seriesList = plan.series
     .map((name) => antigen.series.find((s) => s.name === name))
     .filter((s): s is CdsiSeries => s !== undefined);
   const primary = seriesList[0];
-  if (!primary) return { ...base, status: 'not-recommended', reason: `Series ${plan.series.join(', ')} not found in the supporting data.` };
+  if (!primary)
+    return {
+      ...base,
+      status: 'not-recommended',
+      reason: `Series ${plan.series.join(', ')} not found in the supporting data.`,
+    };
   const sorted = [...history].sort((a, b) => a.date.localeCompare(b.date));
   const accepted = new Set(seriesList.flatMap((s) => s.doses.flatMap((d) => [...d.cvx])));
   const relevant = sorted.filter((r) => accepted.has(r.cvx) && r.date <= iso(asOf));
@@ -202,17 +247,41 @@ function evaluatePlan(plan: VaccineGroupPlan, antigen: CdsiAntigen, birthDate: D
       };
     }
     // COVID-19 at 65 and older: a second dose of the season at the data's interval.
-    const extra = primary.doses.find((d) => d !== seasonal && !d.recurring && d.minAge && age >= ageYears(birthDate, addDuration(birthDate, d.minAge)));
+    const extra = primary.doses.find(
+      (d) =>
+        d !== seasonal &&
+        !d.recurring &&
+        d.minAge &&
+        age >= ageYears(birthDate, addDuration(birthDate, d.minAge)),
+    );
     if (extra && thisSeason.length < 2) {
       const interval = extra.intervals.find((i) => i.fromPrevious);
-      const due = addDuration(parseDate(thisSeason[0]!.date), interval?.earliestRecInt || interval?.minInt || '6 months');
-      return { ...base, status: statusFor(asOf, due, undefined), dueDate: iso(due), series: primary.name, reason: `Age ${age}: a second ${plan.group} dose this season, ${interval?.earliestRecInt || '6 months'} after ${thisSeason[0]!.date}.` };
+      const due = addDuration(
+        parseDate(thisSeason[0]!.date),
+        interval?.earliestRecInt || interval?.minInt || '6 months',
+      );
+      return {
+        ...base,
+        status: statusFor(asOf, due, undefined),
+        dueDate: iso(due),
+        series: primary.name,
+        reason: `Age ${age}: a second ${plan.group} dose this season, ${interval?.earliestRecInt || '6 months'} after ${thisSeason[0]!.date}.`,
+      };
     }
-    return { ...base, status: 'complete', series: primary.name, reason: `${plan.group} dose on ${thisSeason.at(-1)!.date} covers the current season.` };
+    return {
+      ...base,
+      status: 'complete',
+      series: primary.name,
+      reason: `${plan.group} dose on ${thisSeason.at(-1)!.date} covers the current season.`,
+    };
   }
 
   if (minAge !== undefined && age < minAge) {
-    return { ...base, status: 'not-due', reason: `Routine ${plan.group} vaccination starts at ${minAge}; patient is ${age}.` };
+    return {
+      ...base,
+      status: 'not-due',
+      reason: `Routine ${plan.group} vaccination starts at ${minAge}; patient is ${age}.`,
+    };
   }
 
   if (plan.kind === 'booster') {
@@ -220,10 +289,18 @@ function evaluatePlan(plan: VaccineGroupPlan, antigen: CdsiAntigen, birthDate: D
     const interval = booster.intervals.find((i) => i.fromPrevious);
     const last = relevant.at(-1);
     if (!last) {
-      return { ...base, status: 'due', dueDate: iso(asOf), series: primary.name, reason: `No ${plan.group} dose on record: give Tdap, then Td or Tdap every 10 years.` };
+      return {
+        ...base,
+        status: 'due',
+        dueDate: iso(asOf),
+        series: primary.name,
+        reason: `No ${plan.group} dose on record: give Tdap, then Td or Tdap every 10 years.`,
+      };
     }
     const due = addDuration(parseDate(last.date), interval?.earliestRecInt || '10 years');
-    const overdue = interval?.latestRecInt ? addDuration(parseDate(last.date), interval.latestRecInt) : undefined;
+    const overdue = interval?.latestRecInt
+      ? addDuration(parseDate(last.date), interval.latestRecInt)
+      : undefined;
     const status = statusFor(asOf, due, overdue);
     const gap: CareGap = {
       ...base,
@@ -238,12 +315,22 @@ function evaluatePlan(plan: VaccineGroupPlan, antigen: CdsiAntigen, birthDate: D
 
   if (plan.completeAfterCvx && relevant.some((r) => plan.completeAfterCvx!.includes(r.cvx))) {
     const r = relevant.find((x) => plan.completeAfterCvx!.includes(x.cvx))!;
-    return { ...base, status: 'complete', series: primary.name, reason: `CVX ${r.cvx} on ${r.date} completes the series.` };
+    return {
+      ...base,
+      status: 'complete',
+      series: primary.name,
+      reason: `CVX ${r.cvx} on ${r.date} completes the series.`,
+    };
   }
   const progress = seriesList.map((s) => evaluateSeries(s, birthDate, relevant));
   const done = progress.find((p) => p.next >= p.series.doses.length);
   if (done) {
-    return { ...base, status: 'complete', series: done.series.name, reason: `${done.valid.length} valid dose(s), last ${done.valid.at(-1)?.record.date ?? 'n/a'}: series complete.` };
+    return {
+      ...base,
+      status: 'complete',
+      series: done.series.name,
+      reason: `${done.valid.length} valid dose(s), last ${done.valid.at(-1)?.record.date ?? 'n/a'}: series complete.`,
+    };
   }
   // The series furthest along, the first listed on ties.
   const best = progress.reduce((a, b) => (b.valid.length > a.valid.length ? b : a));
@@ -254,7 +341,10 @@ function evaluatePlan(plan: VaccineGroupPlan, antigen: CdsiAntigen, birthDate: D
   let due = fromAge ? addDuration(birthDate, fromAge) : new Date(0);
   let overdue = target.latestRecAge ? addDuration(birthDate, target.latestRecAge) : undefined;
   if (prev && interval) {
-    const fromPrev = addDuration(parseDate(prev.record.date), interval.earliestRecInt || interval.minInt || '0 days');
+    const fromPrev = addDuration(
+      parseDate(prev.record.date),
+      interval.earliestRecInt || interval.minInt || '0 days',
+    );
     if (fromPrev > due) due = fromPrev;
     if (interval.latestRecInt) {
       const late = addDuration(parseDate(prev.record.date), interval.latestRecInt);
@@ -262,7 +352,12 @@ function evaluatePlan(plan: VaccineGroupPlan, antigen: CdsiAntigen, birthDate: D
     }
   }
   if (target.maxAge && asOf >= addDuration(birthDate, target.maxAge)) {
-    return { ...base, status: 'not-recommended', series: best.series.name, reason: `${target.doseNumber} is not given after ${target.maxAge}.` };
+    return {
+      ...base,
+      status: 'not-recommended',
+      series: best.series.name,
+      reason: `${target.doseNumber} is not given after ${target.maxAge}.`,
+    };
   }
   const status = statusFor(asOf, due, overdue);
   const gap: CareGap = {
@@ -283,7 +378,10 @@ export interface CareGapEngine {
 }
 
 /** Loads the CDSi supporting data for the planned vaccine groups from `dir` (given at run time). */
-export function createCareGapEngine(dir: string, plans: readonly VaccineGroupPlan[] = VACCINE_GROUP_PLANS): CareGapEngine {
+export function createCareGapEngine(
+  dir: string,
+  plans: readonly VaccineGroupPlan[] = VACCINE_GROUP_PLANS,
+): CareGapEngine {
   const antigens = loadCdsiAntigens(dir, [...new Set(plans.map((p) => p.antigen))]);
   return {
     evaluate({ birthDate, immunizations, asOf }) {

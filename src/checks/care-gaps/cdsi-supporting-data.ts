@@ -103,7 +103,12 @@ export function loadCdsiAntigens(dir: string, antigens: readonly string[]): Map<
   const result = new Map<string, CdsiAntigen>();
   for (const antigen of antigens) {
     // CDC's file names: "AntigenSupportingData- Zoster-508.xml".
-    const file = files.find((f) => new RegExp(`^AntigenSupportingData-\\s*${antigen.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&')}(-508)?\\.xml$`, 'i').test(f));
+    const file = files.find((f) =>
+      new RegExp(
+        `^AntigenSupportingData-\\s*${antigen.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&')}(-508)?\\.xml$`,
+        'i',
+      ).test(f),
+    );
     if (!file) throw new Error(`CDSi supporting data for ${antigen} not found`);
     result.set(antigen, parseAntigenSupportingData(readFileSync(join(base, file), 'utf8'), antigen));
   }

@@ -21,7 +21,8 @@ export function parseXmlElements(xml: string): XmlElement {
   if (/<!DOCTYPE/i.test(xml)) throw new Error('XML with a DOCTYPE is refused');
   const root: XmlElement = { name: '#document', children: [], text: '' };
   const stack: XmlElement[] = [root];
-  const tag = /<(\/?)([A-Za-z_][\w.:-]*)([^>]*?)(\/?)>|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!\[CDATA\[([\s\S]*?)\]\]>/g;
+  const tag =
+    /<(\/?)([A-Za-z_][\w.:-]*)([^>]*?)(\/?)>|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!\[CDATA\[([\s\S]*?)\]\]>/g;
   let last = 0;
   for (let m = tag.exec(xml); m !== null; m = tag.exec(xml)) {
     const top = stack[stack.length - 1]!;
