@@ -5,6 +5,7 @@ import { registerConvertCommand } from './commands/convert-command.ts';
 import { registerMessagesCommand } from './commands/messages-command.ts';
 import { registerSigCommand } from './commands/sig-command.ts';
 import { registerStartCommands } from './commands/start-command.ts';
+import { registerTerminologyCommand } from './commands/terminology-command.ts';
 import { CliError, ExitCode } from './cli-output.ts';
 
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerConvertCommand(program);
   registerMessagesCommand(program);
   registerConfigCommand(program);
+  registerTerminologyCommand(program);
   registerSigCommand(program);
   return program;
 }

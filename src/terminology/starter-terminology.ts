@@ -116,6 +116,65 @@ export function normalizeDrugText(text: string): string {
     .trim();
 }
 
+/**
+ * Keys to try for a normalized drug text, most literal first: as written, without trailing strength and
+ * form words, then without salt words ("metformin hcl 500 mg tab" → "metformin hcl" → "metformin").
+ */
+export function drugNameKeys(key: string): string[] {
+  const keys = [key];
+  const words = key.split(' ');
+  const firstNumber = words.findIndex((w) => /\d/.test(w));
+  const head = firstNumber === -1 ? words : words.slice(0, firstNumber);
+  while (head.length > 1 && TRAILING_WORDS.has(head.at(-1) ?? '')) head.pop();
+  if (head.length === 0) return keys;
+  const trimmed = head.join(' ');
+  if (trimmed !== key) keys.push(trimmed);
+  const core = head.filter((w, i) => i === 0 || !SALT_WORDS.has(w)).join(' ');
+  if (core !== trimmed) keys.push(core);
+  return keys;
+}
+
+/** Picks the clinical drug among one ingredient's SCDs (commonest form first) by strength and written form. */
+export function pickClinicalDrug(
+  scds: readonly DrugConcept[],
+  strength?: Strength,
+  form?: string,
+): DrugConcept | undefined {
+  let candidates = scds;
+  if (strength)
+    candidates = candidates.filter((c) => c.strength !== undefined && sameAmount(c.strength, strength));
+  if (form !== undefined) {
+    const wanted = normalizeDrugText(form)
+      .split(' ')
+      .map((w) => FORM_SYNONYMS.get(w) ?? w)
+      .filter((w) => w !== 'oral' && w !== 'po');
+    candidates = candidates.filter((c) => {
+      const have = (c.doseForm ?? '').toLowerCase();
+      return wanted.every((w) => have.includes(w));
+    });
+  }
+  if (strength === undefined && candidates.length !== 1) return undefined;
+  return candidates[0];
+}
+
+/** Strength (when the name has exactly one) and dose form read from an RxNorm SCD/SBD normal-form name. */
+export function parseClinicalDrugName(name: string): { strength?: Strength; doseForm?: string } {
+  const strengths = [...name.matchAll(STRENGTH_IN_NAME)];
+  const last = strengths.at(-1);
+  const result: { strength?: Strength; doseForm?: string } = {};
+  const doseForm = last
+    ? name
+        .slice((last.index ?? 0) + last[0].length)
+        .replace(/\s*\[[^\]]*\]\s*$/, '')
+        .trim()
+    : '';
+  if (doseForm) result.doseForm = doseForm;
+  if (strengths.length === 1 && last?.[1] && last[2]) {
+    result.strength = { value: Number(last[1]), unit: last[2].toLowerCase() };
+  }
+  return result;
+}
+
 function freezeConcept(concept: DrugConcept): DrugConcept {
   Object.freeze(concept.ingredients);
   Object.freeze(concept.classes);
@@ -194,9 +253,7 @@ export function createStarterTerminology(
   for (const row of clinicalDrugs) {
     const parts = row.ingredients.map((rxcui) => concepts.get(rxcui));
     const known = parts.filter((p): p is DrugConcept => p !== undefined);
-    const strengths = [...row.name.matchAll(STRENGTH_IN_NAME)];
-    const last = strengths.at(-1);
-    const doseForm = last ? row.name.slice((last.index ?? 0) + last[0].length).trim() : undefined;
+    const { strength, doseForm } = parseClinicalDrugName(row.name);
     const concept: DrugConcept = {
       rxcui: row.rxcui,
       name: row.name,
@@ -205,9 +262,7 @@ export function createStarterTerminology(
       classes: [...new Set(known.flatMap((p) => p.classes))],
       highAlert: known.some((p) => p.highAlert),
     };
-    if (strengths.length === 1 && last?.[1] && last[2]) {
-      concept.strength = { value: Number(last[1]), unit: last[2].toLowerCase() };
-    }
+    if (strength) concept.strength = strength;
     if (doseForm) concept.doseForm = doseForm;
     concepts.set(row.rxcui, freezeConcept(concept));
     const only = row.ingredients.length === 1 ? row.ingredients[0] : undefined;
@@ -238,18 +293,13 @@ export function createStarterTerminology(
   }
 
   function resolve(key: string): DrugConcept | undefined {
-    const direct = byName(key);
-    if (direct) return direct;
-    const words = key.split(' ');
-    const firstNumber = words.findIndex((w) => /\d/.test(w));
-    const head = firstNumber === -1 ? words : words.slice(0, firstNumber);
-    while (head.length > 1 && TRAILING_WORDS.has(head.at(-1) ?? '')) head.pop();
-    if (head.length === 0) return undefined;
-    const trimmed = head.join(' ');
-    const named = byName(trimmed);
-    if (named) return named;
-    const core = head.filter((w, i) => i === 0 || !SALT_WORDS.has(w)).join(' ');
-    return byName(core) ?? fuzzy(core);
+    const keys = drugNameKeys(key);
+    for (const candidate of keys) {
+      const named = byName(candidate);
+      if (named) return named;
+    }
+    const core = keys.at(-1) ?? key;
+    return /\d/.test(core.split(' ')[0] ?? '') ? undefined : fuzzy(core);
   }
 
   return {
@@ -264,21 +314,7 @@ export function createStarterTerminology(
       return found;
     },
     findClinicalDrug(ingredientRxcui, strength?: Strength, form?: string) {
-      let candidates = scdsByIngredient.get(ingredientRxcui) ?? [];
-      if (strength)
-        candidates = candidates.filter((c) => c.strength !== undefined && sameAmount(c.strength, strength));
-      if (form !== undefined) {
-        const wanted = normalizeDrugText(form)
-          .split(' ')
-          .map((w) => FORM_SYNONYMS.get(w) ?? w)
-          .filter((w) => w !== 'oral' && w !== 'po');
-        candidates = candidates.filter((c) => {
-          const have = (c.doseForm ?? '').toLowerCase();
-          return wanted.every((w) => have.includes(w));
-        });
-      }
-      if (strength === undefined && candidates.length !== 1) return undefined;
-      return candidates[0];
+      return pickClinicalDrug(scdsByIngredient.get(ingredientRxcui) ?? [], strength, form);
     },
     get(rxcui) {
       return concepts.get(rxcui);

@@ -54,3 +54,17 @@ export interface Terminology {
   /** Classes of a concept's ingredients; empty when unknown. */
   classesOf(rxcui: string): string[];
 }
+
+/**
+ * NDC → drug lookup, offered by vocabularies that carry NDCs (a loaded RxNorm release). A separate small
+ * port so that the starter vocabulary, which has no NDCs, need not pretend to.
+ */
+export interface NdcDirectory {
+  /** The SCD/SBD/pack for a National Drug Code in any common form (11 digits, or 10 digits with dashes). */
+  lookupNdc(ndc: string): DrugConcept | undefined;
+}
+
+/** Type guard: does this Terminology also answer NDC lookups? */
+export function hasNdcDirectory(terminology: Terminology): terminology is Terminology & NdcDirectory {
+  return typeof (terminology as Partial<NdcDirectory>).lookupNdc === 'function';
+}
