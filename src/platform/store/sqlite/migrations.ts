@@ -111,6 +111,13 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
     `,
   },
+  {
+    version: 2,
+    name: 'initial message event derived from the message row',
+    // An append no longer writes a (NULL -> received|duplicate) event: events() derives it from channel, received_at
+    // and duplicate_of. Every other event has a from_state, so this removes exactly the rows now derived.
+    sql: `DELETE FROM message_events WHERE from_state IS NULL;`,
+  },
 ];
 
 /** Applies the migrations not yet recorded, each in its own transaction; a no-op on an up-to-date database. */

@@ -1,0 +1,440 @@
+// The SQLite write side: runs a batch of write operations in one transaction (group commit) on its own connection.
+import type { DatabaseSync } from 'node:sqlite';
+import { auditHash } from '../../../governance/audit/audit-hash.ts';
+import type { AuditEntry, AuditRecord } from '../../../governance/audit/audit-log.ts';
+import { ErrorCode, RxBridgeError } from '../../../kernel/errors.ts';
+import { newId, type MessageId } from '../../../kernel/ids.ts';
+import type {
+  AppendResult,
+  IncomingMessage,
+  RetryPolicy,
+  SettleOutcome,
+  StoredMessage,
+} from '../message-store.ts';
+import { assertTransition, canReplay, type MessageState } from '../message-state.ts';
+import type { NewTask, Task } from '../task-store.ts';
+import { SQLITE_UNFINISHED } from './migrations.ts';
+import {
+  DOMAIN_CODES,
+  num,
+  serializeError,
+  str,
+  toMessage,
+  toTask,
+  type Row,
+  type SerializedError,
+} from './sqlite-rows.ts';
+
+/** A write operation as plain data, so it can be posted to the writer thread (structured clone). */
+export type WriteOp =
+  | { kind: 'append'; input: IncomingMessage }
+  | { kind: 'claim'; worker: string; limit: number; leaseMs: number }
+  | { kind: 'settle'; id: MessageId; worker: string; outcome: SettleOutcome }
+  | { kind: 'replay'; id: MessageId; actor: string; reason: string }
+  | { kind: 'prune'; before: number }
+  | { kind: 'createTask'; task: NewTask }
+  | { kind: 'record'; entry: AuditEntry }
+  /** Test hook (execRaw): raw SQL on the writer connection, which per-connection pragmas must reach. */
+  | { kind: 'exec'; sql: string };
+
+export type WriteValue =
+  AppendResult | StoredMessage[] | AuditRecord | { task: Task; created: boolean } | number | undefined;
+
+export type WriteOutcome = { ok: true; value: WriteValue } | { ok: false; error: SerializedError };
+
+/** Either one outcome per operation (the transaction committed), or why the whole batch was rolled back. */
+export type BatchResult = { outcomes: WriteOutcome[] } | { failed: SerializedError };
+
+/** Per-transaction state: the clock reading and the audit chain head. */
+interface Batch {
+  now: number;
+  at: Date;
+  auditSeq: number;
+  auditHash: string;
+  auditDirty: boolean;
+}
+
+/** Exponential backoff with ±20% jitter so retries of many partitions do not arrive together. */
+export function retryDelayMs(
+  policy: RetryPolicy,
+  attempts: number,
+  random: () => number = Math.random,
+): number {
+  const base = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempts - 1));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+export class SqliteWriter {
+  readonly #db: DatabaseSync;
+  readonly #retry: RetryPolicy;
+  readonly #s: ReturnType<typeof prepareWriteStatements>;
+
+  constructor(db: DatabaseSync, retry: RetryPolicy) {
+    this.#db = db;
+    this.#retry = retry;
+    this.#s = prepareWriteStatements(db);
+  }
+
+  /** Runs `ops` in one IMMEDIATE transaction stamped `now`; returns only after COMMIT (fsync with synchronous=FULL). */
+  commit(ops: readonly WriteOp[], now: number): BatchResult {
+    const db = this.#db;
+    try {
+      db.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      return { failed: serializeError(error) };
+    }
+    const outcomes: WriteOutcome[] = [];
+    try {
+      const head = this.#s.auditHead.get() as Row;
+      const batch: Batch = {
+        now,
+        at: new Date(now),
+        auditSeq: num(head.seq),
+        auditHash: str(head.hash),
+        auditDirty: false,
+      };
+      for (const op of ops) {
+        // Appends and audit records validate nothing and write in a fixed order: no savepoint needed.
+        if (op.kind === 'append') {
+          outcomes.push({ ok: true, value: this.#append(batch, op.input) });
+          continue;
+        }
+        if (op.kind === 'record') {
+          outcomes.push({ ok: true, value: this.#appendAudit(batch, op.entry) });
+          continue;
+        }
+        // Ops that validate then write several rows run inside a savepoint so a refusal undoes only them.
+        const savedSeq = batch.auditSeq;
+        const savedHash = batch.auditHash;
+        db.exec('SAVEPOINT op');
+        try {
+          outcomes.push({ ok: true, value: this.#run(batch, op) });
+          db.exec('RELEASE op');
+        } catch (error) {
+          db.exec('ROLLBACK TO op');
+          db.exec('RELEASE op');
+          batch.auditSeq = savedSeq;
+          batch.auditHash = savedHash;
+          const domain = error instanceof RxBridgeError && DOMAIN_CODES.has(error.code);
+          if (!domain && op.kind !== 'exec') throw error;
+          outcomes.push({ ok: false, error: serializeError(error) });
+        }
+      }
+      if (batch.auditDirty) this.#s.setAuditHead.run(batch.auditSeq, batch.auditHash);
+      db.exec('COMMIT');
+    } catch (error) {
+      if (db.isTransaction) db.exec('ROLLBACK');
+      return { failed: serializeError(error) };
+    }
+    return { outcomes };
+  }
+
+  #run(batch: Batch, op: WriteOp): WriteValue {
+    switch (op.kind) {
+      case 'append':
+        return this.#append(batch, op.input);
+      case 'record':
+        return this.#appendAudit(batch, op.entry);
+      case 'claim':
+        return this.#claim(batch, op.worker, op.limit, op.leaseMs);
+      case 'settle':
+        this.#settle(batch, op.id, op.worker, op.outcome);
+        return undefined;
+      case 'replay':
+        this.#replay(batch, op.id, op.actor, op.reason);
+        return undefined;
+      case 'prune':
+        return Number(this.#s.prune.run(op.before).changes);
+      case 'createTask':
+        return this.#createTask(batch, op.task);
+      case 'exec':
+        this.#db.exec(op.sql);
+        return undefined;
+    }
+  }
+
+  #appendAudit(batch: Batch, entry: AuditEntry): AuditRecord {
+    const seq = batch.auditSeq + 1;
+    const prevHash = batch.auditHash;
+    const hash = auditHash(prevHash, seq, batch.at, entry);
+    this.#s.insertAudit.run(
+      seq,
+      batch.now,
+      entry.actor,
+      entry.action,
+      entry.category,
+      entry.patient ?? null,
+      entry.source,
+      entry.outcome,
+      entry.entity ?? null,
+      entry.detail ?? null,
+      prevHash,
+      hash,
+    );
+    batch.auditSeq = seq;
+    batch.auditHash = hash;
+    batch.auditDirty = true;
+    return { ...entry, seq, at: batch.at, prevHash, hash };
+  }
+
+  /**
+   * One message row, the partition head if the partition had none, one audit entry. The initial event is not
+   * written: `events()` derives it from the message row (channel, received_at, duplicate_of).
+   */
+  #append(batch: Batch, input: IncomingMessage): AppendResult {
+    const s = this.#s;
+    const now = batch.now;
+    const id = newId();
+    const summary = input.summary ?? {};
+    const summaryJson = input.summary ? JSON.stringify(summary) : '{}';
+    const actor = `system:${input.channel}`;
+    // The unique index on original keys is the dedupe check: no insert means the key was seen before.
+    const inserted = s.insertOriginal.run(
+      id,
+      input.channel,
+      input.format,
+      input.idempotencyKey,
+      input.partitionKey,
+      input.raw,
+      summaryJson,
+      summary.type ?? null,
+      input.ack ?? null,
+      now,
+      now,
+    );
+    if (inserted.changes > 0) {
+      const sequence = Number(inserted.lastInsertRowid);
+      s.insertHeadIfAbsent.run(input.partitionKey, sequence);
+      this.#appendAudit(batch, {
+        actor,
+        action: 'ingest',
+        category: 'message',
+        entity: id,
+        patient: input.partitionKey,
+        source: input.channel,
+        outcome: 'success',
+      });
+      return { id, sequence, duplicate: false };
+    }
+    const original = str((s.findByKey.get(input.idempotencyKey) as Row).id);
+    const sequence = Number(
+      s.insertDuplicate.run(
+        id,
+        input.channel,
+        input.format,
+        input.idempotencyKey,
+        input.partitionKey,
+        input.raw,
+        summaryJson,
+        summary.type ?? null,
+        input.ack ?? null,
+        original,
+        now,
+        now,
+      ).lastInsertRowid,
+    );
+    this.#appendAudit(batch, {
+      actor,
+      action: 'ingest',
+      category: 'message',
+      entity: id,
+      patient: input.partitionKey,
+      source: input.channel,
+      outcome: 'success',
+      detail: `duplicate of ${original}`,
+    });
+    return { id, sequence, duplicate: true, originalId: original };
+  }
+
+  /** Keeps partition_heads in step: the oldest unfinished message of the partition and when it may be claimed. */
+  #refreshHead(partitionKey: string): void {
+    const head = this.#s.oldestUnfinished.get(partitionKey) as Row | undefined;
+    if (!head) {
+      this.#s.deleteHead.run(partitionKey);
+      return;
+    }
+    const readyAt =
+      head.lease_until !== null
+        ? num(head.lease_until)
+        : head.state === 'failed' && head.next_attempt_at !== null
+          ? num(head.next_attempt_at)
+          : 0;
+    this.#s.upsertHead.run(partitionKey, num(head.sequence), readyAt);
+  }
+
+  #claim(batch: Batch, worker: string, limit: number, leaseMs: number): StoredMessage[] {
+    const now = batch.now;
+    const until = now + leaseMs;
+    const heads = this.#s.dueHeads.all(now, Math.max(0, Math.trunc(limit)));
+    const claimed: StoredMessage[] = [];
+    for (const head of heads) {
+      const row = this.#s.leaseMessage.get(worker, until, now, num(head.head_sequence)) as Row | undefined;
+      if (!row) continue;
+      this.#s.setHeadReady.run(until, str(row.partition_key));
+      claimed.push(toMessage(row));
+    }
+    return claimed;
+  }
+
+  #settle(batch: Batch, id: MessageId, worker: string, outcome: SettleOutcome): void {
+    const s = this.#s;
+    const row = s.getMessage.get(id) as Row | undefined;
+    if (!row) throw new RxBridgeError(ErrorCode.NotFound, `message ${id} not found`);
+    if (row.lease_owner !== worker) {
+      throw new RxBridgeError(ErrorCode.Conflict, `message ${id} is not leased by ${worker}`);
+    }
+    const steps = settleSteps(str(row.state) as MessageState, outcome, num(row.attempts), this.#retry);
+    const now = batch.now;
+    for (const step of steps.events) s.insertEvent.run(id, now, step.from, step.to, worker, step.detail);
+    const nextAttemptAt = steps.final === 'failed' ? now + retryDelayMs(this.#retry, steps.attempts) : null;
+    s.settleMessage.run(steps.final, steps.attempts, nextAttemptAt, steps.lastError, now, id);
+    this.#refreshHead(str(row.partition_key));
+  }
+
+  #replay(batch: Batch, id: MessageId, actor: string, reason: string): void {
+    const s = this.#s;
+    const row = s.getMessage.get(id) as Row | undefined;
+    if (!row) throw new RxBridgeError(ErrorCode.NotFound, `message ${id} not found`);
+    const from = str(row.state) as MessageState;
+    if (!canReplay(from)) {
+      throw new RxBridgeError(ErrorCode.IllegalTransition, `a ${from} message cannot be replayed`);
+    }
+    assertTransition(from, 'received');
+    const now = batch.now;
+    s.replayMessage.run(now, id);
+    s.insertEvent.run(id, now, from, 'received', actor, reason);
+    this.#refreshHead(str(row.partition_key));
+    this.#appendAudit(batch, {
+      actor,
+      action: 'replay',
+      category: 'message',
+      entity: id,
+      patient: str(row.partition_key),
+      source: str(row.channel),
+      outcome: 'success',
+      detail: reason,
+    });
+  }
+
+  #createTask(batch: Batch, task: NewTask): { task: Task; created: boolean } {
+    const existing = this.#s.getTaskByKey.get(task.key) as Row | undefined;
+    if (existing) return { task: toTask(existing), created: false };
+    const now = batch.now;
+    const row = this.#s.insertTask.get(
+      newId(),
+      task.key,
+      task.type,
+      task.priority,
+      'open',
+      JSON.stringify(task.patient),
+      task.site ?? null,
+      task.sourceMessageId ?? null,
+      task.dueAt ? task.dueAt.getTime() : null,
+      JSON.stringify(task.payload ?? null),
+      now,
+      now,
+    ) as Row;
+    return { task: toTask(row), created: true };
+  }
+}
+
+interface SettleSteps {
+  events: { from: MessageState; to: MessageState; detail: string | null }[];
+  final: MessageState;
+  attempts: number;
+  lastError: string | null;
+}
+
+/** Validates the whole path before anything is written; shared shape with the PostgreSQL adapter. */
+function settleSteps(
+  current: MessageState,
+  outcome: SettleOutcome,
+  attempts: number,
+  retry: RetryPolicy,
+): SettleSteps {
+  const events: SettleSteps['events'] = [];
+  let from = current;
+  const step = (to: MessageState, detail: string | null): void => {
+    assertTransition(from, to);
+    events.push({ from, to, detail });
+    from = to;
+  };
+  for (const state of outcome.path) step(state, null);
+  if (outcome.state !== 'failed') {
+    step(outcome.state, outcome.detail ?? null);
+    return { events, final: outcome.state, attempts, lastError: null };
+  }
+  const nextAttempts = attempts + 1;
+  step('failed', outcome.error);
+  if (!outcome.retryable || nextAttempts >= retry.maxAttempts) {
+    step('dead', outcome.retryable ? `gave up after ${nextAttempts} attempts` : 'not retryable');
+    return { events, final: 'dead', attempts: nextAttempts, lastError: outcome.error };
+  }
+  return { events, final: 'failed', attempts: nextAttempts, lastError: outcome.error };
+}
+
+const MESSAGE_COLUMNS = `id, channel, format, idempotency_key, partition_key, raw, summary, type, ack, state,
+  duplicate_of, received_at, updated_at`;
+
+function prepareWriteStatements(db: DatabaseSync) {
+  return {
+    auditHead: db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1'),
+    setAuditHead: db.prepare('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1'),
+    insertAudit: db.prepare(
+      `INSERT INTO audit_log (seq, at, actor, action, category, patient, source, outcome, entity, detail, prev_hash, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    // The conflict target names the partial unique index (originals only); duplicates go through insertDuplicate.
+    insertOriginal: db.prepare(
+      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', NULL, ?, ?)
+       ON CONFLICT (idempotency_key) WHERE duplicate_of IS NULL DO NOTHING`,
+    ),
+    insertDuplicate: db.prepare(
+      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'duplicate', ?, ?, ?)`,
+    ),
+    findByKey: db.prepare('SELECT id FROM messages WHERE idempotency_key = ? AND duplicate_of IS NULL'),
+    insertEvent: db.prepare(
+      'INSERT INTO message_events (message_id, at, from_state, to_state, actor, detail) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    insertHeadIfAbsent: db.prepare(
+      'INSERT INTO partition_heads (partition_key, head_sequence, ready_at) VALUES (?, ?, 0) ON CONFLICT DO NOTHING',
+    ),
+    oldestUnfinished: db.prepare(
+      `SELECT sequence, state, lease_until, next_attempt_at FROM messages
+       WHERE partition_key = ? AND ${SQLITE_UNFINISHED} ORDER BY sequence LIMIT 1`,
+    ),
+    deleteHead: db.prepare('DELETE FROM partition_heads WHERE partition_key = ?'),
+    upsertHead: db.prepare(
+      `INSERT INTO partition_heads (partition_key, head_sequence, ready_at) VALUES (?, ?, ?)
+       ON CONFLICT (partition_key) DO UPDATE SET head_sequence = excluded.head_sequence, ready_at = excluded.ready_at`,
+    ),
+    dueHeads: db.prepare(
+      'SELECT head_sequence FROM partition_heads WHERE ready_at <= ? ORDER BY head_sequence LIMIT ?',
+    ),
+    leaseMessage: db.prepare(
+      `UPDATE messages SET lease_owner = ?, lease_until = ?, updated_at = ?
+       WHERE sequence = ? AND ${SQLITE_UNFINISHED} RETURNING *`,
+    ),
+    setHeadReady: db.prepare('UPDATE partition_heads SET ready_at = ? WHERE partition_key = ?'),
+    getMessage: db.prepare('SELECT * FROM messages WHERE id = ?'),
+    settleMessage: db.prepare(
+      `UPDATE messages SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?,
+         lease_owner = NULL, lease_until = NULL
+       WHERE id = ?`,
+    ),
+    replayMessage: db.prepare(
+      `UPDATE messages SET state = 'received', attempts = 0, next_attempt_at = NULL, last_error = NULL,
+         lease_owner = NULL, lease_until = NULL, updated_at = ?
+       WHERE id = ?`,
+    ),
+    prune: db.prepare(
+      `DELETE FROM messages WHERE state IN ('done', 'duplicate', 'dead') AND received_at < ?`,
+    ),
+    getTaskByKey: db.prepare('SELECT * FROM tasks WHERE key = ?'),
+    insertTask: db.prepare(
+      `INSERT INTO tasks (id, key, type, priority, status, patient, site, source_message_id, due_at, payload,
+         created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    ),
+  };
+}
