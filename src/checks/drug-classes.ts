@@ -272,3 +272,24 @@ export function tableClassesOf(ingredient: string): readonly string[] {
 export function membersOf(drugClass: string): readonly string[] {
   return CHECK_DRUG_CLASSES.find((r) => r.drugClass === drugClass)?.members ?? [];
 }
+
+/**
+ * Brand names the checks rely on when the loaded vocabulary lacks them (brand → ingredient, from the FDA
+ * label title). Used only when the Terminology port does not know the name.
+ */
+export const BRAND_FALLBACK: ReadonlyMap<string, readonly string[]> = new Map([
+  ['macrobid', ['nitrofurantoin']],
+  ['macrodantin', ['nitrofurantoin']],
+  ['adipex-p', ['phentermine']],
+  ['nardil', ['phenelzine']],
+  ['parnate', ['tranylcypromine']],
+  ['imitrex', ['sumatriptan']],
+  ['zanaflex', ['tizanidine']],
+  ['rozerem', ['ramelteon']],
+  ['uloric', ['febuxostat']],
+  ['reyataz', ['atazanavir']],
+  ['norvir', ['ritonavir']],
+  ['biaxin', ['clarithromycin']],
+  ['haldol', ['haloperidol']],
+  ['elavil', ['amitriptyline']],
+]);

@@ -1,7 +1,7 @@
 // A drug as the checks see it: its ingredients by normalized name and every class they belong to.
 import type { Terminology } from '../terminology/terminology.ts';
 import type { DrugOrder } from './check-input.ts';
-import { tableClassesOf } from './drug-classes.ts';
+import { BRAND_FALLBACK, tableClassesOf } from './drug-classes.ts';
 
 export interface DrugIdentity {
   /** What the prescriber wrote. */
@@ -49,9 +49,10 @@ function nameParts(name: string): string[] {
 }
 
 const ingredientOfName = (name: string): string => {
-  // RxNorm ingredient names such as "insulin aspart, human" keep their first part.
+  // RxNorm ingredient names such as "insulin aspart, human" keep their first part; salts are dropped
+  // ("dabigatran etexilate" → "dabigatran").
   const first = name.toLowerCase().split(',')[0] ?? name;
-  return first.trim();
+  return normalizeIngredientName(first) || first.trim();
 };
 
 export function identifyDrug(
@@ -71,7 +72,13 @@ export function identifyDrug(
     // Each part of an unknown combination may still be known on its own.
     ingredients = ingredients.flatMap((part) => {
       const known = terminology.lookupDrug(part);
-      if (!known || known.ingredients.length === 0) return [part];
+      // Unknown: the whole name, and each longer word of it ("Adipex-P phentermine" → "phentermine").
+      if (!known || known.ingredients.length === 0) {
+        const brand = BRAND_FALLBACK.get(part) ?? BRAND_FALLBACK.get(part.split(' ')[0] ?? '');
+        if (brand) return [...brand];
+        const words = part.split(/[\s-]+/).filter((w) => w.length >= 5 && w !== part);
+        return [part, ...words];
+      }
       for (const c of known.classes) classes.add(c);
       return known.ingredients.map((i) => ingredientOfName(i.name));
     });
