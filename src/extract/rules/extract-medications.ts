@@ -6,6 +6,17 @@ import type {
   MedicationChange,
   TextSpan,
 } from './extracted-medication.ts';
+import { parseSig } from '../sig/parse-sig.ts';
+import {
+  EXCLUDING_AFTER,
+  EXCLUDING_TRIGGERS,
+  LEADING_CUE,
+  sectionKindOf,
+  STATUS_CUES,
+  TRIGGER_TERMINATORS,
+} from './document-context.ts';
+import type { SectionKind } from './document-context.ts';
+import { findDoseForm } from './form-rules.ts';
 import { findFrequency } from './frequency-rules.ts';
 import { findRoute } from './route-rules.ts';
 
@@ -22,7 +33,19 @@ const TRAILING_JUNK = /[\s.,;:–—-]+$/;
 const HAS_DIGIT = /\d/;
 const WORD = /[A-Za-z][A-Za-z'/-]*/y;
 const AMOUNT =
-  /(\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)\s*(mg|mcg|µg|ug|grams?|gm|g|units?|iu|u|ml|cc|meq|%)(?![a-z])/gi;
+  /(\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)\s*(mg|mcg|µg|ug|grams?|gm|g|units?|unt|iu|u|ml|cc|meq|%)(?:\s*\/\s*(ml|actuat|hr|24\s?hr))?(?![a-z])/gi;
+/** "5/325 mg": the strengths of a combination product. */
+const COMBO_AMOUNT = /(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)\s*(mg|mcg|g)(?![a-z])/i;
+/** RxNorm normal form puts a quantity before some names: "24 HR metformin ...", "1 ML epoetin ...". */
+const QUANTITY_PREFIX = /^\d+(?:\.\d+)?\s*(?:hr|ml|day)\s+(?=[a-z])/i;
+const LEADING_FILLER = /^(?:(?:and|also|then|plus|or)\s+)+/i;
+const PIPE_ROW = /\|[^|\n]*\|/;
+const SENTENCE_END = /[.;](?=\s+[A-Z(])|;/g;
+const COLUMN_STATUS =
+  /\s{2,}(stop|stopped|discontinue|discontinued|hold|held|new|start|started|changed?|increased|decreased|continue|continued|resume|resumed|unchanged|no change)\b[^\n]*$/i;
+const INNER_STATUS =
+  /(?:[([–—-]|status:)\s*(stop|stopped|discontinue|discontinued|d\/c|hold|held|on hold|new|started|changed|increased|decreased|dose changed|continue|continued|resumed|unchanged|no change)\b/i;
+const STANDALONE_HEADER = /^[\s#*\-–—=]*([A-Za-z][A-Za-z /&'()-]{1,60}?)[\s:*#=-]*$/;
 const COUNT_DOSE =
   /\b(\d+(?:\.\d+)?|one|two|three|four|half|1\/2)\s*(tablets?|tabs?|capsules?|caps?|puffs?|sprays?|drops?|patch(?:es)?)(?![a-z])/i;
 const PRN = /\b(?:p\.?r\.?n\.?|as needed|as-needed|if needed)(?![a-z])/i;
@@ -58,10 +81,18 @@ const STATUS_WORDS: ReadonlyMap<string, MedicationChange> = new Map([
   ['continued', 'continued'],
   ['resume', 'continued'],
   ['resumed', 'continued'],
+  ['unchanged', 'continued'],
+  ['no change', 'continued'],
+  ['begin', 'new'],
 ]);
 
 /** Words that begin instructions, never a drug name. */
 const NOT_A_NAME: ReadonlySet<string> = new Set([
+  'not',
+  'no',
+  'max',
+  'maximum',
+  'do',
   'take',
   'then',
   'give',
@@ -113,6 +144,7 @@ const UNIT_DISPLAY: ReadonlyMap<string, string> = new Map([
   ['grams', 'g'],
   ['unit', 'units'],
   ['units', 'units'],
+  ['unt', 'units'],
   ['u', 'units'],
   ['iu', 'units'],
   ['ml', 'mL'],
@@ -159,12 +191,16 @@ interface Item {
   start: number;
   end: number;
   status: MedicationChange | undefined;
+  /** Where the item's sentence (or line) begins: context triggers are looked for from here. */
+  contextStart: number;
 }
 
 /**
- * Finds medications in free text: comma-, semicolon- and newline-separated lists, numbered lists and
- * one-per-line sigs. `METFORMIN 500MG BID, LISINOPRIL 10MG DAILY` gives metformin 500 mg twice daily and
- * lisinopril 10 mg daily, each with the exact span of its text.
+ * Finds medications in free text: comma-, semicolon- and newline-separated lists, numbered lists,
+ * simple tables, one-per-line sigs and run-on discharge prose. `METFORMIN 500MG BID, LISINOPRIL 10MG DAILY`
+ * gives metformin 500 mg twice daily and lisinopril 10 mg daily, each with the exact span of its text.
+ * Sections about the hospital stay, history, allergies and problems are skipped, and mentions after a
+ * ConText/NegEx trigger ("was given IV vancomycin", "no aspirin") are not medications.
  */
 export function extractMedications(text: string, options: ExtractMedicationsOptions): ExtractedMedication[] {
   const { terminology } = options;
@@ -176,30 +212,144 @@ export function extractMedications(text: string, options: ExtractMedicationsOpti
   return found;
 }
 
+const SKIPPED_SECTIONS: ReadonlySet<SectionKind> = new Set([
+  'hospital-course',
+  'history',
+  'allergies',
+  'problems',
+]);
+
+function statusOfHeader(header: string): MedicationChange | undefined {
+  for (const cue of STATUS_CUES) if (cue.pattern.test(header)) return cue.status;
+  const word = HEADER_STATUS.exec(header)?.[1]?.toLowerCase();
+  return word === undefined ? undefined : STATUS_WORDS.get(word);
+}
+
 function splitItems(text: string, terminology: Terminology): Item[] {
   const items: Item[] = [];
   let headerStatus: MedicationChange | undefined;
+  let section: SectionKind = 'other';
   for (const line of text.matchAll(LINE)) {
     let start = line.index;
     const lineText = line[0];
-    // "Discharge medications:" or "STOP taking these medications:" heads what follows.
+    const end = line.index + lineText.length;
+    // A line that is only a title: "DISCHARGE MEDICATIONS", "# Medications", "New Medications", "Continue".
+    const standalone = STANDALONE_HEADER.exec(lineText);
+    if (
+      standalone?.[1] &&
+      !startsMedication(standalone[1], terminology) &&
+      standalone[1].split(/\s+/).length <= 8
+    ) {
+      const kind = sectionKindOf(standalone[1]);
+      if (kind !== 'other' || lineText.trim().endsWith(':') || /^[^a-z]*$/.test(lineText)) {
+        section = kind;
+        headerStatus = kind === 'medications' ? statusOfHeader(standalone[1]) : undefined;
+        continue;
+      }
+    }
+    // "Discharge Medications:" or "STOP taking these medications:" heads what follows.
     const colon = lineText.indexOf(':');
     if (colon !== -1) {
       const prefix = lineText.slice(0, colon);
-      if (!HAS_DIGIT.test(prefix) && !startsMedication(prefix, terminology)) {
-        const word = HEADER_STATUS.exec(prefix)?.[1]?.toLowerCase();
-        headerStatus = word === undefined ? undefined : STATUS_WORDS.get(word);
+      if (
+        !HAS_DIGIT.test(prefix) &&
+        !startsMedication(prefix, terminology) &&
+        prefix.split(/\s+/).length <= 8
+      ) {
+        const kind = sectionKindOf(prefix);
+        if (kind !== 'other') section = kind;
+        else if (SKIPPED_SECTIONS.has(section)) section = 'other';
+        headerStatus = statusOfHeader(prefix);
         start += colon + 1;
       }
     }
-    const end = line.index + lineText.length;
-    for (const chunk of splitChunks(text, start, end)) {
-      for (const piece of splitCommas(text, chunk[0], chunk[1], terminology)) {
-        items.push({ start: piece[0], end: piece[1], status: headerStatus });
+    if (SKIPPED_SECTIONS.has(section)) continue;
+    if (PIPE_ROW.test(lineText)) {
+      pushTableRow(text, start, end, headerStatus, items);
+      continue;
+    }
+    // Sentences that name no drug ("Take 1 tablet daily.", "Status: no change.") continue the one before.
+    const sentences: Array<[number, number]> = [];
+    for (const sentence of splitSentences(text, start, end)) {
+      const body = text.slice(sentence[0], sentence[1]);
+      const prev = sentences.at(-1);
+      if (prev && !findKnownName(body, 0, terminology) && !isInlineHeader(body, terminology))
+        prev[1] = sentence[1];
+      else sentences.push([sentence[0], sentence[1]]);
+    }
+    for (const sentence of sentences) {
+      let from = sentence[0];
+      if (from !== start) {
+        // "... continue all home medications. New medications: oxycodone ..." heads the rest of the line.
+        const body = text.slice(from, sentence[1]);
+        const colonAt = body.indexOf(':');
+        if (colonAt !== -1 && isInlineHeader(body, terminology)) {
+          const prefix = body.slice(0, colonAt);
+          const kind = sectionKindOf(prefix);
+          if (kind !== 'other') section = kind;
+          headerStatus = statusOfHeader(prefix);
+          from += colonAt + 1;
+        }
+      }
+      if (SKIPPED_SECTIONS.has(section)) continue;
+      for (const chunk of splitChunks(text, from, sentence[1])) {
+        for (const piece of splitCommas(text, chunk[0], chunk[1], terminology)) {
+          items.push({ start: piece[0], end: piece[1], status: headerStatus, contextStart: sentence[0] });
+        }
       }
     }
   }
   return items;
+}
+
+/** "New medications: ..." inside a line: a short prefix naming a section or a status. */
+function isInlineHeader(body: string, terminology: Terminology): boolean {
+  const colonAt = body.indexOf(':');
+  if (colonAt === -1) return false;
+  const prefix = body.slice(0, colonAt);
+  if (
+    HAS_DIGIT.test(prefix) ||
+    prefix.trim().split(/\s+/).length > 5 ||
+    startsMedication(prefix, terminology)
+  )
+    return false;
+  return sectionKindOf(prefix) !== 'other' || statusOfHeader(prefix) !== undefined;
+}
+
+/** "| Metformin | 1000 mg | PO | BID | Continue |": one item per row; a cell holding only a status word sets it. */
+function pushTableRow(
+  text: string,
+  start: number,
+  end: number,
+  headerStatus: MedicationChange | undefined,
+  items: Item[],
+): void {
+  let status = headerStatus;
+  for (const cell of text.slice(start, end).split('|')) {
+    const word = cell.trim().toLowerCase();
+    const cellStatus = STATUS_WORDS.get(word);
+    if (cellStatus) status = cellStatus;
+  }
+  let from = start;
+  let to = end;
+  while (from < to && /[\s|]/.test(text[from] ?? '')) from++;
+  while (to > from && /[\s|]/.test(text[to - 1] ?? '')) to--;
+  if (to > from) items.push({ start: from, end: to, status, contextStart: from });
+}
+
+/** Sentences of a line: a full stop or semicolon followed by a capital ends one. */
+function splitSentences(text: string, start: number, end: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  const segment = text.slice(start, end);
+  let from = 0;
+  SENTENCE_END.lastIndex = 0;
+  for (const m of segment.matchAll(SENTENCE_END)) {
+    const cut = m.index + 1;
+    if (cut > from) out.push([start + from, start + cut]);
+    from = cut;
+  }
+  if (from < segment.length) out.push([start + from, end]);
+  return out;
 }
 
 /** Splits a line at semicolons and numbered-list markers. */
@@ -228,7 +378,7 @@ function splitChunks(text: string, start: number, end: number): Array<[number, n
   return chunks;
 }
 
-/** Splits at commas (not inside numbers like 1,000) where the next piece starts a new medication. */
+/** Splits at commas (not inside numbers like 1,000) and at "and", where the next piece starts a new medication. */
 function splitCommas(
   text: string,
   start: number,
@@ -238,13 +388,20 @@ function splitCommas(
   const pieces: Array<[number, number]> = [];
   let pieceStart = start;
   for (let i = start; i < end; i++) {
-    if (text[i] !== ',') continue;
-    if (HAS_DIGIT.test(text[i - 1] ?? '') && HAS_DIGIT.test(text[i + 1] ?? '')) continue;
-    const nextEnd = text.indexOf(',', i + 1);
-    const next = text.slice(i + 1, nextEnd === -1 || nextEnd > end ? end : nextEnd);
-    if (startsMedication(next, terminology)) {
+    const c = text[i];
+    let skip = 0;
+    if (c === ',') {
+      if (HAS_DIGIT.test(text[i - 1] ?? '') && HAS_DIGIT.test(text[i + 1] ?? '')) continue;
+      skip = 1;
+    } else if (c === ' ' && /^ and /i.test(text.slice(i, i + 5)) && i + 5 <= end) {
+      skip = 5;
+    } else continue;
+    const nextStart = i + skip;
+    const nextEnd = text.indexOf(',', nextStart);
+    const next = text.slice(nextStart, nextEnd === -1 || nextEnd > end ? end : nextEnd);
+    if (startsMedication(next.replace(LEADING_FILLER, ''), terminology)) {
       pieces.push([pieceStart, i]);
-      pieceStart = i + 1;
+      pieceStart = c === ',' ? i + 1 : i + 1;
     }
   }
   pieces.push([pieceStart, end]);
@@ -253,7 +410,12 @@ function splitCommas(
 
 /** True when `fragment` opens with a known drug name, or with a name followed by an amount. */
 function startsMedication(fragment: string, terminology: Terminology): boolean {
-  const words = leadingWords(fragment.replace(LEADING_JUNK, ''), 0);
+  let body = fragment.replace(LEADING_JUNK, '').replace(LEADING_FILLER, '');
+  const cue = LEADING_STATUS.exec(body);
+  if (cue) body = body.slice(cue[0].length).replace(/^(?:her|his|your|the)\s+/i, '');
+  body = body.replace(/^take\s+/i, '');
+  fragment = body;
+  const words = leadingWords(body, 0);
   if (words.length === 0) return false;
   if (NOT_A_NAME.has(words[0]?.word.toLowerCase() ?? '')) return false;
   if (lookupPrefix(words, terminology)) return true;
@@ -307,6 +469,9 @@ function lookupPrefix(words: readonly NameWord[], terminology: Terminology) {
   return undefined;
 }
 
+/** How far into an item a drug name may start ("At discharge she will take prednisone ..."). */
+const MAX_NAME_OFFSET_WORDS = 12;
+
 function parseItem(input: string, item: Item, terminology: Terminology): ExtractedMedication | undefined {
   let start = item.start;
   let end = item.end;
@@ -316,61 +481,163 @@ function parseItem(input: string, item: Item, terminology: Terminology): Extract
   start += lead;
   end -= trail;
   if (end <= start) return undefined;
-  const text = input.slice(start, end);
+  let text = input.slice(start, end);
 
   let status = item.status;
-  let nameFrom = 0;
-  const leading = LEADING_STATUS.exec(text);
+  let nameFrom = LEADING_FILLER.exec(text)?.[0].length ?? 0;
+  const leading = LEADING_STATUS.exec(text.slice(nameFrom));
   if (leading?.[1]) {
     status = STATUS_WORDS.get(leading[1].toLowerCase()) ?? status;
-    nameFrom = leading[0].length;
+    nameFrom += leading[0].length;
   }
-  const trailing = TRAILING_STATUS.exec(text);
-  if (trailing?.[1]) status = STATUS_WORDS.get(trailing[1].toLowerCase()) ?? status;
   if (/^take\s/i.test(text.slice(nameFrom))) nameFrom += 5;
+  const quantity = QUANTITY_PREFIX.exec(text.slice(nameFrom));
+  if (quantity) nameFrom += quantity[0].length;
 
-  const words = leadingWords(text, nameFrom);
+  // The drug name: at the start, or a known name further in ("At discharge she will take prednisone ...").
+  let words = leadingWords(text, nameFrom);
+  let match = lookupPrefix(words, terminology);
+  let far = false;
+  if (!match) {
+    const found = findKnownName(text, nameFrom, terminology);
+    if (found) {
+      far = true;
+      words = found.words;
+      match = found.match;
+      const before = text.slice(nameFrom, found.at);
+      const cue = LEADING_CUE.exec(before)?.[1]?.toLowerCase().replace(/d$/, '');
+      const cueStatus =
+        cue === undefined ? undefined : (STATUS_WORDS.get(cue) ?? STATUS_WORDS.get(`${cue}d`));
+      if (cueStatus) status = cueStatus;
+    }
+  }
   const firstWord = words[0];
   if (!firstWord || NOT_A_NAME.has(firstWord.word.toLowerCase())) return undefined;
-  const match = lookupPrefix(words, terminology);
+  // ConText: a trigger earlier in the sentence ("was given", "in the hospital", "no") rules the mention out.
+  if (isExcluded(input.slice(item.contextStart, start + firstWord.start))) return undefined;
+  if (EXCLUDING_AFTER.test(text.slice((match ? words[match.count - 1] : words.at(-1))?.end ?? 0)))
+    return undefined;
+
   const nameWords = match ? words.slice(0, match.count) : words;
   const lastWord = nameWords.at(-1) ?? firstWord;
-  const name = text.slice(firstWord.start, lastWord.end);
-  const rest = text.slice(lastWord.end);
+  // The span starts at the status word or the name, whichever is first, so the evidence reads whole.
+  const spanFrom = leading?.[1] && !far ? 0 : firstWord.start;
+  start += spanFrom;
+  text = input.slice(start, end);
+  const nameStart = firstWord.start - spanFrom;
+  const nameEnd = lastWord.end - spanFrom;
+  const name = text.slice(nameStart, nameEnd);
+  const rest = text.slice(nameEnd);
 
-  const { strength, dose } = readAmounts(rest);
+  const trailing = TRAILING_STATUS.exec(text);
+  if (trailing?.[1]) status = STATUS_WORDS.get(trailing[1].toLowerCase()) ?? status;
+  else {
+    const column = COLUMN_STATUS.exec(rest) ?? INNER_STATUS.exec(rest);
+    const word = column?.[1]?.toLowerCase();
+    if (word) status = STATUS_WORDS.get(word) ?? status;
+  }
+  for (const cue of STATUS_CUES) if (cue.pattern.test(rest)) status = cue.status;
+
+  const { strength, dose, strengths } = readAmounts(rest);
   const frequency = findFrequency(rest)?.frequency;
   const route = findRoute(rest)?.route;
   const prnMatch = PRN.exec(rest);
   const prn = prnMatch !== null;
   const prnReason = prnMatch ? readPrnReason(rest.slice(prnMatch.index + prnMatch[0].length)) : undefined;
+  const form = findDoseForm(rest);
+  const ingredients = match ? undefined : comboIngredients(name, terminology);
 
-  // Without a known drug, keep only what reads like an order: a name with an amount and a schedule or route.
-  if (!match && (!(strength || dose) || !(frequency || route || prn))) return undefined;
+  // Without a known drug, keep only what reads like an order: a name with an amount and a schedule, route or form.
+  if (!match && !ingredients && (!(strength || dose) || !(frequency || route || prn || form)))
+    return undefined;
 
   const span: TextSpan = { start, end };
   const medication: ExtractedMedication = { text, span, name, prn, confidence: 0 };
   if (match) medication.concept = match.concept;
+  if (ingredients) medication.ingredients = ingredients;
+  else if (match && match.concept.ingredients.length > 1) {
+    const parts = match.concept.ingredients
+      .map((i) => terminology.get(i.rxcui))
+      .filter((c): c is NonNullable<typeof c> => c !== undefined);
+    if (parts.length > 1) medication.ingredients = parts;
+  }
   if (strength) medication.strength = strength;
+  if (strengths.length > 0) medication.strengths = strengths;
   if (dose) medication.dose = dose;
   if (frequency) medication.frequency = frequency;
   if (route) medication.route = route;
   if (prnReason) medication.prnReason = prnReason;
   if (status) medication.status = status;
+  if (form) medication.form = form;
+  const directions = rest.trim();
+  if (directions !== '') {
+    const sig = parseSig(directions);
+    if (sig.fields.timing || sig.fields.dose || sig.fields.asNeeded) {
+      medication.dosage = sig.dosage;
+      medication.sig = { echo: sig.echo, confidence: sig.confidence, notSure: sig.notSure };
+    }
+  }
   medication.confidence = scoreConfidence(medication);
   return medication;
 }
 
-function readAmounts(rest: string): { strength?: ExtractedAmount; dose?: ExtractedAmount } {
+function isExcluded(context: string): boolean {
+  let scope = context;
+  // NegEx termination: only what follows the last terminator is in scope.
+  for (const m of context.matchAll(TERMINATORS_GLOBAL)) scope = context.slice(m.index + m[0].length);
+  return EXCLUDING_TRIGGERS.test(scope);
+}
+const TERMINATORS_GLOBAL = new RegExp(TRIGGER_TERMINATORS.source, 'gi');
+
+/** The first known drug name within the first words of an item, with where it starts. */
+function findKnownName(text: string, from: number, terminology: Terminology) {
+  let at = from;
+  for (let n = 0; n < MAX_NAME_OFFSET_WORDS; n++) {
+    WORD_ANY.lastIndex = at;
+    const m = WORD_ANY.exec(text);
+    if (!m) return undefined;
+    const words = leadingWords(text, m.index);
+    const match = lookupPrefix(words, terminology);
+    if (match && !NOT_A_NAME.has(m[0].toLowerCase())) return { at: m.index, words, match };
+    at = m.index + m[0].length;
+  }
+  return undefined;
+}
+const WORD_ANY = /[A-Za-z][A-Za-z'/-]*/g;
+
+/** "hydrocodone/acetaminophen": each part looked up when the whole is not a known product. */
+function comboIngredients(name: string, terminology: Terminology) {
+  if (!name.includes('/')) return undefined;
+  const parts = name.split('/').map((p) => terminology.lookupDrug(p.trim()));
+  if (parts.length < 2 || parts.some((p) => p === undefined)) return undefined;
+  return parts as NonNullable<(typeof parts)[number]>[];
+}
+
+function readAmounts(rest: string): {
+  strength?: ExtractedAmount;
+  dose?: ExtractedAmount;
+  strengths: ExtractedAmount[];
+} {
   let strength: ExtractedAmount | undefined;
   let dose: ExtractedAmount | undefined;
+  const strengths: ExtractedAmount[] = [];
+  const combo = COMBO_AMOUNT.exec(rest);
+  if (combo?.[1] && combo[2] && combo[3]) {
+    const unit = UNIT_DISPLAY.get(combo[3].toLowerCase()) ?? combo[3];
+    strengths.push({ value: Number(combo[1]), unit }, { value: Number(combo[2]), unit });
+    strength = strengths[0];
+  }
   AMOUNT.lastIndex = 0;
   for (const m of rest.matchAll(AMOUNT)) {
-    const unit = UNIT_DISPLAY.get((m[2] ?? '').toLowerCase());
-    if (!unit || !m[1]) continue;
-    const amount = { value: Number(m[1].replace(/,/g, '')), unit };
-    if (STRENGTH_UNITS.has(unit) && !strength) strength = amount;
-    else if (!dose) dose = amount;
+    const base = UNIT_DISPLAY.get((m[2] ?? '').toLowerCase());
+    if (!base || !m[1]) continue;
+    if (combo && m.index >= combo.index && m.index < combo.index + combo[0].length) continue;
+    const per = m[3] ? `/${PER_UNIT.get(m[3].toLowerCase().replace(/\s/g, '')) ?? m[3]}` : '';
+    const amount = { value: Number(m[1].replace(/,/g, '')), unit: base + per };
+    if (per !== '' || STRENGTH_UNITS.has(base)) {
+      strengths.push(amount);
+      if (!strength) strength = amount;
+    } else if (!dose) dose = amount;
   }
   const count = COUNT_DOSE.exec(rest);
   if (count?.[1] && count[2]) {
@@ -378,11 +645,20 @@ function readAmounts(rest: string): { strength?: ExtractedAmount; dose?: Extract
     const unit = COUNT_UNITS.get(count[2].toLowerCase());
     if (unit && Number.isFinite(value)) dose = { value, unit };
   }
-  const result: { strength?: ExtractedAmount; dose?: ExtractedAmount } = {};
+  const result: { strength?: ExtractedAmount; dose?: ExtractedAmount; strengths: ExtractedAmount[] } = {
+    strengths,
+  };
   if (strength) result.strength = strength;
   if (dose) result.dose = dose;
   return result;
 }
+
+const PER_UNIT: ReadonlyMap<string, string> = new Map([
+  ['ml', 'mL'],
+  ['actuat', 'actuat'],
+  ['hr', 'h'],
+  ['24hr', '24h'],
+]);
 
 function readPrnReason(after: string): string | undefined {
   const m = PRN_REASON.exec(after);

@@ -1,4 +1,5 @@
 // What rules-based extraction finds for one medication mention: values plus the exact source span and a confidence.
+import type { Dosage } from '../../kernel/fhir.ts';
 import type { DrugConcept } from '../../terminology/terminology.ts';
 
 /** Character offsets into the input text: `input.slice(start, end)` is the matched text. */
@@ -52,4 +53,14 @@ export interface ExtractedMedication {
   status?: MedicationChange;
   /** 0..1: lower when the drug is not in the terminology or fields are missing. */
   confidence: number;
+  /** Combination products ("hydrocodone/acetaminophen 5/325"): each ingredient the terminology knows, in written order. */
+  ingredients?: DrugConcept[];
+  /** Every strength written, in order ("5/325 mg" → 5 mg and 325 mg; "4000 unt/ml" → 4000 units/mL). */
+  strengths?: ExtractedAmount[];
+  /** Dose form in RxNorm wording, lower case (`oral tablet`, `extended release oral tablet`, `injection`). */
+  form?: string;
+  /** The directions parsed by the sig parser: FHIR Dosage steps (tapers give several). */
+  dosage?: Dosage[];
+  /** What the sig parser made of the directions. */
+  sig?: { echo: string; confidence: number; notSure: boolean };
 }
