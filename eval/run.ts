@@ -1,0 +1,15 @@
+// npm run eval: runs every evaluation module in turn and prints its report (each module skips itself without data).
+import { hl7v2PairedEval } from './hl7v2-paired.ts';
+
+/** An evaluation: a name and a run that prints its own report. Add new modules to EVALS. */
+export interface EvalModule {
+  name: string;
+  run(): Promise<void> | void;
+}
+
+export const EVALS: readonly EvalModule[] = [hl7v2PairedEval];
+
+for (const module of EVALS) {
+  console.log(`\n=== ${module.name} ===`);
+  await module.run();
+}
