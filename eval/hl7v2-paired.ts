@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Bundle, CodeableConcept, Quantity, Resource } from '@medplum/fhirtypes';
+import type { Bundle, Quantity } from '@medplum/fhirtypes';
 import { parseHl7 } from '../src/inbound/hl7v2/parse-hl7.ts';
 import { convertHl7v2 } from '../src/normalize/hl7v2/convert-hl7v2.ts';
 
@@ -141,7 +141,7 @@ const FIELDS: Record<string, Record<string, (r: Json, resolve: Resolve) => strin
         .filter((c) => !/^\d+$/.test(c))
         .slice(0, 1),
     site: (r) => codes(r['site']).slice(0, 1),
-    primarySource: (r) => one(r['primarySource'] === undefined ? undefined : String(r['primarySource'])),
+    primarySource: (r) => (typeof r['primarySource'] === 'boolean' ? [String(r['primarySource'])] : []),
   },
   DocumentReference: {
     status: (r) => one(r['status']),
