@@ -1,7 +1,9 @@
 // `npm run bench`: every benchmark, our figures beside the peers' measured in the same run.
+import { benchChecks } from './checks.ts';
 import { benchHl7Parse } from './hl7-parse.ts';
 import { benchMllpIngest } from './mllp-ingest.ts';
 
 console.log('# RxBridge benchmarks');
 benchHl7Parse();
 await benchMllpIngest();
+benchChecks();

@@ -137,16 +137,25 @@ export const DRUG_DISEASE_RULES: readonly DrugDiseaseRule[] = [
   },
 ];
 
+const PATTERNS = new WeakMap<DiseaseMatcher, RegExp>();
+
+function wordPattern(disease: DiseaseMatcher): RegExp {
+  let pattern = PATTERNS.get(disease);
+  if (!pattern) {
+    const words = disease.words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    pattern = new RegExp(`\\b(?:${words.join('|')})\\b`);
+    PATTERNS.set(disease, pattern);
+  }
+  return pattern;
+}
+
 export function problemMatches(problem: CheckProblem, disease: DiseaseMatcher): boolean {
   const code = problem.code?.replace('.', '').toUpperCase();
   if (code !== undefined) {
     if (disease.icd10.some((prefix) => code.startsWith(prefix))) return true;
     if (disease.snomed.includes(code)) return true;
   }
-  const text = ` ${problem.text.toLowerCase()} `;
-  return disease.words.some((w) =>
-    new RegExp(`\\b${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(text),
-  );
+  return wordPattern(disease).test(problem.text.toLowerCase());
 }
 
 export function checkDrugDisease(

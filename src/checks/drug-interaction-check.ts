@@ -8,8 +8,34 @@ import { clampSummary } from './finding.ts';
 import type { InteractionRule } from './interaction-rules.ts';
 import { ONC_HIGH_PRIORITY_DDI, ONC_NON_INTERRUPTIVE_DDI } from './interaction-rules.ts';
 
+const SETS = new WeakMap<readonly string[], ReadonlySet<string>>();
+
 function memberOf(drug: DrugIdentity, members: readonly string[]): string | undefined {
-  return drug.ingredients.find((i) => members.includes(i));
+  let set = SETS.get(members);
+  if (!set) SETS.set(members, (set = new Set(members)));
+  for (const i of drug.ingredients) if (set.has(i)) return i;
+  return undefined;
+}
+
+/** Rules indexed by every ingredient on either side, so a drug with no interaction rule costs one lookup. */
+const INDEX = new WeakMap<readonly InteractionRule[], Map<string, InteractionRule[]>>();
+
+function rulesFor(rules: readonly InteractionRule[], drug: DrugIdentity): InteractionRule[] {
+  let index = INDEX.get(rules);
+  if (!index) {
+    index = new Map();
+    for (const rule of rules) {
+      for (const m of new Set([...rule.object.members, ...rule.precipitant.members])) {
+        const list = index.get(m) ?? [];
+        list.push(rule);
+        index.set(m, list);
+      }
+    }
+    INDEX.set(rules, index);
+  }
+  const found = new Set<InteractionRule>();
+  for (const i of drug.ingredients) for (const r of index.get(i) ?? []) found.add(r);
+  return rules.filter((r) => found.has(r));
 }
 
 /** The rule's two sides matched by two different drugs, in either direction. */
@@ -28,8 +54,9 @@ export function checkDrugInteractions(
   rules: { high?: readonly InteractionRule[]; low?: readonly InteractionRule[] } = {},
 ): Finding[] {
   const findings: Finding[] = [];
-  const high = rules.high ?? ONC_HIGH_PRIORITY_DDI;
-  const low = rules.low ?? ONC_NON_INTERRUPTIVE_DDI;
+  const high = rulesFor(rules.high ?? ONC_HIGH_PRIORITY_DDI, ctx.order);
+  const low = rulesFor(rules.low ?? ONC_NON_INTERRUPTIVE_DDI, ctx.order);
+  if (high.length === 0 && low.length === 0) return findings;
   for (const { drug: other } of ctx.active) {
     // The same drug (a renewal) is the duplicate check's business, not an interaction.
     if (other.ingredients.join('+') === ctx.order.ingredients.join('+')) continue;

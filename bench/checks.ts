@@ -1,0 +1,202 @@
+// Benchmark: reconciliation + checks per patient (20 medicines each), and CDS Hooks order-sign latency in-process.
+import { answerOrderHook } from '../src/checks/cds-hooks/cds-hooks-routes.ts';
+import { runChecks } from '../src/checks/run-checks.ts';
+import type { PharmacyProfile } from '../src/platform/pharmacy/pharmacy-system.ts';
+import type { EhrMedication } from '../src/reconcile/ehr-medication.ts';
+import { reconcileMedications } from '../src/reconcile/reconcile-medications.ts';
+import { createStarterTerminology } from '../src/terminology/starter-terminology.ts';
+import { machineLine } from './machine.ts';
+
+const DRUGS = [
+  'metformin 500 mg',
+  'lisinopril 10 mg',
+  'atorvastatin 40 mg',
+  'amlodipine 5 mg',
+  'metoprolol tartrate 25 mg',
+  'warfarin 5 mg',
+  'furosemide 40 mg',
+  'omeprazole 20 mg',
+  'sertraline 50 mg',
+  'gabapentin 300 mg',
+  'levothyroxine 100 mcg',
+  'apixaban 5 mg',
+  'tramadol 50 mg',
+  'simvastatin 20 mg',
+  'losartan 50 mg',
+  'insulin glargine 20 units',
+  'hydrochlorothiazide 25 mg',
+  'clopidogrel 75 mg',
+  'montelukast 10 mg',
+  'ibuprofen 400 mg',
+];
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+}
+
+export function benchChecks(patients = Number(process.env['BENCH_PATIENTS'] ?? 5000)): void {
+  const terminology = createStarterTerminology();
+  const asOf = new Date('2026-01-15T12:00:00Z');
+  const labs = [
+    { loinc: '98979-8', value: 38, date: '2026-01-05' },
+    { loinc: '6301-6', value: 3.4, date: '2026-01-10' },
+  ];
+  const make = (i: number) => {
+    const meds = DRUGS.map((d, k) => DRUGS[(k + i) % DRUGS.length] ?? d);
+    const ehr: EhrMedication[] = meds.map((name, k) => ({
+      name,
+      prn: false,
+      frequencyPerDay: k % 3 === 0 ? 2 : 1,
+    }));
+    const profile: PharmacyProfile = {
+      patient: {
+        id: `B${i}`,
+        given: 'BENCH',
+        family: 'PATIENT',
+        birthDate: '1950-01-01',
+        gender: 'female',
+        identifiers: [],
+        site: 'main',
+      },
+      prescriptions: meds.map((name, k) => ({
+        id: `R${k}`,
+        rxNumber: String(k),
+        drugName: name,
+        sig: 'as directed',
+        prn: false,
+        status: 'active',
+        prescriber: 'Dr. Bench',
+        writtenDate: '2025-06-01',
+        refillsRemaining: 1,
+        frequencyPerDay: k % 4 === 0 ? 2 : 1,
+      })),
+      fills: meds.map((_, k) => ({
+        prescriptionId: `R${k}`,
+        date: '2026-01-02',
+        quantity: 30,
+        daysSupply: 30,
+      })),
+      allergies: [],
+    };
+    return { ehr, profile, meds };
+  };
+  const inputs = Array.from({ length: 200 }, (_, i) => make(i));
+  const perPatient: number[] = [];
+  let sink = 0;
+  const start = performance.now();
+  for (let i = 0; i < patients; i++) {
+    const { ehr, profile, meds } = inputs[i % inputs.length]!;
+    const t0 = performance.now();
+    sink += reconcileMedications({ ehr, profile, terminology, asOf, source: 'ehr-list' }).discrepancies
+      .length;
+    // Each medicine checked as an order against the other 19.
+    for (let k = 0; k < meds.length; k++) {
+      sink += runChecks({
+        order: { name: meds[k]! },
+        patient: { age: 76, sex: 'female' },
+        allergies: [{ substance: 'penicillin', reaction: 'hives' }],
+        problems: [{ code: 'N18.3', text: 'CKD stage 3' }],
+        labs,
+        activeMedications: meds.filter((_, j) => j !== k).map((name) => ({ name })),
+        terminology,
+        asOf,
+      }).length;
+    }
+    perPatient.push(performance.now() - t0);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  perPatient.sort((a, b) => a - b);
+
+  // CDS Hooks order-sign with complete prefetch, answered in-process (no HTTP).
+  const entry = (resource: object) => ({ resource });
+  const request = {
+    hook: 'order-sign',
+    hookInstance: 'bench',
+    context: {
+      patientId: 'p1',
+      draftOrders: {
+        resourceType: 'Bundle' as const,
+        entry: [
+          entry({
+            resourceType: 'MedicationRequest',
+            id: 'd1',
+            status: 'draft',
+            intent: 'order',
+            subject: { reference: 'Patient/p1' },
+            medicationCodeableConcept: { text: 'simvastatin 40 mg' },
+          }),
+        ],
+      },
+    },
+    prefetch: {
+      patient: { resourceType: 'Patient', id: 'p1', birthDate: '1948-05-01', gender: 'female' },
+      allergies: {
+        resourceType: 'Bundle',
+        entry: [
+          entry({
+            resourceType: 'AllergyIntolerance',
+            code: { text: 'penicillin' },
+            patient: { reference: 'Patient/p1' },
+          }),
+        ],
+      },
+      conditions: {
+        resourceType: 'Bundle',
+        entry: [
+          entry({
+            resourceType: 'Condition',
+            code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'N18.4' }], text: 'CKD 4' },
+            subject: { reference: 'Patient/p1' },
+          }),
+        ],
+      },
+      labs: {
+        resourceType: 'Bundle',
+        entry: [
+          entry({
+            resourceType: 'Observation',
+            status: 'final',
+            code: { coding: [{ system: 'http://loinc.org', code: '98979-8' }] },
+            valueQuantity: { value: 28 },
+            effectiveDateTime: '2026-01-05',
+          }),
+        ],
+      },
+      medications: {
+        resourceType: 'Bundle',
+        entry: meds20().map((name) =>
+          entry({
+            resourceType: 'MedicationRequest',
+            status: 'active',
+            intent: 'order',
+            subject: { reference: 'Patient/p1' },
+            medicationCodeableConcept: { text: name },
+          }),
+        ),
+      },
+    },
+  };
+  const hookTimes: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const t0 = performance.now();
+    sink += answerOrderHook(JSON.parse(JSON.stringify(request)) as Parameters<typeof answerOrderHook>[0], {
+      terminology,
+      now: () => asOf,
+    }).cards.length;
+    hookTimes.push(performance.now() - t0);
+  }
+  hookTimes.sort((a, b) => a - b);
+  if (sink < 0) console.log(sink);
+  console.log('\n## Reconciliation + checks (20 medicines per patient, each checked against the other 19)');
+  console.log(machineLine());
+  console.log(`| measure | value | goal |\n|---|---|---|`);
+  console.log(`| patients/s | ${Math.round(patients / seconds)} | ≥ 5,000 |`);
+  console.log(`| p99 per patient | ${percentile(perPatient, 0.99).toFixed(3)} ms | ≤ 5 ms |`);
+  console.log(
+    `| CDS Hooks order-sign p99 (in-process, JSON copy included) | ${percentile(hookTimes, 0.99).toFixed(3)} ms | ≤ 50 ms |`,
+  );
+}
+
+function meds20(): string[] {
+  return DRUGS.slice();
+}
