@@ -1,7 +1,9 @@
 // `rxbridge convert <file>`: any supported input to a FHIR R4 Bundle (JSON on stdout, issues on stderr).
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { convertClinicalText } from '../../extract/convert-clinical-text.ts';
 import { convertHl7v2 } from '../../normalize/hl7v2/convert-hl7v2.ts';
+import { createStarterTerminology } from '../../terminology/starter-terminology.ts';
 import { hasErrors } from '../../kernel/result.ts';
 import { sha256Hex } from '../../kernel/ids.ts';
 import { CliError, ExitCode, printIssues, printJson } from '../cli-output.ts';
@@ -55,6 +57,18 @@ export function registerConvertCommand(program: Command): void {
         case 'json':
           throw new CliError(`${file}: FHIR JSON input is not supported by convert yet`);
         case 'unknown':
+          if (/\.txt$/i.test(file)) {
+            const id = sha256Hex(bytes).slice(0, 16);
+            const terminology = createStarterTerminology();
+            const converted = convertClinicalText(text, {
+              terminology,
+              patientReference: `Patient/unknown-${id}`,
+              sourceReference: `file:${id}`,
+            });
+            printIssues(converted.issues);
+            if (converted.ok) printJson(converted.value);
+            return;
+          }
           throw new CliError(
             `${file}: not a recognised format (expected an HL7 v2 message starting with MSH)`,
           );
