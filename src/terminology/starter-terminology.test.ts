@@ -119,3 +119,22 @@ describe('get and classesOf', () => {
     expect(Object.isFrozen(concept?.classes)).toBe(true);
   });
 });
+
+test('common names: at least 1M lookups per second (precomputed maps + cache of written text)', () => {
+  const names = [
+    'metformin',
+    'Lisinopril',
+    'atorvastatin',
+    'HCTZ',
+    'Eliquis',
+    'warfarin sodium',
+    'APAP',
+    'Zoloft',
+  ];
+  for (const name of names) terminology.lookupDrug(name);
+  const n = 1_000_000;
+  const started = performance.now();
+  for (let i = 0; i < n; i++) terminology.lookupDrug(names[i % names.length] ?? '');
+  const perSecond = n / ((performance.now() - started) / 1000);
+  expect(perSecond).toBeGreaterThan(1_000_000);
+});
