@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerConfigCommand } from './commands/config-command.ts';
 import { registerConvertCommand } from './commands/convert-command.ts';
 import { registerMessagesCommand } from './commands/messages-command.ts';
+import { registerSendCommand } from './commands/send-command.ts';
 import { registerSigCommand } from './commands/sig-command.ts';
 import { registerStartCommands } from './commands/start-command.ts';
 import { registerTerminologyCommand } from './commands/terminology-command.ts';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerConvertCommand(program);
   registerMessagesCommand(program);
   registerConfigCommand(program);
+  registerSendCommand(program);
   registerTerminologyCommand(program);
   registerSigCommand(program);
   return program;
