@@ -399,7 +399,16 @@ function splitCommas(
     const nextStart = i + skip;
     const nextEnd = text.indexOf(',', nextStart);
     const next = text.slice(nextStart, nextEnd === -1 || nextEnd > end ? end : nextEnd);
-    if (startsMedication(next.replace(LEADING_FILLER, ''), terminology)) {
+    // "nitrofurantoin, macrocrystals 50 mg": a bare name before the comma is qualified, not ended, unless
+    // what follows is a drug the terminology knows.
+    const bareBefore = !HAS_DIGIT.test(text.slice(pieceStart, i));
+    const nextBody = next.replace(LEADING_FILLER, '');
+    if (
+      startsMedication(nextBody, terminology) &&
+      (!bareBefore ||
+        c !== ',' ||
+        lookupPrefix(leadingWords(nextBody.replace(LEADING_JUNK, ''), 0), terminology))
+    ) {
       pieces.push([pieceStart, i]);
       pieceStart = c === ',' ? i + 1 : i + 1;
     }
