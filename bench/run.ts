@@ -2,8 +2,10 @@
 import { benchChecks } from './checks.ts';
 import { benchHl7Parse } from './hl7-parse.ts';
 import { benchMllpIngest } from './mllp-ingest.ts';
+import { benchTextExtraction } from './text-extraction.ts';
 
 console.log('# RxBridge benchmarks');
 benchHl7Parse();
 await benchMllpIngest();
 benchChecks();
+benchTextExtraction();
