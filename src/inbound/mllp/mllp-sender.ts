@@ -51,6 +51,8 @@ export interface MllpAck {
 
 interface Entry {
   frame: Buffer;
+  /** MSH-10 of the message ('' when it cannot be read). */
+  controlId: string;
   attempts: number;
   resolve: (ack: MllpAck) => void;
   reject: (error: Error) => void;
@@ -67,6 +69,20 @@ export function readMsa(ack: string): { code: string; controlId: string } {
   }
   return { code: '', controlId: '' };
 }
+
+/** MSH-10 read from the first line only (a 20 MB message is not split). */
+function controlIdOf(message: string | Buffer): string {
+  const head = (
+    typeof message === 'string' ? message.slice(0, 4096) : message.subarray(0, 4096).toString('latin1')
+  )
+    .trimStart()
+    .split(/[\r\n]/, 1)[0];
+  if (head === undefined || !head.startsWith('MSH')) return '';
+  return head.split(head[3] ?? '|')[9] ?? '';
+}
+
+/** How many recently ACKed control ids are remembered to recognise a repeated ACK. */
+const RECENT_ACKS = 1024;
 
 function unavailable(message: string, cause?: unknown): RxBridgeError {
   return new RxBridgeError(ErrorCode.EhrUnavailable, message, cause === undefined ? undefined : { cause });
@@ -96,6 +112,10 @@ export class MllpSender {
   #closed = false;
   #reconnects = 0;
   #onConnected: Array<(error?: Error) => void> = [];
+  /** Control ids ACKed lately, oldest first, to drop a peer's repeated ACK instead of mismatching it. */
+  #recent: string[] = [];
+  #recentSet = new Set<string>();
+  #strayAcks = 0;
 
   constructor(options: MllpSenderOptions) {
     this.#options = options;
@@ -116,6 +136,11 @@ export class MllpSender {
     return this.#reconnects;
   }
 
+  /** ACKs dropped because they repeated an ACK already received (a peer bug; counted, never matched). */
+  strayAcks(): number {
+    return this.#strayAcks;
+  }
+
   /** Opens the connection now (one attempt; rejects if it fails) instead of on the first send. */
   connect(): Promise<void> {
     if (this.#closed) return Promise.reject(unavailable('MLLP sender is closed'));
@@ -130,7 +155,8 @@ export class MllpSender {
   send(message: string | Buffer): Promise<MllpAck> {
     if (this.#closed) return Promise.reject(unavailable('MLLP sender is closed'));
     return new Promise<MllpAck>((resolve, reject) => {
-      this.#queue.push({ frame: frameMllp(message), attempts: 0, resolve, reject });
+      const controlId = controlIdOf(message);
+      this.#queue.push({ frame: frameMllp(message), controlId, attempts: 0, resolve, reject });
       this.#pump();
     });
   }
@@ -247,12 +273,23 @@ export class MllpSender {
         return;
       }
       // An ACK with nothing in flight cannot be matched to anything (MLLP has no other key); it is ignored.
-      if (this.#written === 0) continue;
-      const entry = this.#queue.shift() as Entry;
+      if (this.#written === 0) {
+        this.#strayAcks++;
+        continue;
+      }
+      const head = this.#queue[0] as Entry;
+      const text = item.frame.toString('utf8');
+      const msa = readMsa(text);
+      // A peer that repeats the ACK of an earlier message (seen in the wild) must not shift every later match.
+      if (msa.controlId !== head.controlId && head.controlId !== '' && this.#recentSet.has(msa.controlId)) {
+        this.#strayAcks++;
+        continue;
+      }
+      this.#queue.shift();
       this.#written--;
       this.#failures = 0;
-      const text = item.frame.toString('utf8');
-      entry.resolve({ ...readMsa(text), text, attempts: entry.attempts });
+      this.#remember(head.controlId);
+      head.resolve({ ...msa, text, attempts: head.attempts });
       this.#armAckTimer();
     }
     this.#pump();
@@ -299,6 +336,13 @@ export class MllpSender {
       this.#reconnects++;
       this.#pump();
     }, delay);
+  }
+
+  #remember(controlId: string): void {
+    if (controlId === '' || this.#recentSet.has(controlId)) return;
+    this.#recent.push(controlId);
+    this.#recentSet.add(controlId);
+    if (this.#recent.length > RECENT_ACKS) this.#recentSet.delete(this.#recent.shift() as string);
   }
 
   #rejectAll(error: Error): void {
