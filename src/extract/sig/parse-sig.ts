@@ -88,6 +88,8 @@ const VERB_ROUTES: ReadonlyMap<string, string> = new Map([
 ]);
 
 interface TimingRule {
+  /** Tokens one of which must be present for the pattern to be tried (skips most regex runs). */
+  needs: readonly string[];
   pattern: RegExp;
   build: (m: RegExpMatchArray) => SigTiming | undefined;
 }
@@ -107,6 +109,7 @@ const PERIOD_UNITS: ReadonlyMap<string, 'min' | 'h' | 'd' | 'wk' | 'mo'> = new M
 /** Frequency phrases; the leftmost, then longest, wins per step. */
 const TIMING_RULES: readonly TimingRule[] = [
   {
+    needs: ['every', 'q', 'each'],
     // "every 4-6 hours", "q 8 h", "every 3 days", "q 5 min", "every 4 weeks"
     pattern: new RegExp(`${B}(?:every|q|each) ?${NUM}(?: ?(?:-|to) ?${NUM})? ?(min|h|d|wk|mo)${E}`, 'g'),
     build: (m) => {
@@ -119,6 +122,7 @@ const TIMING_RULES: readonly TimingRule[] = [
     },
   },
   {
+    needs: ['times', 'time', 'x'],
     // "3 times daily", "2 ( 2 ) times a day", "4x daily", "3 times a week"
     pattern: new RegExp(
       `${B}${NUM}(?: \\( ${NUM} \\))? ?(?:times?|x) ?(?:(?:a|per|each|every) )?${PERIOD_WORD}${E}`,
@@ -131,16 +135,27 @@ const TIMING_RULES: readonly TimingRule[] = [
     },
   },
   {
+    needs: ['twice', 'bid', 'bd'],
     pattern: new RegExp(`${B}(?:twice (?:(?:a|per|each) )?${PERIOD_WORD}|bid|bd)${E}`, 'g'),
     build: (m) => ({ frequency: 2, period: 1, periodUnit: /wk|weekly/.test(m[0]) ? 'wk' : 'd' }),
   },
-  { pattern: new RegExp(`${B}tid${E}`, 'g'), build: () => ({ frequency: 3, period: 1, periodUnit: 'd' }) },
-  { pattern: new RegExp(`${B}qid${E}`, 'g'), build: () => ({ frequency: 4, period: 1, periodUnit: 'd' }) },
   {
+    needs: ['tid'],
+    pattern: new RegExp(`${B}tid${E}`, 'g'),
+    build: () => ({ frequency: 3, period: 1, periodUnit: 'd' }),
+  },
+  {
+    needs: ['qid'],
+    pattern: new RegExp(`${B}qid${E}`, 'g'),
+    build: () => ({ frequency: 4, period: 1, periodUnit: 'd' }),
+  },
+  {
+    needs: ['qod', 'other', '2nd', 'alternate'],
     pattern: new RegExp(`${B}(?:qod|every other d|every 2nd d|q other d|alternate d)${E}`, 'g'),
     build: () => ({ frequency: 1, period: 2, periodUnit: 'd' }),
   },
   {
+    needs: ['once', 'wk', 'weekly', 'qwk', 'q'],
     pattern: new RegExp(
       `${B}(?:once (?:(?:a|per|each) )?(?:wk|weekly)|(?:every|each|per|a) wk|weekly|qwk|q wk)${E}`,
       'g',
@@ -148,6 +163,7 @@ const TIMING_RULES: readonly TimingRule[] = [
     build: () => ({ frequency: 1, period: 1, periodUnit: 'wk' }),
   },
   {
+    needs: ['once', 'mo', 'monthly', 'q'],
     pattern: new RegExp(
       `${B}(?:once (?:(?:a|per|each) )?(?:mo|monthly)|(?:every|each|per|a) mo|monthly|q mo)${E}`,
       'g',
@@ -155,6 +171,7 @@ const TIMING_RULES: readonly TimingRule[] = [
     build: () => ({ frequency: 1, period: 1, periodUnit: 'mo' }),
   },
   {
+    needs: ['once', '1', 'time', 'daily', 'd', 'qd', 'q', 'qday', 'od'],
     pattern: new RegExp(
       `${B}(?:once (?:(?:a|per|each) )?(?:d|daily)|(?:1|one) time (?:(?:a|per) )?(?:d|daily)|daily|every d|each d|a d|per d|qd|q d|qday|od)${E}`,
       'g',
@@ -162,6 +179,23 @@ const TIMING_RULES: readonly TimingRule[] = [
     build: () => ({ frequency: 1, period: 1, periodUnit: 'd' }),
   },
 ];
+
+/** Tokens one of which a pattern needs before it is worth running (a cheap set lookup instead of a regex scan). */
+const NEEDS: ReadonlyMap<RegExp, readonly string[]> = new Map([
+  [QUANTITY, ['#', 'disp']],
+  [REFILLS, ['refills']],
+  [MAX_DOSE, ['max', 'maximum', 'mdd', 'exceed', 'dne', 'nte']],
+  [DURATION, ['for', 'x']],
+  [DURATION_BARE, ['d', 'wk', 'mo']],
+  [PRN, ['prn', 'needed', 'need']],
+  [STRENGTH_BEFORE_FORM, ['mg', 'mcg', 'g', 'meq']],
+  [STRENGTH, ['(']],
+  [TIME_OF_DAY, ['am', 'pm']],
+  [OFFSET, ['min']],
+  [ONCE, ['once', 'stat', 'today', 'now', 'x', 'one', 'd']],
+  [WEEKDAY, [...WEEKDAYS.keys()]],
+  ...WHEN_RULES.map((r) => [r.pattern, r.needs] as [RegExp, readonly string[]]),
+]);
 
 const SIG_KEYWORDS: ReadonlySet<string> = new Set([
   'prn',
@@ -484,12 +518,14 @@ class SigReader {
   readonly canon: string;
   readonly tokenAt: Int32Array;
   readonly offsets: number[];
+  readonly tokenSet: ReadonlySet<string>;
 
   constructor(input: string, tokens: Token[], terminology: Terminology | undefined) {
     this.input = input;
     this.tokens = tokens;
     this.terminology = terminology;
     this.claimed = new Uint8Array(tokens.length);
+    this.tokenSet = new Set(tokens.map((t) => t.norm));
     this.offsets = [];
     let canon = '';
     for (const t of tokens) {
@@ -675,6 +711,7 @@ class SigReader {
   private readTiming(from: number, to: number): SigField<SigTiming> | undefined {
     let best: { claim: Claim; timing: SigTiming } | undefined;
     for (const rule of TIMING_RULES) {
+      if (!rule.needs.some((w) => this.tokenSet.has(w))) continue;
       for (const c of this.matches(rule.pattern, from, to)) {
         if (!this.free(c)) continue;
         const timing = rule.build(c.m);
@@ -844,6 +881,8 @@ class SigReader {
   }
 
   private matches(pattern: RegExp, from: number, to: number): Claim[] {
+    const needs = NEEDS.get(pattern);
+    if (needs && !needs.some((w) => this.tokenSet.has(w))) return [];
     const segment = this.canonFrom(from, to);
     if (segment === '') return [];
     const base = this.offsets[from] ?? 0;

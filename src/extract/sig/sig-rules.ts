@@ -300,6 +300,8 @@ export const FILLER_WORDS: ReadonlySet<string> = new Set([
 
 /** FHIR R4 EventTiming codes for meal and sleep phrases (hl7.org/fhir/R4/valueset-event-timing.html). */
 export interface WhenRule {
+  /** Tokens one of which must be present for the pattern to be tried. */
+  needs: readonly string[];
   pattern: RegExp;
   when: string;
   /** Administrations per day the phrase implies when no other frequency is written. */
@@ -310,26 +312,39 @@ export const WHEN_RULES: readonly WhenRule[] = [
     pattern:
       /(?<=^| )(?:qhs|hs|at bedtime|at bed time|before bed|nightly|every night|each night|at night)(?= |$)/g,
     when: 'HS',
+    needs: ['qhs', 'hs', 'bedtime', 'bed', 'nightly', 'night'],
     perDay: 1,
   },
   {
     pattern: /(?<=^| )(?:qam|every morning|each morning|in the morning|in am)(?= |$)/g,
     when: 'MORN',
+    needs: ['qam', 'morning', 'am'],
     perDay: 1,
   },
   {
     pattern: /(?<=^| )(?:qpm|every evening|each evening|in the evening|in pm)(?= |$)/g,
     when: 'EVE',
+    needs: ['qpm', 'evening', 'pm'],
     perDay: 1,
   },
-  { pattern: /(?<=^| )before breakfast(?= |$)/g, when: 'ACM', perDay: 1 },
-  { pattern: /(?<=^| )before (?:dinner|supper)(?= |$)/g, when: 'ACV', perDay: 1 },
-  { pattern: /(?<=^| )with breakfast(?= |$)/g, when: 'CM', perDay: 1 },
-  { pattern: /(?<=^| )with lunch(?= |$)/g, when: 'CD', perDay: 1 },
-  { pattern: /(?<=^| )with (?:dinner|supper)(?= |$)/g, when: 'CV', perDay: 1 },
-  { pattern: /(?<=^| )(?:before (?:each |a )?meals?|ac)(?= |$)/g, when: 'AC', perDay: 3 },
-  { pattern: /(?<=^| )(?:after (?:each )?meals|pc)(?= |$)/g, when: 'PC', perDay: 3 },
-  { pattern: /(?<=^| )with (?:each )?meals?(?= |$)/g, when: 'C', perDay: 3 },
+  { pattern: /(?<=^| )before breakfast(?= |$)/g, when: 'ACM', needs: ['breakfast'], perDay: 1 },
+  {
+    pattern: /(?<=^| )before (?:dinner|supper)(?= |$)/g,
+    when: 'ACV',
+    needs: ['dinner', 'supper'],
+    perDay: 1,
+  },
+  { pattern: /(?<=^| )with breakfast(?= |$)/g, when: 'CM', needs: ['breakfast'], perDay: 1 },
+  { pattern: /(?<=^| )with lunch(?= |$)/g, when: 'CD', needs: ['lunch'], perDay: 1 },
+  { pattern: /(?<=^| )with (?:dinner|supper)(?= |$)/g, when: 'CV', needs: ['dinner', 'supper'], perDay: 1 },
+  {
+    pattern: /(?<=^| )(?:before (?:each |a )?meals?|ac)(?= |$)/g,
+    when: 'AC',
+    needs: ['meal', 'meals', 'ac'],
+    perDay: 3,
+  },
+  { pattern: /(?<=^| )(?:after (?:each )?meals|pc)(?= |$)/g, when: 'PC', needs: ['meals', 'pc'], perDay: 3 },
+  { pattern: /(?<=^| )with (?:each )?meals?(?= |$)/g, when: 'C', needs: ['meal', 'meals'], perDay: 3 },
 ];
 
 /** Days of the week → FHIR days-of-week codes. */
