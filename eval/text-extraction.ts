@@ -324,10 +324,10 @@ function evalSyntheaNotes(terminology: Terminology): void {
         if (lower.includes(t.display.toLowerCase())) ceiling.tp++;
         else ceiling.fn++;
       }
-      // The note's list of medications is a set: a drug named twice (list and plan) counts once.
+      // The note's list of medications is a set: a product named twice (list and plan) counts once.
       const seen = new Set<string>();
       const found = extractMedications(text, { terminology }).filter((m) => {
-        const key = predictedIngredients(m).join('+');
+        const key = `${predictedIngredients(m).join('+')}|${predictedStrengths(m).join(',')}|${m.form ?? ''}`;
         if (seen.has(key)) return false;
         seen.add(key);
         return true;
