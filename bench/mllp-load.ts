@@ -20,6 +20,10 @@ export interface LoadResult {
   codes: Record<string, number>;
   /** ACKs whose MSA-2 did not echo the MSH-10 of the message they answered. */
   mismatched: number;
+  /** Messages sent that never got an ACK (the connection failed or closed first). */
+  missing: number;
+  /** Connections that ended in a socket error (counted, not thrown, so the other figures still print). */
+  socketErrors: number;
   seconds: number;
   perSecond: number;
   latencyMs: { p50: number; p99: number; max: number };
@@ -34,7 +38,7 @@ function controlIdOf(message: string): string {
 }
 
 function runConnection(options: LoadOptions, c: number, latencies: number[], codes: Record<string, number>) {
-  return new Promise<{ sent: number; acked: number; mismatched: number }>((resolve, reject) => {
+  return new Promise<{ sent: number; acked: number; mismatched: number; error: boolean }>((resolve) => {
     const socket: Socket = connect({ host: options.host, port: options.port, noDelay: true });
     const pending: Array<{ id: string; at: number }> = [];
     let next = 0;
@@ -74,12 +78,12 @@ function runConnection(options: LoadOptions, c: number, latencies: number[], cod
       }
       if (acked === options.perConnection) {
         socket.end();
-        resolve({ sent: next, acked, mismatched });
+        resolve({ sent: next, acked, mismatched, error: false });
       } else sendMore();
     });
-    socket.on('error', reject);
+    socket.on('error', () => resolve({ sent: next, acked, mismatched, error: true }));
     socket.on('close', () => {
-      if (acked < options.perConnection) resolve({ sent: next, acked, mismatched });
+      if (acked < options.perConnection) resolve({ sent: next, acked, mismatched, error: false });
     });
   });
 }
@@ -101,6 +105,9 @@ export async function runMllpLoad(options: LoadOptions): Promise<LoadResult> {
     acked,
     codes,
     mismatched: results.reduce((s, r) => s + r.mismatched, 0),
+    // Every message this run meant to send that was not answered, including those never sent.
+    missing: options.connections * options.perConnection - acked,
+    socketErrors: results.filter((r) => r.error).length,
     seconds,
     perSecond: acked / seconds,
     latencyMs: { p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1] ?? 0 },
