@@ -344,7 +344,12 @@ function evalSyntheaNotes(terminology: Terminology): void {
       const used = new Set<number>();
       for (const m of found) {
         const ing = predictedIngredients(m).join('+');
-        const i = truth.findIndex((t, k) => !used.has(k) && t.ingredients.join('+') === ing);
+        // Among products of the same ingredients, prefer the one with the same strengths (suspension vs capsule).
+        const same = (t: TruthMed, k: number) => !used.has(k) && t.ingredients.join('+') === ing;
+        const exact = truth.findIndex(
+          (t, k) => same(t, k) && t.strengths.join(', ') === predictedStrengths(m).join(', '),
+        );
+        const i = exact >= 0 ? exact : truth.findIndex(same);
         if (!m.concept && !m.ingredients)
           missingDrugs.set(m.name.toLowerCase(), (missingDrugs.get(m.name.toLowerCase()) ?? 0) + 1);
         const strengths = predictedStrengths(m).join(', ');

@@ -1,5 +1,5 @@
 // Rules-based medication extraction: free text (discharge lists, sigs) → medications with exact spans.
-import type { Terminology } from '../../terminology/terminology.ts';
+import type { DrugConcept, Terminology } from '../../terminology/terminology.ts';
 import type {
   ExtractedAmount,
   ExtractedMedication,
@@ -554,7 +554,9 @@ function parseItem(input: string, item: Item, terminology: Terminology): Extract
   const prn = prnMatch !== null;
   const prnReason = prnMatch ? readPrnReason(rest.slice(prnMatch.index + prnMatch[0].length)) : undefined;
   const form = findDoseForm(rest);
-  const ingredients = match ? undefined : comboIngredients(name, terminology);
+  const ingredients = match
+    ? normalFormIngredients(match.concept, rest, terminology)
+    : comboIngredients(name, terminology);
 
   // Without a known drug, keep only what reads like an order: a name with an amount and a schedule, route or form.
   if (!match && !ingredients && (!(strength || dose) || !(frequency || route || prn || form)))
@@ -613,6 +615,20 @@ function findKnownName(text: string, from: number, terminology: Terminology) {
   return undefined;
 }
 const WORD_ANY = /[A-Za-z][A-Za-z'/-]*/g;
+
+/** RxNorm normal form separates components with " / ": "insulin isophane, human 70 unt/ml / insulin, regular, human 30 unt/ml". */
+const NORMAL_FORM_PART = /\d\s*[A-Za-z]*(?:\/[A-Za-z]+)?\s+\/\s+([A-Za-z][A-Za-z ,'-]*?)\s+\d/g;
+
+function normalFormIngredients(first: DrugConcept, rest: string, terminology: Terminology) {
+  const parts = [first];
+  NORMAL_FORM_PART.lastIndex = 0;
+  for (const m of rest.matchAll(NORMAL_FORM_PART)) {
+    const concept = m[1] ? terminology.lookupDrug(m[1]) : undefined;
+    if (!concept) return undefined;
+    parts.push(concept);
+  }
+  return parts.length > 1 ? parts : undefined;
+}
 
 /** "hydrocodone/acetaminophen": each part looked up when the whole is not a known product. */
 function comboIngredients(name: string, terminology: Terminology) {
