@@ -65,12 +65,15 @@ export function registerConvertCommand(program: Command): void {
               patientReference: `Patient/unknown-${id}`,
               sourceReference: `file:${id}`,
             });
-            printIssues(converted.issues);
-            if (converted.ok) printJson(converted.value);
-            return;
+            // Text with nothing clinical in it is not a format we know; say so like any other unknown input.
+            if (converted.ok && (converted.value.entry?.length ?? 0) > 0) {
+              printIssues(converted.issues);
+              printJson(converted.value);
+              return;
+            }
           }
           throw new CliError(
-            `${file}: not a recognised format (expected an HL7 v2 message starting with MSH)`,
+            `${file}: not a recognised format (expected an HL7 v2 message starting with MSH, or clinical text naming medications, allergies or problems)`,
           );
       }
     });
