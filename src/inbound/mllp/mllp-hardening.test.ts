@@ -107,6 +107,15 @@ describe('listener limits', () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(700);
       busy.socket.destroy();
       expect(await until(() => server.connections() === 0)).toBe(true);
+      // A peer that sends, never reads and never closes is cut off too (after the idle time and a grace period).
+      const mute = net.connect({ host: '127.0.0.1', port: server.address().port });
+      mute.on('error', () => undefined);
+      await new Promise<void>((r) => mute.once('connect', r));
+      mute.pause();
+      mute.write(frameMllp(adt('MUTE')));
+      expect(await until(() => server.connections() === 1)).toBe(true);
+      expect(await until(() => server.connections() === 0, 5000)).toBe(true);
+      mute.destroy();
     } finally {
       await server.close();
     }

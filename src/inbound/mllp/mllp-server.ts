@@ -134,6 +134,12 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
       }
     };
 
+    /** Ends our side; a peer that neither reads what is left nor closes its side is cut off after a grace period. */
+    const endSoon = (): void => {
+      socket.end();
+      setTimeout(() => socket.destroy(), Math.min(idleTimeoutMs, 5_000)).unref();
+    };
+
     /** Writes every ACK at the head of the queue that is decided, in one write. */
     const flush = (): void => {
       const out: Buffer[] = [];
@@ -161,7 +167,7 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
       if (close) {
         conn.closing = true;
         conn.pending.length = 0;
-        socket.end();
+        endSoon();
         socket.resume();
         return;
       }
@@ -296,7 +302,7 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
     socket.on('timeout', () => {
       if (conn.pending.length === 0) {
         log.info({ channel: options.channel, frames }, 'mllp connection idle; closing');
-        socket.end();
+        endSoon();
       }
     });
     socket.on('error', (error) => {
