@@ -1,8 +1,7 @@
 // Age-related cautions for older adults, written by the team from each drug's FDA label (Geriatric Use §8.5 and
 // Dosage and Administration). Not derived from any proprietary or copyrighted list of inappropriate medicines.
 import type { CheckContext } from './check-context.ts';
-import { drugMatches } from './check-context.ts';
-import { drugLabel } from './drug-identity.ts';
+import { drugRuleLookup } from './drug-rule-index.ts';
 import type { Finding, RuleSource, Severity } from './finding.ts';
 import { clampSummary } from './finding.ts';
 import { sameUnitValue } from './order-amount.ts';
@@ -96,15 +95,15 @@ export const AGE_RULES: readonly AgeRule[] = [
 ];
 
 export function checkAge(ctx: CheckContext, rules: readonly AgeRule[] = AGE_RULES): Finding[] {
-  const age = ctx.input.patient.age;
+  const age = ctx.patient.age;
   if (age === undefined) return [];
   const findings: Finding[] = [];
-  for (const rule of rules) {
-    if (age < rule.minAge || !drugMatches(ctx.order, rule.drugs.members, rule.drugs.classes)) continue;
-    const perDose = sameUnitValue(ctx.input.order, 'mg');
+  for (const rule of drugRuleLookup(rules, (r) => r.drugs)(ctx.order)) {
+    if (age < rule.minAge) continue;
+    const perDose = sameUnitValue(ctx.orderInput, 'mg');
     const perDay =
-      perDose !== undefined && ctx.input.order.frequencyPerDay !== undefined
-        ? perDose * ctx.input.order.frequencyPerDay
+      perDose !== undefined && ctx.orderInput.frequencyPerDay !== undefined
+        ? perDose * ctx.orderInput.frequencyPerDay
         : undefined;
     if (rule.maxDoseMg !== undefined && (perDose === undefined || perDose <= rule.maxDoseMg)) continue;
     if (rule.maxDailyMg !== undefined && (perDay === undefined || perDay <= rule.maxDailyMg)) continue;
@@ -114,7 +113,7 @@ export function checkAge(ctx: CheckContext, rules: readonly AgeRule[] = AGE_RULE
       check: 'age',
       rule: rule.id,
       severity: rule.severity,
-      summary: clampSummary(`Age ${age}: ${drugLabel(ctx.order)}${amount}: ${rule.advice.split(';')[0]}`),
+      summary: clampSummary(`Age ${age}: ${ctx.order.label}${amount}: ${rule.advice.split(';')[0]}`),
       detail: `Patient is ${age}: ${rule.advice}.`,
       evidence: [`order: ${ctx.order.display}`, `age: ${age}`],
       source: rule.source,

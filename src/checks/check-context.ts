@@ -1,34 +1,154 @@
-// What every check needs, computed once per run: the order and active medicines identified, the latest labs.
-import type { CheckInput, CheckLab, DrugOrder } from './check-input.ts';
+// What every check needs: the patient's facts prepared once (drugs identified, allergies resolved, labs and
+// problems indexed) and, per order, the order's identity against the other active medicines.
+import type { Terminology } from '../terminology/terminology.ts';
+import type {
+  CheckAllergy,
+  CheckInput,
+  CheckLab,
+  CheckPatient,
+  CheckProblem,
+  DrugOrder,
+} from './check-input.ts';
 import type { DrugIdentity } from './drug-identity.ts';
+import { ALLERGY_CLASS_NAMES } from './drug-classes.ts';
 import { identifyDrug } from './drug-identity.ts';
 
-export interface CheckContext {
-  input: CheckInput;
-  order: DrugIdentity;
-  active: ReadonlyArray<{ order: DrugOrder; drug: DrugIdentity }>;
-  /** Most recent result for a LOINC code among those given, newest first by date. */
-  latestLab(codes: readonly string[]): CheckLab | undefined;
-  asOf: Date;
+/** An allergy with its allergen resolved once per patient. */
+export interface PreparedAllergy {
+  allergy: CheckAllergy;
+  /** The class an entry written as a class names ("penicillins" → penicillin). */
+  namedClass?: string;
+  /** The allergen as a drug, when the entry names one. */
+  allergen?: DrugIdentity;
+  /** Classes the allergen belongs to (or the named class). */
+  classes: readonly string[];
 }
 
-export function buildCheckContext(input: CheckInput): CheckContext {
-  const order = identifyDrug(input.terminology, input.order);
-  const active = input.activeMedications.map((o) => ({ order: o, drug: identifyDrug(input.terminology, o) }));
+/** Something the problem list can be searched for (a DiseaseMatcher). */
+export type ProblemTest = (problem: CheckProblem) => boolean;
+
+/** A patient's facts, prepared once and shared by every order checked for that patient. */
+export interface PatientContext {
+  terminology: Terminology;
+  patient: CheckPatient;
+  allergies: readonly PreparedAllergy[];
+  problems: readonly CheckProblem[];
+  labs: readonly CheckLab[];
+  /** The active medicines given to preparePatientContext, each identified once. */
+  active: ReadonlyArray<{ order: DrugOrder; drug: DrugIdentity }>;
+  asOf: Date;
+  /** The drug behind an order, resolved once per order object, name and rxcui for this patient. */
+  identify(order: Pick<DrugOrder, 'name' | 'rxcui'>): DrugIdentity;
+  /** Most recent result for any of these LOINC codes (pass the same array each time: it is the cache key). */
+  latestLab(codes: readonly string[]): CheckLab | undefined;
+  /** First problem the test accepts (cached per test and key). */
+  findProblem(key: object, test: ProblemTest): CheckProblem | undefined;
+}
+
+export interface PatientFacts {
+  patient: CheckPatient;
+  allergies: readonly CheckAllergy[];
+  problems: readonly CheckProblem[];
+  labs: readonly CheckLab[];
+  activeMedications: readonly DrugOrder[];
+  terminology: Terminology;
+  /** Reference time for lab recency; default now. */
+  asOf?: Date;
+}
+
+/** What one check sees: the patient's prepared facts plus the order and the medicines it is checked against. */
+export interface CheckContext extends PatientContext {
+  /** The order as given. */
+  orderInput: DrugOrder;
+  order: DrugIdentity;
+  active: ReadonlyArray<{ order: DrugOrder; drug: DrugIdentity }>;
+}
+
+/**
+ * Resolves everything about a patient that does not depend on the order: the active medicines, the
+ * allergens, and caches for labs and problems. Pass the result to runChecks for each order.
+ */
+export function preparePatientContext(facts: PatientFacts): PatientContext {
+  const { terminology } = facts;
+  const byObject = new WeakMap<object, DrugIdentity>();
+  const identify = (order: Pick<DrugOrder, 'name' | 'rxcui'>): DrugIdentity => {
+    let found = byObject.get(order);
+    if (!found) byObject.set(order, (found = identifyDrug(terminology, order)));
+    return found;
+  };
+  const allergies = facts.allergies.map((allergy): PreparedAllergy => {
+    const namedClass = ALLERGY_CLASS_NAMES.get(allergy.substance.trim().toLowerCase());
+    if (namedClass) return { allergy, namedClass, classes: [namedClass] };
+    const allergen = identify({
+      name: allergy.substance,
+      ...(allergy.rxcui ? { rxcui: allergy.rxcui } : {}),
+    });
+    return { allergy, allergen, classes: [...allergen.classes] };
+  });
+  const labCache = new Map<readonly string[], CheckLab | null>();
+  const problemCache = new Map<object, CheckProblem | null>();
+  const labs = facts.labs;
+  const problems = facts.problems;
   return {
-    input,
-    order,
-    active,
-    asOf: input.asOf ?? new Date(),
+    terminology,
+    patient: facts.patient,
+    allergies,
+    problems,
+    labs,
+    active: facts.activeMedications.map((order) => ({ order, drug: identify(order) })),
+    asOf: facts.asOf ?? new Date(),
+    identify,
     latestLab(codes) {
+      const cached = labCache.get(codes);
+      if (cached !== undefined) return cached ?? undefined;
       let best: CheckLab | undefined;
-      for (const lab of input.labs) {
+      for (const lab of labs) {
         if (!codes.includes(lab.loinc) || !Number.isFinite(lab.value)) continue;
         if (!best || lab.date > best.date) best = lab;
       }
+      labCache.set(codes, best ?? null);
       return best;
     },
+    findProblem(key, test) {
+      const cached = problemCache.get(key);
+      if (cached !== undefined) return cached ?? undefined;
+      const found = problems.find(test);
+      problemCache.set(key, found ?? null);
+      return found;
+    },
   };
+}
+
+/**
+ * One order in a prepared patient context. Without `activeMedications` the order is checked against the
+ * context's active medicines, less the very same order object when it is one of them (each medicine checked
+ * against the others).
+ */
+export interface OrderInContext {
+  order: DrugOrder;
+  context: PatientContext;
+  /** The medicines to check the order against, when not the context's list. */
+  activeMedications?: readonly DrugOrder[];
+}
+
+export function isOrderInContext(input: CheckInput | OrderInContext): input is OrderInContext {
+  return 'context' in input;
+}
+
+export function buildCheckContext(input: CheckInput | OrderInContext): CheckContext {
+  const patient = isOrderInContext(input) ? input.context : preparePatientContext(input);
+  const given = isOrderInContext(input) ? input.activeMedications : undefined;
+  const order = input.order;
+  // The patient's facts are shared through the prototype: nothing per patient is copied per order.
+  const ctx = Object.create(patient) as CheckContext;
+  ctx.orderInput = order;
+  ctx.order = patient.identify(order);
+  ctx.active = given
+    ? given.map((o) => ({ order: o, drug: patient.identify(o) }))
+    : patient.active.some((a) => a.order === order)
+      ? patient.active.filter((a) => a.order !== order)
+      : patient.active;
+  return ctx;
 }
 
 /** True when the drug has the ingredient or belongs to the class. */
@@ -37,7 +157,9 @@ export function drugMatches(
   members: readonly string[],
   classes: readonly string[] = [],
 ): boolean {
-  return drug.ingredients.some((i) => members.includes(i)) || classes.some((c) => drug.classes.has(c));
+  for (const i of drug.ingredients) if (members.includes(i)) return true;
+  for (const c of classes) if (drug.classes.has(c)) return true;
+  return false;
 }
 
 export function daysBetween(fromDate: string, to: Date): number {

@@ -2,32 +2,8 @@
 import type { CheckAllergy } from './check-input.ts';
 import type { CheckContext } from './check-context.ts';
 import { drugMatches } from './check-context.ts';
-import { identifyDrug, drugLabel } from './drug-identity.ts';
 import type { Finding, RuleSource, Severity } from './finding.ts';
 import { clampSummary } from './finding.ts';
-
-/** Allergy entries written as a class ("Penicillins", "sulfa drugs", "NSAIDs") → the class they name. */
-export const ALLERGY_CLASS_NAMES: ReadonlyMap<string, string> = new Map([
-  ['penicillin', 'penicillin'],
-  ['penicillins', 'penicillin'],
-  ['pcn', 'penicillin'],
-  ['cephalosporin', 'cephalosporin'],
-  ['cephalosporins', 'cephalosporin'],
-  ['sulfa', 'sulfonamide antibiotic'],
-  ['sulfa drugs', 'sulfonamide antibiotic'],
-  ['sulfonamide', 'sulfonamide antibiotic'],
-  ['sulfonamides', 'sulfonamide antibiotic'],
-  ['sulfonamide antibiotics', 'sulfonamide antibiotic'],
-  ['nsaid', 'NSAID'],
-  ['nsaids', 'NSAID'],
-  ['opioids', 'opioid'],
-  ['opiates', 'opioid'],
-  ['ace inhibitors', 'ACE inhibitor'],
-  ['statins', 'statin'],
-  ['fluoroquinolones', 'fluoroquinolone'],
-  ['quinolones', 'fluoroquinolone'],
-  ['carbapenems', 'carbapenem'],
-]);
 
 /** Classes whose members cross-react with each other: an allergy to one member contraindicates the class. */
 export const CROSS_SENSITIVE_CLASSES: ReadonlyArray<{ drugClass: string; source: RuleSource }> = [
@@ -130,21 +106,26 @@ function describeAllergy(a: CheckAllergy): string {
 export function checkDrugAllergy(ctx: CheckContext): Finding[] {
   const findings: Finding[] = [];
   const drug = ctx.order;
-  const name = drugLabel(drug);
-  for (const allergy of ctx.input.allergies) {
-    const key = allergy.substance.trim().toLowerCase();
-    const namedClass = ALLERGY_CLASS_NAMES.get(key);
-    const allergen = namedClass
+  const name = drug.label;
+  for (const { allergy, allergen, classes: allergenClasses } of ctx.allergies) {
+    const sameIngredient =
+      allergen !== undefined && allergen.ingredients.length > 0 && drugMatches(drug, allergen.ingredients);
+    const sensitive = sameIngredient
       ? undefined
-      : identifyDrug(ctx.input.terminology, {
-          name: allergy.substance,
-          ...(allergy.rxcui ? { rxcui: allergy.rxcui } : {}),
-        });
-    const allergenClasses = namedClass ? [namedClass] : [...(allergen?.classes ?? [])];
+      : CROSS_SENSITIVE_CLASSES.find(
+          (c) => allergenClasses.includes(c.drugClass) && drug.classes.has(c.drugClass),
+        );
+    const reactive =
+      sameIngredient || sensitive
+        ? undefined
+        : CROSS_REACTIVE_CLASSES.find(
+            (c) => allergenClasses.includes(c.allergyClass) && drug.classes.has(c.drugClass),
+          );
+    if (!sameIngredient && !sensitive && !reactive) continue;
     const reaction = allergy.reaction ? ` Recorded reaction: ${allergy.reaction}.` : '';
     const evidence = [`order: ${drug.display}`, `allergy: ${describeAllergy(allergy)}`];
 
-    if (allergen && allergen.ingredients.length > 0 && drugMatches(drug, allergen.ingredients)) {
+    if (allergen && sameIngredient) {
       const severity = allergySeverity(allergy);
       findings.push({
         check: 'drug-allergy',
@@ -161,9 +142,6 @@ export function checkDrugAllergy(ctx: CheckContext): Finding[] {
       });
       continue;
     }
-    const sensitive = CROSS_SENSITIVE_CLASSES.find(
-      (c) => allergenClasses.includes(c.drugClass) && drug.classes.has(c.drugClass),
-    );
     if (sensitive) {
       findings.push({
         check: 'drug-allergy',
@@ -179,9 +157,6 @@ export function checkDrugAllergy(ctx: CheckContext): Finding[] {
       });
       continue;
     }
-    const reactive = CROSS_REACTIVE_CLASSES.find(
-      (c) => allergenClasses.includes(c.allergyClass) && drug.classes.has(c.drugClass),
-    );
     if (reactive) {
       const severe = allergySeverity(allergy) === 'critical';
       findings.push({

@@ -293,3 +293,26 @@ export const BRAND_FALLBACK: ReadonlyMap<string, readonly string[]> = new Map([
   ['haldol', ['haloperidol']],
   ['elavil', ['amitriptyline']],
 ]);
+
+/** Allergy entries written as a class ("Penicillins", "sulfa drugs", "NSAIDs") → the class they name. */
+export const ALLERGY_CLASS_NAMES: ReadonlyMap<string, string> = new Map([
+  ['penicillin', 'penicillin'],
+  ['penicillins', 'penicillin'],
+  ['pcn', 'penicillin'],
+  ['cephalosporin', 'cephalosporin'],
+  ['cephalosporins', 'cephalosporin'],
+  ['sulfa', 'sulfonamide antibiotic'],
+  ['sulfa drugs', 'sulfonamide antibiotic'],
+  ['sulfonamide', 'sulfonamide antibiotic'],
+  ['sulfonamides', 'sulfonamide antibiotic'],
+  ['sulfonamide antibiotics', 'sulfonamide antibiotic'],
+  ['nsaid', 'NSAID'],
+  ['nsaids', 'NSAID'],
+  ['opioids', 'opioid'],
+  ['opiates', 'opioid'],
+  ['ace inhibitors', 'ACE inhibitor'],
+  ['statins', 'statin'],
+  ['fluoroquinolones', 'fluoroquinolone'],
+  ['quinolones', 'fluoroquinolone'],
+  ['carbapenems', 'carbapenem'],
+]);

@@ -1,8 +1,7 @@
 // Drug-disease check: the order against the problem list (ICD-10-CM prefixes, SNOMED codes or words).
 import type { CheckProblem } from './check-input.ts';
 import type { CheckContext } from './check-context.ts';
-import { drugMatches } from './check-context.ts';
-import { drugLabel } from './drug-identity.ts';
+import { drugRuleLookup } from './drug-rule-index.ts';
 import type { Finding, RuleSource, Severity } from './finding.ts';
 import { clampSummary } from './finding.ts';
 
@@ -150,7 +149,7 @@ function wordPattern(disease: DiseaseMatcher): RegExp {
 }
 
 export function problemMatches(problem: CheckProblem, disease: DiseaseMatcher): boolean {
-  const code = problem.code?.replace('.', '').toUpperCase();
+  const code = problem.code?.replace('.', '').toUpperCase().trim();
   if (code !== undefined) {
     if (disease.icd10.some((prefix) => code.startsWith(prefix))) return true;
     if (disease.snomed.includes(code)) return true;
@@ -163,15 +162,16 @@ export function checkDrugDisease(
   rules: readonly DrugDiseaseRule[] = DRUG_DISEASE_RULES,
 ): Finding[] {
   const findings: Finding[] = [];
-  for (const rule of rules) {
-    if (!drugMatches(ctx.order, rule.drugs.members, rule.drugs.classes)) continue;
-    const problem = ctx.input.problems.find((p) => problemMatches(p, rule.disease));
+  if (ctx.problems.length === 0) return findings;
+  for (const rule of drugRuleLookup(rules, (r) => r.drugs)(ctx.order)) {
+    const disease = rule.disease;
+    const problem = ctx.findProblem(disease, (p) => problemMatches(p, disease));
     if (!problem) continue;
     findings.push({
       check: 'drug-disease',
       rule: rule.id,
       severity: rule.severity,
-      summary: clampSummary(`${drugLabel(ctx.order)} with ${rule.disease.label} on the problem list`),
+      summary: clampSummary(`${ctx.order.label} with ${rule.disease.label} on the problem list`),
       detail: rule.advice,
       evidence: [
         `order: ${ctx.order.display}`,

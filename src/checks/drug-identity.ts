@@ -8,6 +8,10 @@ export interface DrugIdentity {
   display: string;
   /** Normalized ingredient names ("amoxicillin", "sulfamethoxazole", "trimethoprim"). */
   ingredients: readonly string[];
+  /** The ingredients sorted and joined with "+": equal keys are the same drug. */
+  key: string;
+  /** Ingredient names joined for messages ("sulfamethoxazole / trimethoprim"). */
+  label: string;
   classes: ReadonlySet<string>;
   /** Whether the Terminology port knew the drug (false: matched by name in our tables only). */
   known: boolean;
@@ -55,10 +59,28 @@ const ingredientOfName = (name: string): string => {
   return normalizeIngredientName(first) || first.trim();
 };
 
+/** Identities by terminology and written name: drug names repeat across patients, and identities never change. */
+const MEMO = new WeakMap<Terminology, Map<string, DrugIdentity>>();
+const MEMO_LIMIT = 50_000;
+
+/** The drug behind a written name (or RxCUI), through the terminology and our class tables; memoized. */
 export function identifyDrug(
   terminology: Terminology,
   order: Pick<DrugOrder, 'name' | 'rxcui'>,
 ): DrugIdentity {
+  let memo = MEMO.get(terminology);
+  if (!memo) MEMO.set(terminology, (memo = new Map<string, DrugIdentity>()));
+  const key = order.rxcui === undefined ? order.name : `${order.name}\u0000${order.rxcui}`;
+  let identity = memo.get(key);
+  if (!identity) {
+    identity = resolveIdentity(terminology, order);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(key, identity);
+  }
+  return identity;
+}
+
+function resolveIdentity(terminology: Terminology, order: Pick<DrugOrder, 'name' | 'rxcui'>): DrugIdentity {
   const concept =
     (order.rxcui !== undefined ? terminology.get(order.rxcui) : undefined) ??
     terminology.lookupDrug(order.name);
@@ -84,12 +106,19 @@ export function identifyDrug(
     });
   }
   for (const ingredient of ingredients) for (const c of tableClassesOf(ingredient)) classes.add(c);
-  const identity: DrugIdentity = { display: order.name, ingredients, classes, known: concept !== undefined };
+  const identity: DrugIdentity = {
+    display: order.name,
+    ingredients,
+    key: [...ingredients].sort().join('+'),
+    label: ingredients.join(' / ') || order.name,
+    classes,
+    known: concept !== undefined,
+  };
   if (concept) identity.rxcui = concept.rxcui;
   return identity;
 }
 
 /** Ingredient names joined for messages ("sulfamethoxazole / trimethoprim"). */
 export function drugLabel(identity: DrugIdentity): string {
-  return identity.ingredients.join(' / ') || identity.display;
+  return identity.label;
 }

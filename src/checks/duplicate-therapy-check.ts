@@ -1,7 +1,7 @@
 // Duplicate therapy: the order repeats an active medicine's ingredient, or adds a second drug of a class
 // where two at once are usually a mistake.
 import type { CheckContext } from './check-context.ts';
-import { drugLabel } from './drug-identity.ts';
+import type { DrugIdentity } from './drug-identity.ts';
 import type { Finding, RuleSource } from './finding.ts';
 import { clampSummary } from './finding.ts';
 
@@ -29,14 +29,31 @@ export const DUPLICATE_THERAPY_CLASSES: ReadonlyArray<{ drugClass: string; why: 
   { drugClass: 'NSAID', why: 'GI bleeding and renal injury' },
 ];
 
+const PRONE = new WeakMap<DrugIdentity, ReadonlyArray<{ drugClass: string; why: string }>>();
+
+/** The duplication-prone classes a drug belongs to (only these can give a class finding). */
+function duplicationProneClasses(drug: DrugIdentity): ReadonlyArray<{ drugClass: string; why: string }> {
+  let rows = PRONE.get(drug);
+  if (!rows) PRONE.set(drug, (rows = DUPLICATE_THERAPY_CLASSES.filter((r) => drug.classes.has(r.drugClass))));
+  return rows;
+}
+
+function ruleSlug(drugClass: string): string {
+  return drugClass.replace(/\s+/g, '-').toLowerCase();
+}
+
 export function checkDuplicateTherapy(ctx: CheckContext): Finding[] {
   const findings: Finding[] = [];
-  const orderKey = [...ctx.order.ingredients].sort().join('+');
+  const order = ctx.order;
+  const name = order.label;
+  const classRows = duplicationProneClasses(order);
+  const single = order.ingredients.length === 1;
   for (const { drug: other } of ctx.active) {
-    const name = drugLabel(ctx.order);
     if (
-      [...other.ingredients].sort().join('+') === orderKey ||
-      other.ingredients.some((i) => ctx.order.ingredients.includes(i))
+      other.key === order.key ||
+      // Two single-ingredient drugs share an ingredient only when their keys are equal.
+      ((!single || other.ingredients.length !== 1) &&
+        other.ingredients.some((i) => order.ingredients.includes(i)))
     ) {
       const shared = other.ingredients.filter((i) => ctx.order.ingredients.includes(i));
       findings.push({
@@ -54,16 +71,17 @@ export function checkDuplicateTherapy(ctx: CheckContext): Finding[] {
       });
       continue;
     }
-    for (const row of DUPLICATE_THERAPY_CLASSES) {
-      if (!ctx.order.classes.has(row.drugClass) || !other.classes.has(row.drugClass)) continue;
+    if (classRows.length === 0) continue;
+    for (const row of classRows) {
+      if (!other.classes.has(row.drugClass)) continue;
       findings.push({
         check: 'duplicate-therapy',
-        rule: `duplicate-class-${row.drugClass.replace(/\s+/g, '-').toLowerCase()}`,
+        rule: `duplicate-class-${ruleSlug(row.drugClass)}`,
         severity: 'moderate',
         summary: clampSummary(
-          `Therapeutic duplication: ${name} and ${drugLabel(other)} are both ${row.drugClass}s`,
+          `Therapeutic duplication: ${name} and ${other.label} are both ${row.drugClass}s`,
         ),
-        detail: `Two ${row.drugClass} medicines at once risk ${row.why}. Check whether ${drugLabel(other)} should stop when ${name} starts.`,
+        detail: `Two ${row.drugClass} medicines at once risk ${row.why}. Check whether ${other.label} should stop when ${name} starts.`,
         evidence: [`order: ${ctx.order.display}`, `active: ${other.display}`],
         source: LABEL_SOURCE(row.drugClass),
         drugs: [...ctx.order.ingredients, ...other.ingredients],

@@ -60,11 +60,16 @@ export function clampSummary(text: string): string {
   return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
 }
 
+/** Most severe first, then by check and rule name (code-unit order: names are ASCII, and this is stable). */
 export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(
     (a, b) =>
       SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
-      a.check.localeCompare(b.check) ||
-      a.rule.localeCompare(b.rule),
+      compareText(a.check, b.check) ||
+      compareText(a.rule, b.rule),
   );
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -4,6 +4,7 @@ import type { CheckContext } from './check-context.ts';
 import type { CheckLab } from './check-input.ts';
 import type { Finding } from './finding.ts';
 import { clampSummary } from './finding.ts';
+import { drugRuleLookup } from './drug-rule-index.ts';
 import type { RenalRule } from './renal-dosing-rules.ts';
 import { RENAL_DOSING_RULES } from './renal-dosing-rules.ts';
 
@@ -41,7 +42,7 @@ export function renalValues(ctx: CheckContext): RenalValue[] {
   if (crcl) values.push({ measure: 'CrCl', value: crcl.value, evidence: describe(crcl, 'CrCl') });
   else {
     const scr = ctx.latestLab(CREATININE_LOINC);
-    const { age, weightKg, sex } = ctx.input.patient;
+    const { age, weightKg, sex } = ctx.patient;
     if (scr && age !== undefined && weightKg !== undefined && scr.value > 0) {
       const value = cockcroftGault(age, weightKg, scr.value, sex === 'female');
       values.push({
@@ -58,7 +59,7 @@ export function checkRenalDosing(
   ctx: CheckContext,
   rules: readonly RenalRule[] = RENAL_DOSING_RULES,
 ): Finding[] {
-  const rule = rules.find((r) => ctx.order.ingredients.includes(r.drug));
+  const rule = drugRuleLookup(rules, (r) => ({ members: [r.drug], classes: [] }))(ctx.order)[0];
   if (!rule) return [];
   const values = renalValues(ctx);
   // The label's own measure first; the other one stands in when it is all there is.

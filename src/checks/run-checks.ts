@@ -1,7 +1,7 @@
 // runChecks: every clinical check on one order, and the registry that names them (so each can run alone).
 import { checkAge } from './age-check.ts';
 import type { CheckInput } from './check-input.ts';
-import type { CheckContext } from './check-context.ts';
+import type { CheckContext, OrderInContext } from './check-context.ts';
 import { buildCheckContext } from './check-context.ts';
 import { checkDrugAllergy } from './drug-allergy-check.ts';
 import { checkDrugDisease } from './drug-disease-check.ts';
@@ -54,14 +54,20 @@ export interface RunChecksOptions {
   registry?: readonly RegisteredCheck[];
 }
 
-/** Runs the checks on one order; findings most severe first. */
-export function runChecks(input: CheckInput, options: RunChecksOptions = {}): Finding[] {
+/**
+ * Runs the checks on one order; findings most severe first. Give either every fact (CheckInput), or the order
+ * with a context from preparePatientContext, so several orders for one patient share the patient's work.
+ */
+export function runChecks(input: CheckInput | OrderInContext, options: RunChecksOptions = {}): Finding[] {
   const ctx = buildCheckContext(input);
   const registry = options.registry ?? CHECK_REGISTRY;
   const findings: Finding[] = [];
   for (const check of registry) {
     if (options.only && !options.only.includes(check.name)) continue;
-    findings.push(...check.run(ctx));
+    for (const finding of check.run(ctx)) findings.push(finding);
   }
-  return sortFindings(findings);
+  return findings.length > 1 ? sortFindings(findings) : findings;
 }
+
+export { preparePatientContext } from './check-context.ts';
+export type { OrderInContext, PatientContext, PatientFacts } from './check-context.ts';

@@ -57,7 +57,21 @@ export interface Formulation {
   label: string;
 }
 
-export function formulationOf(text: string): Formulation {
+/** Formulations by text: the same product names recur across patients (results are frozen, shared). */
+const FORMULATIONS = new Map<string, Readonly<Formulation>>();
+const FORMULATION_CACHE_LIMIT = 20_000;
+
+export function formulationOf(text: string): Readonly<Formulation> {
+  let found = FORMULATIONS.get(text);
+  if (!found) {
+    found = Object.freeze(readFormulation(text));
+    if (FORMULATIONS.size >= FORMULATION_CACHE_LIMIT) FORMULATIONS.clear();
+    FORMULATIONS.set(text, found);
+  }
+  return found;
+}
+
+function readFormulation(text: string): Formulation {
   const words = text.toLowerCase().split(/[^a-z0-9]+/);
   let release: Release | undefined;
   let form: string | undefined;
@@ -83,6 +97,8 @@ export function formulationOf(text: string): Formulation {
   return result;
 }
 
+const ORAL_SOLID: ReadonlySet<string> = new Set(['tablet', 'capsule']);
+
 /** False only when both sides state the release (or the form) and they differ. */
 export function sameFormulation(a: Formulation, b: Formulation): boolean {
   if (a.release !== undefined && b.release !== undefined && a.release !== b.release) {
@@ -93,9 +109,8 @@ export function sameFormulation(a: Formulation, b: Formulation): boolean {
     if (bothStated || extended) return false;
   }
   if (a.form !== undefined && b.form !== undefined && a.form !== b.form) {
-    const oral = new Set(['tablet', 'capsule']);
     // Tablet and capsule of one release kind are interchangeable for reconciliation.
-    if (!(oral.has(a.form) && oral.has(b.form))) return false;
+    if (!(ORAL_SOLID.has(a.form) && ORAL_SOLID.has(b.form))) return false;
   }
   return true;
 }

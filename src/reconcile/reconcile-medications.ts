@@ -68,6 +68,8 @@ export const DUPLICATION_CLASSES: readonly string[] = [
   'benzodiazepine',
 ];
 
+const DUPLICATION_CLASS_SET: ReadonlySet<string> = new Set(DUPLICATION_CLASSES);
+
 const TYPE_ORDER: readonly DiscrepancyType[] = [
   'discontinued-still-filling',
   'discontinued-still-active',
@@ -82,7 +84,13 @@ const TYPE_ORDER: readonly DiscrepancyType[] = [
   'duplicate',
   'therapeutic-duplication',
 ];
+const TYPE_RANK: ReadonlyMap<DiscrepancyType, number> = new Map(TYPE_ORDER.map((t, i) => [t, i]));
 const PRIORITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
+
+/** Code-unit order: stable across locales, and cheap. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 /** One side's drug after terminology: what it is, and how it is taken. */
 interface Resolved {
@@ -124,7 +132,24 @@ interface DrugIdentity {
   parts: readonly string[];
 }
 
+/** Resolved drugs by terminology and written name (+ rxcui): names recur across patients; results are frozen. */
+const RESOLVED = new WeakMap<Terminology, Map<string, DrugIdentity>>();
+const RESOLVED_LIMIT = 50_000;
+
 function resolveDrug(terminology: Terminology, rxcui: string | undefined, name: string): DrugIdentity {
+  let memo = RESOLVED.get(terminology);
+  if (!memo) RESOLVED.set(terminology, (memo = new Map<string, DrugIdentity>()));
+  const key = rxcui === undefined ? name : `${name}\u0000${rxcui}`;
+  let found = memo.get(key);
+  if (!found) {
+    found = Object.freeze(lookUpDrug(terminology, rxcui, name));
+    if (memo.size >= RESOLVED_LIMIT) memo.clear();
+    memo.set(key, found);
+  }
+  return found;
+}
+
+function lookUpDrug(terminology: Terminology, rxcui: string | undefined, name: string): DrugIdentity {
   const concept = (rxcui !== undefined ? terminology.get(rxcui) : undefined) ?? terminology.lookupDrug(name);
   if (!concept || concept.ingredients.length === 0) {
     // A combination the vocabulary does not list ("lisinopril/hydrochlorothiazide 20/12.5"): each part alone.
@@ -203,9 +228,8 @@ function sameFrequency(a: Regimen, b: Regimen): boolean | undefined {
 function lastFillOf(
   fills: readonly PharmacyFill[],
   prescriptionId: string,
-  asOf: Date,
+  cutoff: string,
 ): PharmacyFill | undefined {
-  const cutoff = asOf.toISOString().slice(0, 10);
   let last: PharmacyFill | undefined;
   for (const fill of fills) {
     if (fill.prescriptionId !== prescriptionId || fill.date > cutoff) continue;
@@ -222,11 +246,13 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
   const { terminology, profile, source, asOf } = input;
   const rules = input.priorityRules ?? PRIORITY_RULES;
   const patientId = profile.patient.id;
+  /** Fills dated after this day are ignored (YYYY-MM-DD). */
+  const cutoff = asOf.toISOString().slice(0, 10);
 
   const ehr: EhrSide[] = input.ehr.map((med, index) => ({
     ...resolveDrug(terminology, med.rxcui, med.name),
     regimen: regimenOf(med),
-    formulation: formulationOf(`${med.name} ${med.form ?? ''}`),
+    formulation: formulationOf(med.form === undefined ? med.name : `${med.name} ${med.form}`),
     med,
     index,
   }));
@@ -236,7 +262,7 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
     .map((rx) => ({
       ...resolveDrug(terminology, rx.rxcui, rx.drugName),
       regimen: regimenOf(rx),
-      formulation: formulationOf(`${rx.drugName} ${rx.form ?? ''}`),
+      formulation: formulationOf(rx.form === undefined ? rx.drugName : `${rx.drugName} ${rx.form}`),
       rx,
     }));
   // Every prescription, whatever its status: a stopped drug may still be filled under an inactive Rx.
@@ -244,6 +270,8 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
     ...resolveDrug(terminology, rx.rxcui, rx.drugName),
     rx,
   }));
+  const pharmacyByKey = groupBy(pharmacy, (p) => p.key);
+  const ehrKeys = new Set(ehr.map((e) => e.key));
 
   const matched: MatchedMedication[] = [];
   const activeEhr = ehr.filter((e) => e.med.status !== 'stopped' && e.med.status !== 'held');
@@ -257,7 +285,7 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
       sig: rx.sig,
       prescriber: rx.prescriber,
     };
-    const lastFill = lastFillOf(profile.fills, rx.id, asOf);
+    const lastFill = lastFillOf(profile.fills, rx.id, cutoff);
     if (lastFill) evidence.lastFill = lastFill;
     return evidence;
   }
@@ -320,7 +348,7 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
       others: rest.map((e) => ({ ehr: e.med })),
     });
   }
-  for (const group of groupBy(pharmacy, (p) => p.key).values()) {
+  for (const group of pharmacyByKey.values()) {
     const [first, ...rest] = group;
     if (!first || rest.length === 0) continue;
     const entries = group.map((p) => `Rx ${p.rx.rxNumber}: ${p.rx.sig}`);
@@ -334,7 +362,7 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
   const pairs = new Map<EhrSide, PharmacySide>();
   const scored = ehr
     .filter((e) => e.med.status !== 'stopped' && e.med.status !== 'held')
-    .flatMap((e) => pharmacy.filter((p) => p.key === e.key).map((p) => ({ e, p, score: closeness(e, p) })))
+    .flatMap((e) => (pharmacyByKey.get(e.key) ?? []).map((p) => ({ e, p, score: closeness(e, p) })))
     .sort((a, b) => b.score - a.score || a.e.index - b.e.index);
   for (const { e, p } of scored) {
     if (pairs.has(e) || used.has(p)) continue;
@@ -343,11 +371,10 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
   }
   // Each list entry against the pharmacy's prescriptions for the same ingredient(s).
   for (const e of ehr) {
-    const candidates = pharmacy.filter((p) => p.key === e.key);
+    const candidates = pharmacyByKey.get(e.key) ?? [];
     if (e.med.status === 'stopped' && e.med.statusDate !== undefined) {
       // Fills after the stop date, under any prescription of the drug (active or not).
       const stopDate = e.med.statusDate;
-      const cutoff = asOf.toISOString().slice(0, 10);
       for (const p of allPrescriptions.filter((x) => x.key === e.key)) {
         const later = profile.fills.filter(
           (f) => f.prescriptionId === p.rx.id && f.date > stopDate && f.date <= cutoff,
@@ -387,7 +414,7 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
       if (coveredByCombination(e)) continue;
       const counterpart = sameClassCounterpart(
         e,
-        pharmacy.filter((p) => !ehr.some((x) => x.key === p.key)),
+        pharmacy.filter((p) => !ehrKeys.has(p.key)),
       );
       report('omission', e, omissionAction(source, e.drug, e.regimen, counterpart), { ehr: e });
       continue;
@@ -427,7 +454,6 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
     }
     const newSince = e.med.status === 'new' ? (e.med.statusDate ?? input.dischargeDate) : undefined;
     if (source === 'discharge' && newSince !== undefined) {
-      const cutoff = asOf.toISOString().slice(0, 10);
       const filled = profile.fills.some(
         (f) => f.prescriptionId === best.rx.id && f.date >= newSince && f.date <= cutoff,
       );
@@ -443,13 +469,13 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
 
   // Active prescriptions the list does not mention.
   for (const p of pharmacy) {
-    if (used.has(p) || ehr.some((e) => e.key === p.key)) continue;
+    if (used.has(p) || ehrKeys.has(p.key)) continue;
     if (coveredByCombination(p)) continue;
     const counterpart = sameClassCounterpart(
       p,
-      ehr.filter((e) => !pharmacy.some((x) => x.key === e.key)),
+      ehr.filter((e) => !pharmacyByKey.has(e.key)),
     );
-    const lastFill = lastFillOf(profile.fills, p.rx.id, asOf)?.date;
+    const lastFill = lastFillOf(profile.fills, p.rx.id, cutoff)?.date;
     report('commission', p, commissionAction(source, p.drug, p.rx, p.regimen, lastFill, counterpart), {
       pharmacy: p,
     });
@@ -463,9 +489,20 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
   reportTherapeuticDuplicates(pharmacy, true);
 
   function reportTherapeuticDuplicates(side: readonly (EhrSide | PharmacySide)[], onProfile: boolean): void {
+    // One pass: the side's drugs by duplication-prone class, distinct by drug key (first position, last entry).
+    const byClass = new Map<string, Map<string, EhrSide | PharmacySide>>();
+    for (const s of side) {
+      for (const c of s.classes) {
+        if (!DUPLICATION_CLASS_SET.has(c)) continue;
+        const members = byClass.get(c) ?? new Map<string, EhrSide | PharmacySide>();
+        members.set(s.key, s);
+        byClass.set(c, members);
+      }
+    }
     for (const drugClass of DUPLICATION_CLASSES) {
-      const members = side.filter((s) => s.classes.includes(drugClass));
-      const distinct = [...new Map(members.map((m) => [m.key, m])).values()];
+      const members = byClass.get(drugClass);
+      if (!members || members.size < 2) continue;
+      const distinct = [...members.values()];
       const [first, ...rest] = distinct;
       if (!first || rest.length === 0) continue;
       const action = therapeuticDuplicationAction(
@@ -509,9 +546,9 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
   discrepancies.sort(
     (a, b) =>
       PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] ||
-      TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type) ||
-      a.drug.localeCompare(b.drug) ||
-      a.id.localeCompare(b.id),
+      (TYPE_RANK.get(a.type) ?? 0) - (TYPE_RANK.get(b.type) ?? 0) ||
+      compareText(a.drug, b.drug) ||
+      compareText(a.id, b.id),
   );
   return { matched, discrepancies, summary: summarize(source, matched, discrepancies) };
 }
