@@ -16,7 +16,7 @@ const STAGE_RANK = { ...Object.fromEntries(STAGES.map((s, i) => [s, i])), checks
 /** Folders that hold ports (files directly inside) and adapters (sub-folders named for a technology). */
 const PORT_ROOTS = ['platform', 'governance'];
 /** Only these may pick adapters. */
-const COMPOSERS = ['main.ts', 'cli', 'pipeline'];
+const COMPOSERS = ['main.ts', 'main.test.ts', 'cli', 'pipeline'];
 /** Terminology is consumed through its port by earlier stages (extract codes what it finds). */
 const PORT_EXCEPTIONS = new Set(['terminology/terminology.ts']);
 

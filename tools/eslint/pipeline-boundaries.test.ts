@@ -33,6 +33,7 @@ tester.run('pipeline-boundaries', pipelineBoundaries, {
     { filename: at('cli/main.ts'), code: "import { startEngine } from '../main.ts';" },
     { filename: at('platform/store/sqlite/sqlite-store.ts'), code: "import { x } from './migrations.ts';" },
     { filename: at('kernel/index.ts'), code: "export * from './result.ts';" },
+    { filename: at('main.test.ts'), code: "import { startEngine } from './main.ts';" },
   ],
   invalid: [
     {
