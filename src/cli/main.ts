@@ -1,8 +1,10 @@
 // The `rxbridge` command line: one program, consistent help, exit codes 0/1/2, one-line errors.
 import { Command, CommanderError } from 'commander';
+import { registerCheckCommand } from './commands/check-command.ts';
 import { registerConfigCommand } from './commands/config-command.ts';
 import { registerConvertCommand } from './commands/convert-command.ts';
 import { registerMessagesCommand } from './commands/messages-command.ts';
+import { registerReconcileCommand } from './commands/reconcile-command.ts';
 import { registerSendCommand } from './commands/send-command.ts';
 import { registerSigCommand } from './commands/sig-command.ts';
 import { registerStartCommands } from './commands/start-command.ts';
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   registerSendCommand(program);
   registerTerminologyCommand(program);
   registerSigCommand(program);
+  registerReconcileCommand(program);
+  registerCheckCommand(program);
   return program;
 }
 
