@@ -89,14 +89,39 @@ function sameDrug(label: string, m: ExtractedMedication): boolean {
   return drugKey(m) === label || m.name.toLowerCase().startsWith(label);
 }
 
+/** A discharge gold set: the labels file and the folder of its documents, under test/fixtures/text/. */
+interface DischargeSet {
+  title: string;
+  labels: string;
+  folder: string;
+}
+export const DISCHARGE_SETS: readonly DischargeSet[] = [
+  { title: 'Gold discharge summaries (20)', labels: 'discharge.gold.json', folder: 'discharge' },
+  {
+    title: 'Held-out discharge summaries (10, written after the rules, never used to tune them)',
+    labels: 'discharge-heldout.gold.json',
+    folder: 'discharge-heldout',
+  },
+];
+
 function evalDischargeGold(terminology: Terminology): void {
-  const gold = JSON.parse(readFileSync(`${FIXTURES}discharge.gold.json`, 'utf8')) as DischargeGold;
+  for (const set of DISCHARGE_SETS) evalDischargeSet(set, terminology);
+}
+
+function evalDischargeSet(set: DischargeSet, terminology: Terminology): void {
+  const gold = JSON.parse(readFileSync(`${FIXTURES}${set.labels}`, 'utf8')) as DischargeGold;
   const withStatus = counts();
   const drugOnly = counts();
   let excludedSeen = 0;
   let excludedTotal = 0;
   for (const [file, doc] of Object.entries(gold.documents)) {
-    const found = extractMedications(readFileSync(`${FIXTURES}discharge/${file}`, 'utf8'), { terminology });
+    const found = extractMedications(readFileSync(`${FIXTURES}${set.folder}/${file}`, 'utf8'), {
+      terminology,
+    });
+    if (process.env['EVAL_VERBOSE']) {
+      const got = found.map((m) => `${drugKey(m)}:${m.status ?? '-'}`).join(', ');
+      console.log(`${file}: ${got}`);
+    }
     for (const [pass, c] of [
       [true, withStatus],
       [false, drugOnly],
@@ -121,7 +146,7 @@ function evalDischargeGold(terminology: Terminology): void {
   const [p, r, f] = prf(withStatus);
   const [dp, dr, df] = prf(drugOnly);
   printTable(
-    'Gold discharge summaries (20, test/fixtures/text/discharge): discharge medications (goal F1 ≥ 0.95 with status)',
+    `${set.title}, test/fixtures/text/${set.folder}: discharge medications (goal F1 ≥ 0.95 with status)`,
     ['match', 'precision', 'recall', 'F1', 'TP', 'FP', 'FN'],
     [
       ['drug + status', f3(p), f3(r), f3(f), withStatus.tp, withStatus.fp, withStatus.fn],
