@@ -1,5 +1,6 @@
 // npm run eval: runs every evaluation module in turn and prints its report (each module skips itself without data).
 import { hl7v2PairedEval } from './hl7v2-paired.ts';
+import { scenariosEval } from './scenarios.ts';
 import { evalTextExtraction } from './text-extraction.ts';
 
 /** An evaluation: a name and a run that prints its own report. Add new modules to EVALS. */
@@ -11,6 +12,7 @@ export interface EvalModule {
 export const EVALS: readonly EvalModule[] = [
   hl7v2PairedEval,
   { name: 'text extraction', run: evalTextExtraction },
+  scenariosEval,
 ];
 
 for (const module of EVALS) {
