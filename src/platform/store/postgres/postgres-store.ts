@@ -1,7 +1,7 @@
 // PostgreSQL adapter of the Store bundle (scaled mode): group-committed multi-row writes, SKIP LOCKED claims.
 import pg from 'pg';
 import type { PoolClient, QueryResultRow } from 'pg';
-import { auditHash, GENESIS_HASH } from '../../../governance/audit/audit-hash.ts';
+import { auditHash, checkAuditLink, GENESIS_HASH } from '../../../governance/audit/audit-hash.ts';
 import type {
   AuditEntry,
   AuditFilter,
@@ -36,7 +36,10 @@ import type {
   TaskStatus,
   TaskStore,
 } from '../task-store.ts';
+import { retryDelayMs, settleSteps } from '../settle-steps.ts';
 import { assertSchemaName, migratePostgres, PG_UNFINISHED } from './migrations.ts';
+
+export { retryDelayMs } from '../settle-steps.ts';
 
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/db */
@@ -234,16 +237,6 @@ function whereClause(conditions: readonly [string, unknown][]): { sql: string; p
     parts.push(sql.replace('$', `$${params.length}`));
   }
   return { sql: parts.length > 0 ? `WHERE ${parts.join(' AND ')}` : '', params };
-}
-
-/** Exponential backoff with ±20% jitter so retries of many partitions do not arrive together. */
-export function retryDelayMs(
-  policy: RetryPolicy,
-  attempts: number,
-  random: () => number = Math.random,
-): number {
-  const base = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempts - 1));
-  return Math.round(base * (0.8 + 0.4 * random()));
 }
 
 /** Connects, creates the schema if missing and applies pending migrations. */
@@ -855,52 +848,4 @@ class PostgresStoreImpl {
     const [row] = await this.#query<{ n: string }>(`SELECT count(*) AS n FROM tasks ${sql}`, params);
     return Number(row?.n ?? 0);
   }
-}
-
-interface SettleSteps {
-  events: { from: MessageState; to: MessageState; detail: string | null }[];
-  final: MessageState;
-  attempts: number;
-  lastError: string | null;
-}
-
-/** Validates the whole path before anything is written (same rules as the SQLite adapter). */
-function settleSteps(
-  current: MessageState,
-  outcome: SettleOutcome,
-  attempts: number,
-  retry: RetryPolicy,
-): SettleSteps {
-  const events: SettleSteps['events'] = [];
-  let from = current;
-  const step = (to: MessageState, detail: string | null): void => {
-    assertTransition(from, to);
-    events.push({ from, to, detail });
-    from = to;
-  };
-  for (const state of outcome.path) step(state, null);
-  if (outcome.state !== 'failed') {
-    step(outcome.state, outcome.detail ?? null);
-    return { events, final: outcome.state, attempts, lastError: null };
-  }
-  const nextAttempts = attempts + 1;
-  step('failed', outcome.error);
-  if (!outcome.retryable || nextAttempts >= retry.maxAttempts) {
-    step('dead', outcome.retryable ? `gave up after ${nextAttempts} attempts` : 'not retryable');
-    return { events, final: 'dead', attempts: nextAttempts, lastError: outcome.error };
-  }
-  return { events, final: 'failed', attempts: nextAttempts, lastError: outcome.error };
-}
-
-function checkAuditLink(
-  record: AuditRecord,
-  expectedSeq: number,
-  prevHash: string,
-): { seq: number; problem: string } | undefined {
-  if (record.seq !== expectedSeq) return { seq: expectedSeq, problem: `sequence gap: found ${record.seq}` };
-  if (record.prevHash !== prevHash) return { seq: record.seq, problem: 'link to the previous entry broken' };
-  const { seq, at, prevHash: _p, hash, ...entry } = record;
-  if (auditHash(prevHash, seq, at, entry) !== hash)
-    return { seq: record.seq, problem: 'hash does not match content' };
-  return undefined;
 }

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
-import { GENESIS_HASH, auditHash } from '../../../governance/audit/audit-hash.ts';
+import { GENESIS_HASH, checkAuditLink } from '../../../governance/audit/audit-hash.ts';
 import type {
   AuditFilter,
   AuditLog,
@@ -41,7 +41,7 @@ import {
 import type { WriterReply, WriterRequest, WriterWorkerData } from './sqlite-writer-worker.ts';
 import { SqliteWriter, type BatchResult, type WriteOp, type WriteValue } from './sqlite-writer.ts';
 
-export { retryDelayMs } from './sqlite-writer.ts';
+export { retryDelayMs } from '../settle-steps.ts';
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for tests. The parent directory is created if missing. */
@@ -450,19 +450,6 @@ class SqliteStoreImpl {
     }
     return { ok: true, checked };
   }
-}
-
-function checkAuditLink(
-  record: AuditRecord,
-  expectedSeq: number,
-  prevHash: string,
-): { seq: number; problem: string } | undefined {
-  if (record.seq !== expectedSeq) return { seq: expectedSeq, problem: `sequence gap: found ${record.seq}` };
-  if (record.prevHash !== prevHash) return { seq: record.seq, problem: 'link to the previous entry broken' };
-  const { seq, at, prevHash: _p, hash, ...entry } = record;
-  if (auditHash(prevHash, seq, at, entry) !== hash)
-    return { seq: record.seq, problem: 'hash does not match content' };
-  return undefined;
 }
 
 function prepareReadStatements(db: DatabaseSync) {

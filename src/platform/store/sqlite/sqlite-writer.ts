@@ -13,6 +13,7 @@ import type {
 } from '../message-store.ts';
 import { assertTransition, canReplay, type MessageState } from '../message-state.ts';
 import type { NewTask, Task } from '../task-store.ts';
+import { retryDelayMs, settleSteps } from '../settle-steps.ts';
 import { SQLITE_UNFINISHED } from './migrations.ts';
 import {
   DOMAIN_CODES,
@@ -52,16 +53,6 @@ interface Batch {
   auditSeq: number;
   auditHash: string;
   auditDirty: boolean;
-}
-
-/** Exponential backoff with ±20% jitter so retries of many partitions do not arrive together. */
-export function retryDelayMs(
-  policy: RetryPolicy,
-  attempts: number,
-  random: () => number = Math.random,
-): number {
-  const base = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempts - 1));
-  return Math.round(base * (0.8 + 0.4 * random()));
 }
 
 export class SqliteWriter {
@@ -336,41 +327,6 @@ export class SqliteWriter {
     ) as Row;
     return { task: toTask(row), created: true };
   }
-}
-
-interface SettleSteps {
-  events: { from: MessageState; to: MessageState; detail: string | null }[];
-  final: MessageState;
-  attempts: number;
-  lastError: string | null;
-}
-
-/** Validates the whole path before anything is written; shared shape with the PostgreSQL adapter. */
-function settleSteps(
-  current: MessageState,
-  outcome: SettleOutcome,
-  attempts: number,
-  retry: RetryPolicy,
-): SettleSteps {
-  const events: SettleSteps['events'] = [];
-  let from = current;
-  const step = (to: MessageState, detail: string | null): void => {
-    assertTransition(from, to);
-    events.push({ from, to, detail });
-    from = to;
-  };
-  for (const state of outcome.path) step(state, null);
-  if (outcome.state !== 'failed') {
-    step(outcome.state, outcome.detail ?? null);
-    return { events, final: outcome.state, attempts, lastError: null };
-  }
-  const nextAttempts = attempts + 1;
-  step('failed', outcome.error);
-  if (!outcome.retryable || nextAttempts >= retry.maxAttempts) {
-    step('dead', outcome.retryable ? `gave up after ${nextAttempts} attempts` : 'not retryable');
-    return { events, final: 'dead', attempts: nextAttempts, lastError: outcome.error };
-  }
-  return { events, final: 'failed', attempts: nextAttempts, lastError: outcome.error };
 }
 
 const MESSAGE_COLUMNS = `id, channel, format, idempotency_key, partition_key, raw, summary, type, ack, state,
