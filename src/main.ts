@@ -26,6 +26,7 @@ import { openPostgresStore } from './platform/store/postgres/postgres-store.ts';
 import { openSqliteStore } from './platform/store/sqlite/sqlite-store.ts';
 import type { Store } from './platform/store/store.ts';
 import { registerTaskRoutes } from './review/task-routes.ts';
+import { createCareGapEngine, type CareGapEngine } from './checks/care-gaps/care-gaps.ts';
 import { registerCdsHooksRoutes } from './checks/cds-hooks/cds-hooks-routes.ts';
 import { createStarterTerminology } from './terminology/starter-terminology.ts';
 
@@ -199,7 +200,13 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         onReplay: (m) => notifyStored(m.id, m.partitionKey),
       });
       registerTaskRoutes(app, { tasks: store.tasks, audit: store.audit });
-      registerCdsHooksRoutes(app, { terminology, now: () => clock.now() });
+      // Vaccine care gaps only when the CDSi supporting data is configured (knowledge.cdsiDir).
+      const cdsiDir = config.knowledge.cdsiDir;
+      registerCdsHooksRoutes(app, {
+        terminology,
+        now: () => clock.now(),
+        ...(cdsiDir !== undefined ? { careGaps: loadCareGapEngine(cdsiDir) } : {}),
+      });
       await app.listen({ host: config.http.host, port: config.http.port });
       cleanups.push(async () => app.close());
       const address = app.server.address();
@@ -256,5 +263,15 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   } catch (error) {
     await stopAll();
     throw error;
+  }
+}
+
+/** The care-gap engine over the configured CDSi data; a bad directory stops start-up with one clear reason. */
+function loadCareGapEngine(dir: string): CareGapEngine {
+  try {
+    return createCareGapEngine(dir);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new Error(`knowledge.cdsiDir: cannot load the CDSi supporting data from ${dir}: ${reason}`);
   }
 }

@@ -81,6 +81,12 @@ export const ConfigSchema = z.strictObject({
       days: z.number().int().min(0).default(90),
     })
     .prefault({}),
+  knowledge: z
+    .strictObject({
+      /** CDC CDSi supporting data directory (antigen XML files): enables vaccine care gaps in CDS Hooks patient-view. */
+      cdsiDir: z.string().min(1).optional(),
+    })
+    .prefault({}),
   /** Load the demo pharmacy (a dozen fictional patients). */
   demo: z.boolean().default(false),
   log: z
