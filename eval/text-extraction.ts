@@ -98,7 +98,7 @@ interface DischargeSet {
 export const DISCHARGE_SETS: readonly DischargeSet[] = [
   { title: 'Gold discharge summaries (20)', labels: 'discharge.gold.json', folder: 'discharge' },
   {
-    title: 'Held-out discharge summaries (10, written after the rules, never used to tune them)',
+    title: 'Held-out discharge summaries (10, labelled before the implied-status rules were written)',
     labels: 'discharge-heldout.gold.json',
     folder: 'discharge-heldout',
   },

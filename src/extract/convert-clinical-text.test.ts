@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 // Tests compose the real starter vocabulary; the code under test sees only the Terminology port.
-// eslint-disable-next-line rxbridge/pipeline-boundaries
+// eslint-disable-next-line rxbridge/pipeline-boundaries -- a test composes the real starter vocabulary; the code under test sees only the Terminology port
 import { createStarterTerminology } from '../terminology/starter-terminology.ts';
 import { convertClinicalText } from './convert-clinical-text.ts';
 import { extractAllergies } from './rules/extract-allergies.ts';

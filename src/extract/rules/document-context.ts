@@ -31,7 +31,7 @@ export const SECTION_RULES: readonly SectionRule[] = [
   { pattern: /\b(?:allerg(?:y|ies)|adverse reactions?)\b/i, kind: 'allergies' },
   {
     pattern:
-      /\b(?:hospital course|course in hospital|ed course|procedures?|hospital meds|treatment in hospital)\b/i,
+      /\b(?:hospital course|course in hospital|ed course|procedures?|hospital meds|treatment in hospital|inpatient only|not for discharge)\b/i,
     kind: 'hospital-course',
   },
   {
@@ -59,7 +59,58 @@ export const STATUS_CUES: ReadonlyArray<{ pattern: RegExp; status: MedicationCha
   },
   { pattern: /\bno change\b|\bunchanged\b|\bsame as before\b|\bhome medications?\b/i, status: 'continued' },
   { pattern: /\bnew medicines?\b|\bnew medications?\b/i, status: 'new' },
+  // "hold until INR recheck, then resume": held now, whatever follows the condition (checked last, so it wins).
+  { pattern: /\bhold(?:ing)?\s+(?:until|till|for|while|off|x\s*\d|\d)\b|\bon hold until\b/i, status: 'held' },
 ];
+
+/**
+ * Headings that announce prescriptions written at discharge ("Discharge prescriptions", "Prescriptions given
+ * today", "Rx:", "Post-operative medications"): what is prescribed there is new unless the item says otherwise.
+ * Only headings are read this way; the word "prescription" inside an item says nothing about its status.
+ */
+export const HEADER_ONLY_CUES: ReadonlyArray<{ pattern: RegExp; status: MedicationChange }> = [
+  {
+    pattern:
+      /\b(?:prescriptions?|prescribed|rx|post-?op(?:erative)?\s+(?:medications?|meds)|post-?procedure\s+(?:medications?|meds))\b/i,
+    status: 'new',
+  },
+];
+
+/**
+ * A list of what the patient took before admission ("Home medications (prior to admission)", "Admission
+ * medications", "Outpatient meds"): the reference a discharge list is reconciled against. A heading that also
+ * says what to do with them ("Resume home medications", "Home medications - no changes") is a discharge list.
+ */
+export const HOME_LIST_HEADER =
+  /\b(?:home\s+(?:medications?|meds|medication list|medicines)|(?:medications?|meds)\s+(?:prior to|before|on)\s+admission|prior to admission|pre-?admission|admission\s+(?:medications?|meds)|outpatient\s+(?:medications?|meds))\b/i;
+export const HOME_LIST_ACTION =
+  /\b(?:resume[ds]?|continue[ds]?|keep|no changes?|unchanged|same|not to be|stop(?:ped)?|hold|held|new|discontinue[ds]?)\b/i;
+
+/**
+ * The writer names the patient's home medicines as a group to go on with ("Resume all home medications",
+ * "Keep taking your other medications as before", "Home medications - no changes"). Then a discharge
+ * medication listed apart from that group with no status of its own is one the patient did not take before: new.
+ */
+export const HOME_GROUP_CUE =
+  /\b(?:resume|continue|keep taking|go on taking)\s+(?:all\s+)?(?:of\s+)?(?:your|her|his|their|the)?\s*(?:home|other|usual|regular|previous)\s+(?:medications?|meds|medicines)\b|\bhome\s+(?:medications?|meds)\s*[-–—:(,]\s*(?:no changes?|unchanged)\b/i;
+
+/**
+ * Before a drug name inside an item: a prescription being written ("Prescriptions given today for ...",
+ * "prescribed ...", "Rx for ...") makes it new.
+ */
+export const PRESCRIBED_CUE =
+  /\b(?:prescriptions?\s+(?:given|written|sent)(?:\s+today)?\s+for|prescribed|rx\s+for)\s*$/i;
+
+/** Right after a drug name (and its strength): "His ramipril was held ...", "lisinopril has been stopped". */
+export const AFTER_NAME_STATUS =
+  /^\s*(?:\d+(?:\.\d+)?\s*(?:mg|mcg|g|units?)\s*)?(?:was|were|is|has been|have been|will be)\s+(held|stopped|discontinued|started|increased|decreased|changed|resumed|continued)\b/i;
+
+/**
+ * A course with an end ("for 7 days", "x 10 days", "for 3 more days", "through Friday") and no status of its own:
+ * a short course started for this illness, so new rather than a home medicine.
+ */
+export const LIMITED_COURSE =
+  /\b(?:for|x|×)\s*\d+\s*(?:more\s+|additional\s+|further\s+)?(?:days?|d|weeks?|wks?)\b|\bthrough\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d)/i;
 
 /**
  * ConText-style triggers (Harkema et al. 2009, J Biomed Inform 42:839): a drug named after one of these in the same
@@ -74,8 +125,8 @@ export const TRIGGER_TERMINATORS =
 
 /** Words before a drug name inside an item that state its status ("continue her albuterol", "start", "stop taking"). */
 export const LEADING_CUE =
-  /\b(stop(?:ped)?|discontinue[d]?|d\/c|hold|held|new|start(?:ed)?|begin|change[d]?|increase[d]?|decrease[d]?|continue[d]?|resume[d]?)\b(?:\s+(?:taking|using|her|his|your|the))*\s*$/i;
+  /\b(stop(?:ped)?|discontinue[d]?|d\/c|hold|held|new|start(?:ed)?|begin|change[d]?|increase[d]?|decrease[d]?|continue[d]?|resume[d]?)\b(?:\s+(?:taking|using|her|his|him|them|your|the|home|own|on|with))*\s*$/i;
 
 /** NegEx post-triggers: right after the name, these say the drug is not being given ("Entresto is not covered"). */
 export const EXCLUDING_AFTER =
-  /^[\s,]*(?:is|was|were) not\b|^[\s,]*(?:not covered|not started|not given|was not)\b/i;
+  /^[\s,]*(?:is|was|were) not\b|^[\s,]*(?:not covered|not started|not given|was not)\b|\b(?:was|were) (?:given|administered)\b|\bgiven (?:once|x\s?1|in the (?:ed|er|emergency department|hospital|clinic))\b/i;

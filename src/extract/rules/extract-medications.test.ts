@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 // Tests compose the real starter vocabulary; the code under test sees only the Terminology port.
-// eslint-disable-next-line rxbridge/pipeline-boundaries
+// eslint-disable-next-line rxbridge/pipeline-boundaries -- a test composes the real starter vocabulary; the code under test sees only the Terminology port
 import { createStarterTerminology } from '../../terminology/starter-terminology.ts';
 import type { ExtractedMedication } from './extracted-medication.ts';
 import { extractMedications } from './extract-medications.ts';
@@ -210,4 +210,72 @@ test('spans slice the input exactly, whatever the separators and padding', () =>
       },
     ),
   );
+});
+
+describe('status implied by context (rules a pharmacist would apply, documented in applyImpliedStatus)', () => {
+  const statuses = (text: string) => extract(text).map((m) => [m.concept?.name, m.status]);
+
+  test('a heading that announces prescriptions makes its items new', () => {
+    expect(
+      statuses('Discharge prescriptions:\nCefuroxime 500 mg PO BID\nRx: naproxen 250 mg PO BID prn pain'),
+    ).toEqual([
+      ['cefuroxime', 'new'],
+      ['naproxen', 'new'],
+    ]);
+  });
+
+  test('"continue her home X", "started him on Y", "hold Z until", "W was held"', () => {
+    expect(
+      statuses(
+        'Plan: continue her home digoxin 125 mcg daily. We started him on spironolactone 25 mg daily. Hold losartan until potassium is rechecked. His metformin was held for the CT scan.',
+      ),
+    ).toEqual([
+      ['digoxin', 'continued'],
+      ['spironolactone', 'new'],
+      ['losartan', 'held'],
+      ['metformin', 'held'],
+    ]);
+  });
+
+  test('a medication joined by "and" shares the verb before the first one', () => {
+    expect(statuses('Discontinue glyburide 5 mg daily and pioglitazone 30 mg daily.')).toEqual([
+      ['glyburide', 'stopped'],
+      ['pioglitazone', 'stopped'],
+    ]);
+  });
+
+  test('a discharge list is reconciled against the home list: same regimen continued, different changed, absent new', () => {
+    const text = [
+      'Medications prior to admission:',
+      'Carvedilol 6.25 mg PO BID',
+      'Simvastatin 20 mg PO nightly',
+      '',
+      'Discharge medications:',
+      'Carvedilol 12.5 mg PO BID',
+      'Simvastatin 20 mg PO nightly',
+      'Apixaban 5 mg PO BID',
+    ].join('\n');
+    expect(statuses(text)).toEqual([
+      ['carvedilol', 'changed'],
+      ['simvastatin', 'continued'],
+      ['apixaban', 'new'],
+    ]);
+  });
+
+  test('a home list with no discharge list keeps its items, and a limited course is new', () => {
+    expect(statuses('Home medications: losartan 50 mg daily')).toEqual([['losartan', 'continued']]);
+    expect(statuses('Ciprofloxacin 500 mg BID for 5 days')).toEqual([['ciprofloxacin', 'new']]);
+  });
+
+  test('listed apart from "resume all home medications", an item with no status is new; one given in the ED is not extracted', () => {
+    expect(
+      statuses(
+        'Ketorolac 30 mg IM was given in the ED.\nOndansetron 4 mg ODT q8h prn nausea\nResume all home medications.',
+      ),
+    ).toEqual([['ondansetron', 'new']]);
+  });
+
+  test('with no cue at all the status stays empty', () => {
+    expect(statuses('Metoprolol 25 mg PO BID')).toEqual([['metoprolol', undefined]]);
+  });
 });

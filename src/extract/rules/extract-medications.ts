@@ -8,9 +8,16 @@ import type {
 } from './extracted-medication.ts';
 import { parseSig } from '../sig/parse-sig.ts';
 import {
+  AFTER_NAME_STATUS,
   EXCLUDING_AFTER,
   EXCLUDING_TRIGGERS,
+  HEADER_ONLY_CUES,
+  HOME_GROUP_CUE,
+  HOME_LIST_ACTION,
+  HOME_LIST_HEADER,
   LEADING_CUE,
+  LIMITED_COURSE,
+  PRESCRIBED_CUE,
   sectionKindOf,
   STATUS_CUES,
   TRIGGER_TERMINATORS,
@@ -193,6 +200,18 @@ interface Item {
   status: MedicationChange | undefined;
   /** Where the item's sentence (or line) begins: context triggers are looked for from here. */
   contextStart: number;
+  /** Under a "home medications (prior to admission)" heading: the list a discharge list is compared with. */
+  homeList: boolean;
+  /** Split from the item before it at a comma or "and" ("continue her albuterol ... and fluticasone ..."). */
+  joined: boolean;
+}
+
+/** A medication with what the status rules need to know about where it came from. */
+interface Found {
+  medication: ExtractedMedication;
+  item: Item;
+  /** A status verb written right before the name ("continue her albuterol"), which "and ..." items share. */
+  cue: MedicationChange | undefined;
 }
 
 /**
@@ -204,12 +223,78 @@ interface Item {
  */
 export function extractMedications(text: string, options: ExtractMedicationsOptions): ExtractedMedication[] {
   const { terminology } = options;
-  const found: ExtractedMedication[] = [];
+  const found: Found[] = [];
   for (const item of splitItems(text, terminology)) {
-    const medication = parseItem(text, item, terminology);
-    if (medication) found.push(medication);
+    const parsed = parseItem(text, item, terminology);
+    if (parsed) found.push(parsed);
   }
-  return found;
+  return applyImpliedStatus(text, found);
+}
+
+/**
+ * Status a pharmacist reads from context when the item does not say it, applied in this order and only to
+ * medications without a stated status:
+ * 1. coordination — "continue her albuterol ... and fluticasone ...": the second shares the first one's verb;
+ * 2. reconciliation — with a "home medications (prior to admission)" list in the document, a discharge
+ *    medication also on it is continued (same name, strength, dose and schedule) or changed (anything differs),
+ *    one not on it is new; home-list entries repeated in the discharge list are not reported twice;
+ * 3. a course with an end ("for 7 days", "x 10 days") is new;
+ * 4. when the writer names the home medicines as a group to go on with ("Resume all home medications",
+ *    "Keep taking your other medications"), what is listed apart from them is new.
+ * Anything else keeps an empty status rather than a guess.
+ */
+function applyImpliedStatus(text: string, found: Found[]): ExtractedMedication[] {
+  for (let i = 1; i < found.length; i++) {
+    const cur = found[i];
+    const prev = found[i - 1];
+    if (!cur || !prev || cur.medication.status || !cur.item.joined) continue;
+    if (prev.cue && prev.item.contextStart === cur.item.contextStart) {
+      cur.medication.status = prev.cue;
+      cur.cue = prev.cue;
+    }
+  }
+  const home = found.filter((f) => f.item.homeList);
+  const dropped = new Set<Found>();
+  if (home.length > 0) {
+    const firstHome = home[0]?.item.start ?? 0;
+    for (const f of found) {
+      if (f.item.homeList || f.item.start < firstHome) continue;
+      const key = drugIdentity(f.medication);
+      const before = home.find((h) => !dropped.has(h) && drugIdentity(h.medication) === key);
+      if (before) dropped.add(before);
+      if (f.medication.status) continue;
+      if (before)
+        f.medication.status = sameRegimen(before.medication, f.medication) ? 'continued' : 'changed';
+      else f.medication.status = 'new';
+    }
+  }
+  const homeGroup = HOME_GROUP_CUE.test(text);
+  const out: ExtractedMedication[] = [];
+  for (const f of found) {
+    if (dropped.has(f)) continue;
+    const m = f.medication;
+    if (!m.status && !f.item.homeList && (LIMITED_COURSE.test(m.text) || homeGroup)) m.status = 'new';
+    out.push(m);
+  }
+  return out;
+}
+
+/** The same drug: the same ingredient(s) when coded, else the same written name. */
+function drugIdentity(m: ExtractedMedication): string {
+  const parts = m.ingredients ?? m.concept?.ingredients;
+  if (parts && parts.length > 0)
+    return parts
+      .map((p) => p.rxcui)
+      .sort()
+      .join('+');
+  return m.name.toLowerCase();
+}
+
+/** Same product and regimen as written: name (salt and release words count), strength, dose and schedule. */
+function sameRegimen(a: ExtractedMedication, b: ExtractedMedication): boolean {
+  const regimen = (m: ExtractedMedication) =>
+    JSON.stringify([m.name.toLowerCase().replace(/\s+/g, ' '), m.strength, m.dose, m.frequency]);
+  return regimen(a) === regimen(b);
 }
 
 const SKIPPED_SECTIONS: ReadonlySet<SectionKind> = new Set([
@@ -221,6 +306,7 @@ const SKIPPED_SECTIONS: ReadonlySet<SectionKind> = new Set([
 
 function statusOfHeader(header: string): MedicationChange | undefined {
   for (const cue of STATUS_CUES) if (cue.pattern.test(header)) return cue.status;
+  for (const cue of HEADER_ONLY_CUES) if (cue.pattern.test(header)) return cue.status;
   const word = HEADER_STATUS.exec(header)?.[1]?.toLowerCase();
   return word === undefined ? undefined : STATUS_WORDS.get(word);
 }
@@ -228,6 +314,7 @@ function statusOfHeader(header: string): MedicationChange | undefined {
 function splitItems(text: string, terminology: Terminology): Item[] {
   const items: Item[] = [];
   let headerStatus: MedicationChange | undefined;
+  let homeList = false;
   let section: SectionKind = 'other';
   for (const line of text.matchAll(LINE)) {
     let start = line.index;
@@ -244,6 +331,7 @@ function splitItems(text: string, terminology: Terminology): Item[] {
       if (kind !== 'other' || lineText.trim().endsWith(':') || /^[^a-z]*$/.test(lineText)) {
         section = kind;
         headerStatus = kind === 'medications' ? statusOfHeader(standalone[1]) : undefined;
+        homeList = kind === 'medications' && isHomeListHeader(standalone[1]);
         continue;
       }
     }
@@ -260,12 +348,13 @@ function splitItems(text: string, terminology: Terminology): Item[] {
         if (kind !== 'other') section = kind;
         else if (SKIPPED_SECTIONS.has(section)) section = 'other';
         headerStatus = statusOfHeader(prefix);
+        homeList = isHomeListHeader(prefix);
         start += colon + 1;
       }
     }
     if (SKIPPED_SECTIONS.has(section)) continue;
     if (PIPE_ROW.test(lineText)) {
-      pushTableRow(text, start, end, headerStatus, items);
+      pushTableRow(text, start, end, headerStatus, homeList, items);
       continue;
     }
     // Sentences that name no drug ("Take 1 tablet daily.", "Status: no change.") continue the one before.
@@ -288,18 +377,32 @@ function splitItems(text: string, terminology: Terminology): Item[] {
           const kind = sectionKindOf(prefix);
           if (kind !== 'other') section = kind;
           headerStatus = statusOfHeader(prefix);
+          homeList = isHomeListHeader(prefix);
           from += colonAt + 1;
         }
       }
       if (SKIPPED_SECTIONS.has(section)) continue;
       for (const chunk of splitChunks(text, from, sentence[1])) {
+        let joined = false;
         for (const piece of splitCommas(text, chunk[0], chunk[1], terminology)) {
-          items.push({ start: piece[0], end: piece[1], status: headerStatus, contextStart: sentence[0] });
+          items.push({
+            start: piece[0],
+            end: piece[1],
+            status: headerStatus,
+            contextStart: sentence[0],
+            homeList,
+            joined,
+          });
+          joined = true;
         }
       }
     }
   }
   return items;
+}
+
+function isHomeListHeader(header: string): boolean {
+  return HOME_LIST_HEADER.test(header) && !HOME_LIST_ACTION.test(header);
 }
 
 /** "New medications: ..." inside a line: a short prefix naming a section or a status. */
@@ -322,6 +425,7 @@ function pushTableRow(
   start: number,
   end: number,
   headerStatus: MedicationChange | undefined,
+  homeList: boolean,
   items: Item[],
 ): void {
   let status = headerStatus;
@@ -334,7 +438,7 @@ function pushTableRow(
   let to = end;
   while (from < to && /[\s|]/.test(text[from] ?? '')) from++;
   while (to > from && /[\s|]/.test(text[to - 1] ?? '')) to--;
-  if (to > from) items.push({ start: from, end: to, status, contextStart: from });
+  if (to > from) items.push({ start: from, end: to, status, contextStart: from, homeList, joined: false });
 }
 
 /** Sentences of a line: a full stop or semicolon followed by a capital ends one. */
@@ -481,7 +585,7 @@ function lookupPrefix(words: readonly NameWord[], terminology: Terminology) {
 /** How far into an item a drug name may start ("At discharge she will take prednisone ..."). */
 const MAX_NAME_OFFSET_WORDS = 12;
 
-function parseItem(input: string, item: Item, terminology: Terminology): ExtractedMedication | undefined {
+function parseItem(input: string, item: Item, terminology: Terminology): Found | undefined {
   let start = item.start;
   let end = item.end;
   const raw = input.slice(start, end);
@@ -493,10 +597,12 @@ function parseItem(input: string, item: Item, terminology: Terminology): Extract
   let text = input.slice(start, end);
 
   let status = item.status;
+  let cue: MedicationChange | undefined;
   let nameFrom = LEADING_FILLER.exec(text)?.[0].length ?? 0;
   const leading = LEADING_STATUS.exec(text.slice(nameFrom));
   if (leading?.[1]) {
-    status = STATUS_WORDS.get(leading[1].toLowerCase()) ?? status;
+    cue = STATUS_WORDS.get(leading[1].toLowerCase());
+    status = cue ?? status;
     nameFrom += leading[0].length;
   }
   if (/^take\s/i.test(text.slice(nameFrom))) nameFrom += 5;
@@ -514,10 +620,13 @@ function parseItem(input: string, item: Item, terminology: Terminology): Extract
       words = found.words;
       match = found.match;
       const before = text.slice(nameFrom, found.at);
-      const cue = LEADING_CUE.exec(before)?.[1]?.toLowerCase().replace(/d$/, '');
+      const word = LEADING_CUE.exec(before)?.[1]?.toLowerCase().replace(/d$/, '');
       const cueStatus =
-        cue === undefined ? undefined : (STATUS_WORDS.get(cue) ?? STATUS_WORDS.get(`${cue}d`));
-      if (cueStatus) status = cueStatus;
+        word === undefined ? undefined : (STATUS_WORDS.get(word) ?? STATUS_WORDS.get(`${word}d`));
+      if (cueStatus) {
+        status = cueStatus;
+        cue = cueStatus;
+      } else if (PRESCRIBED_CUE.test(before)) status = 'new';
     }
   }
   const firstWord = words[0];
@@ -545,7 +654,9 @@ function parseItem(input: string, item: Item, terminology: Terminology): Extract
     const word = column?.[1]?.toLowerCase();
     if (word) status = STATUS_WORDS.get(word) ?? status;
   }
-  for (const cue of STATUS_CUES) if (cue.pattern.test(rest)) status = cue.status;
+  const after = AFTER_NAME_STATUS.exec(rest)?.[1]?.toLowerCase();
+  if (after) status = STATUS_WORDS.get(after) ?? (after === 'started' ? 'new' : status);
+  for (const statusCue of STATUS_CUES) if (statusCue.pattern.test(rest)) status = statusCue.status;
 
   const { strength, dose, strengths } = readAmounts(rest);
   const frequency = findFrequency(rest)?.frequency;
@@ -589,7 +700,7 @@ function parseItem(input: string, item: Item, terminology: Terminology): Extract
     }
   }
   medication.confidence = scoreConfidence(medication);
-  return medication;
+  return { medication, item, cue };
 }
 
 function isExcluded(context: string): boolean {

@@ -1,7 +1,7 @@
 // FHIR MedicationStatement from an extraction: coding, dosage, evidence extensions, deterministic ids.
 import { describe, expect, test } from 'vitest';
 // Tests compose the real starter vocabulary; the code under test sees only the Terminology port.
-// eslint-disable-next-line rxbridge/pipeline-boundaries
+// eslint-disable-next-line rxbridge/pipeline-boundaries -- a test composes the real starter vocabulary; the code under test sees only the Terminology port
 import { createStarterTerminology } from '../../terminology/starter-terminology.ts';
 import { extractMedications } from './extract-medications.ts';
 import {
