@@ -1,4 +1,4 @@
-// Fuzz targets (QUALITY S13): fast-check properties for the HL7 v2 parser, the MLLP deframer and the ACK builder.
+// Fuzz targets (QUALITY S13): fast-check properties for the HL7 v2 parser, the MLLP deframer, the ACK builder and clinical text.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { parseHl7 } from '../../src/inbound/hl7v2/parse-hl7.ts';
 import { SAMPLE_MESSAGES, SAMPLE_READ_PATHS } from '../../src/inbound/hl7v2/sample-messages.ts';
 import { MllpDeframer } from '../../src/inbound/mllp/mllp-framer.ts';
 import type { MllpFeedItem } from '../../src/inbound/mllp/mllp-framer.ts';
+import { textTargets } from './text-fuzz-targets.ts';
 
 /** One fuzz target: an input generator and a check that throws only on a real defect. */
 export interface FuzzTarget<T = unknown> {
@@ -316,7 +317,13 @@ export function buildAckTarget(
 /** Every target, in the order the runner reports them. */
 export function allTargets(): FuzzTarget[] {
   const seeds = seedMessages();
-  return [parseArbitraryTarget, mutatedTarget(seeds), deframerTarget, buildAckTarget(seeds)] as FuzzTarget[];
+  return [
+    parseArbitraryTarget,
+    mutatedTarget(seeds),
+    deframerTarget,
+    buildAckTarget(seeds),
+    ...textTargets(),
+  ] as FuzzTarget[];
 }
 
 export interface FuzzReport {

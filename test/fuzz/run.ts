@@ -10,6 +10,11 @@ const SEED = Number(process.env['FUZZ_SEED'] ?? Date.now() % 2 ** 31);
 const GUARD_MS = Number(process.env['FUZZ_GUARD_MS'] ?? 1000);
 /** No progress (10,000 inputs) for this long: the target is hung; the worker is stopped and the seed reported. */
 const HANG_MS = Number(process.env['FUZZ_HANG_MS'] ?? 60_000);
+/** Only the targets whose name contains one of these comma-separated words (FUZZ_ONLY=parseSig,extract). */
+const ONLY = (process.env['FUZZ_ONLY'] ?? '')
+  .split(',')
+  .map((w) => w.trim().toLowerCase())
+  .filter((w) => w !== '');
 const PARALLEL = Math.max(1, Math.min(Number(process.env['FUZZ_PARALLEL'] ?? cpus().length), 4));
 
 interface Outcome {
@@ -51,6 +56,10 @@ function runInWorker(index: number, seed: number): Promise<Outcome> {
 }
 
 const targets = allTargets();
+const chosen = targets
+  .map((t, index) => ({ name: t.name, index }))
+  .filter((t) => ONLY.length === 0 || ONLY.some((w) => t.name.toLowerCase().includes(w)))
+  .map((t) => t.index);
 console.log(`# Fuzzing (QUALITY S13): ${RUNS.toLocaleString('en-US')} runs per target, seed ${SEED}`);
 console.log(
   `seeds for mutation: ${seedMessages().length} messages (sample set + ../shared/corpus/hl7v2 when present); per-input guard ${GUARD_MS} ms; hang watchdog ${HANG_MS / 1000} s\n`,
@@ -59,9 +68,9 @@ const started = Date.now();
 const outcomes: Outcome[] = [];
 let next = 0;
 await Promise.all(
-  Array.from({ length: Math.min(PARALLEL, targets.length) }, async () => {
-    while (next < targets.length) {
-      const index = next++;
+  Array.from({ length: Math.min(PARALLEL, chosen.length) }, async () => {
+    while (next < chosen.length) {
+      const index = chosen[next++] ?? 0;
       const outcome = await runInWorker(index, SEED + index);
       outcomes.push(outcome);
       const name = targets[index]?.name ?? String(index);
