@@ -1,4 +1,5 @@
 // Allergies in clinical text: substance, reaction, severity and "no known allergies", each with its source span.
+import { allMatches } from '../all-matches.ts';
 import type { DrugConcept, Terminology } from '../../terminology/terminology.ts';
 import type { TextSpan } from './extracted-medication.ts';
 
@@ -32,7 +33,7 @@ export function extractAllergies(text: string, options: { terminology: Terminolo
   const found: ExtractedAllergy[] = [];
   const covered: TextSpan[] = [];
   NO_KNOWN.lastIndex = 0;
-  for (const m of text.matchAll(NO_KNOWN)) {
+  for (const m of allMatches(NO_KNOWN, text)) {
     const span = { start: m.index, end: m.index + m[0].length };
     const drug = /drug|nkda/i.test(m[0]);
     found.push({ text: m[0], span, noKnown: { drug }, confidence: 0.95 });
@@ -40,13 +41,13 @@ export function extractAllergies(text: string, options: { terminology: Terminolo
   }
   const lists: Array<[number, number]> = [];
   ALLERGY_LINE.lastIndex = 0;
-  for (const m of text.matchAll(ALLERGY_LINE)) {
+  for (const m of allMatches(ALLERGY_LINE, text)) {
     const body = m[1] ?? '';
     const start = m.index + m[0].length - body.length;
     lists.push([start, start + body.length]);
   }
   ALLERGIC_TO.lastIndex = 0;
-  for (const m of text.matchAll(ALLERGIC_TO)) {
+  for (const m of allMatches(ALLERGIC_TO, text)) {
     const body = m[1] ?? '';
     const start = m.index + m[0].length - body.length;
     lists.push([start, start + body.length]);
@@ -66,7 +67,7 @@ function splitList(text: string, start: number, end: number): Array<[number, num
   const segment = text.slice(start, end);
   let from = 0;
   ITEM_SPLIT.lastIndex = 0;
-  for (const m of segment.matchAll(ITEM_SPLIT)) {
+  for (const m of allMatches(ITEM_SPLIT, segment)) {
     out.push([start + from, start + m.index]);
     from = m.index + m[0].length;
   }

@@ -1,4 +1,5 @@
 // Rules-based medication extraction: free text (discharge lists, sigs) → medications with exact spans.
+import { allMatches } from '../all-matches.ts';
 import type { DrugConcept, Terminology } from '../../terminology/terminology.ts';
 import type {
   ExtractedAmount,
@@ -316,7 +317,7 @@ function splitItems(text: string, terminology: Terminology): Item[] {
   let headerStatus: MedicationChange | undefined;
   let homeList = false;
   let section: SectionKind = 'other';
-  for (const line of text.matchAll(LINE)) {
+  for (const line of allMatches(LINE, text)) {
     let start = line.index;
     const lineText = line[0];
     const end = line.index + lineText.length;
@@ -447,7 +448,7 @@ function splitSentences(text: string, start: number, end: number): Array<[number
   const segment = text.slice(start, end);
   let from = 0;
   SENTENCE_END.lastIndex = 0;
-  for (const m of segment.matchAll(SENTENCE_END)) {
+  for (const m of allMatches(SENTENCE_END, segment)) {
     const cut = m.index + 1;
     if (cut > from) out.push([start + from, start + cut]);
     from = cut;
@@ -466,7 +467,7 @@ function splitChunks(text: string, start: number, end: number): Array<[number, n
     from = at + skip;
   };
   NUMBERED_MARKER.lastIndex = 0;
-  const markers = [...segment.matchAll(NUMBERED_MARKER)].map((m) => [m.index, m[0].length] as const);
+  const markers = [...allMatches(NUMBERED_MARKER, segment)].map((m) => [m.index, m[0].length] as const);
   let next = 0;
   for (let i = 0; i < segment.length; i++) {
     const marker = markers[next];
@@ -553,17 +554,26 @@ function leadingWords(text: string, from: number): NameWord[] {
     if (!m) break;
     const after = text[m.index + m[0].length];
     if (after !== undefined && /[0-9]/.test(after)) break; // "500MG" style glued tokens are not names
-    const lower = m[0].toLowerCase();
-    if (
-      words.length > 0 &&
-      (NOT_A_NAME.has(lower) || findFrequency(lower) || findRoute(lower) || PRN.test(lower))
-    ) {
-      break;
-    }
+    if (words.length > 0 && endsName(m[0].toLowerCase())) break;
     words.push({ word: m[0], start: m.index, end: m.index + m[0].length });
     at = m.index + m[0].length;
   }
   return words;
+}
+
+/**
+ * Words that end a drug name (instruction, frequency, route, PRN words). The answer depends on the word alone,
+ * so it is remembered: notes repeat the same few hundred words, and the rule scans are the costly part.
+ */
+const NAME_END_CACHE = new Map<string, boolean>();
+const NAME_END_CACHE_LIMIT = 50_000;
+function endsName(lower: string): boolean {
+  const known = NAME_END_CACHE.get(lower);
+  if (known !== undefined) return known;
+  const ends = NOT_A_NAME.has(lower) || !!findFrequency(lower) || !!findRoute(lower) || PRN.test(lower);
+  if (NAME_END_CACHE.size >= NAME_END_CACHE_LIMIT) NAME_END_CACHE.clear();
+  NAME_END_CACHE.set(lower, ends);
+  return ends;
 }
 
 /** The longest leading run of words the terminology knows, with how many words it took. */
@@ -706,7 +716,7 @@ function parseItem(input: string, item: Item, terminology: Terminology): Found |
 function isExcluded(context: string): boolean {
   let scope = context;
   // NegEx termination: only what follows the last terminator is in scope.
-  for (const m of context.matchAll(TERMINATORS_GLOBAL)) scope = context.slice(m.index + m[0].length);
+  for (const m of allMatches(TERMINATORS_GLOBAL, context)) scope = context.slice(m.index + m[0].length);
   return EXCLUDING_TRIGGERS.test(scope);
 }
 const TERMINATORS_GLOBAL = new RegExp(TRIGGER_TERMINATORS.source, 'gi');
@@ -733,7 +743,7 @@ const NORMAL_FORM_PART = /\d\s*[A-Za-z]*(?:\/[A-Za-z]+)?\s+\/\s+([A-Za-z][A-Za-z
 function normalFormIngredients(first: DrugConcept, rest: string, terminology: Terminology) {
   const parts = [first];
   NORMAL_FORM_PART.lastIndex = 0;
-  for (const m of rest.matchAll(NORMAL_FORM_PART)) {
+  for (const m of allMatches(NORMAL_FORM_PART, rest)) {
     const concept = m[1] ? terminology.lookupDrug(m[1]) : undefined;
     if (!concept) return undefined;
     parts.push(concept);
@@ -764,7 +774,7 @@ function readAmounts(rest: string): {
     strength = strengths[0];
   }
   AMOUNT.lastIndex = 0;
-  for (const m of rest.matchAll(AMOUNT)) {
+  for (const m of allMatches(AMOUNT, rest)) {
     const base = UNIT_DISPLAY.get((m[2] ?? '').toLowerCase());
     if (!base || !m[1]) continue;
     if (combo && m.index >= combo.index && m.index < combo.index + combo[0].length) continue;

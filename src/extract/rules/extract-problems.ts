@@ -1,4 +1,5 @@
 // Problems and diagnoses in clinical text ("Diagnoses:", "Active problems:", "history of ..."), with spans.
+import { allMatches } from '../all-matches.ts';
 import type { TextSpan } from './extracted-medication.ts';
 
 export interface ExtractedProblem {
@@ -23,13 +24,13 @@ const LABEL_PREFIX = /^[A-Za-z ]{2,20}:\s*/;
 export function extractProblems(text: string): ExtractedProblem[] {
   const found: ExtractedProblem[] = [];
   PROBLEM_HEADER.lastIndex = 0;
-  for (const m of text.matchAll(PROBLEM_HEADER)) {
+  for (const m of allMatches(PROBLEM_HEADER, text)) {
     const body = m[1] ?? '';
     const start = m.index + m[0].length - body.length;
     collect(text, start, start + body.length, 'diagnosis', found);
   }
   HISTORY_OF.lastIndex = 0;
-  for (const m of text.matchAll(HISTORY_OF)) {
+  for (const m of allMatches(HISTORY_OF, text)) {
     const body = m[1] ?? '';
     const start = m.index + m[0].length - body.length;
     collect(text, start, start + body.length, 'history', found);
@@ -48,7 +49,7 @@ function collect(
   let from = 0;
   const cuts: Array<[number, number]> = [];
   ITEM_SPLIT.lastIndex = 0;
-  for (const m of segment.matchAll(ITEM_SPLIT)) {
+  for (const m of allMatches(ITEM_SPLIT, segment)) {
     cuts.push([from, m.index]);
     from = m.index + m[0].length;
   }

@@ -1,4 +1,5 @@
 // Sig parser: free-text directions ("1 po bid prn pain") → FHIR R4 Dosage steps with a span for every field.
+import { allMatches } from '../all-matches.ts';
 import type { DrugConcept, Terminology } from '../../terminology/terminology.ts';
 import type { TextSpan } from '../rules/extracted-medication.ts';
 import { ROUTE_RULES } from '../rules/route-rules.ts';
@@ -376,7 +377,7 @@ function findWarnings(input: string): SigWarning[] {
   const warnings: SigWarning[] = [];
   for (const rule of ISMP_RULES) {
     rule.pattern.lastIndex = 0;
-    for (const m of input.matchAll(rule.pattern)) {
+    for (const m of allMatches(rule.pattern, input)) {
       warnings.push({
         code: rule.code,
         message: rule.message,
@@ -424,10 +425,36 @@ function canonical(word: string): string {
   return CANONICAL_WORDS.get(word) ?? word;
 }
 
+/** How one lower-case word reads: canonical form, or a glued pair ("tabpo"), and whether spelling was corrected. */
+interface WordReading {
+  norm: string;
+  corrected: boolean;
+  /** The written first part (its length places the cut) and the canonical second part. */
+  glued?: [string, string];
+}
+/** Readings depend on the word alone; sigs repeat the same words, and correction scans the vocabulary. */
+const WORD_CACHE = new Map<string, WordReading>();
+const WORD_CACHE_LIMIT = 50_000;
+function readWord(word: string): WordReading {
+  const known = WORD_CACHE.get(word);
+  if (known) return known;
+  let reading: WordReading;
+  const glued = splitGlued(word);
+  if (glued)
+    reading = { norm: canonical(glued[0]), corrected: false, glued: [glued[0], canonical(glued[1])] };
+  else {
+    const fixed = correctSpelling(word);
+    reading = { norm: canonical(fixed ?? word), corrected: fixed !== undefined };
+  }
+  if (WORD_CACHE.size >= WORD_CACHE_LIMIT) WORD_CACHE.clear();
+  WORD_CACHE.set(word, reading);
+  return reading;
+}
+
 function tokenize(input: string): Token[] {
   const raw: Token[] = [];
   TOKEN.lastIndex = 0;
-  for (const m of input.matchAll(TOKEN)) {
+  for (const m of allMatches(TOKEN, input)) {
     const start = m.index;
     const end = start + m[0].length;
     if (m[1] !== undefined) {
@@ -446,15 +473,14 @@ function tokenize(input: string): Token[] {
       if (m[2].endsWith('.') && m[2].indexOf('.') === m[2].length - 1) end2 = end - 1;
       const word = m[2].toLowerCase().replace(DOT, '');
       if (word === '') continue;
-      const glued = splitGlued(word);
-      if (glued) {
-        const cut = start + glued[0].length;
-        raw.push({ norm: canonical(glued[0]), start, end: cut, corrected: false });
-        raw.push({ norm: canonical(glued[1]), start: cut, end: end2, corrected: false });
+      const reading = readWord(word);
+      if (reading.glued) {
+        const cut = start + reading.glued[0].length;
+        raw.push({ norm: reading.norm, start, end: cut, corrected: false });
+        raw.push({ norm: reading.glued[1], start: cut, end: end2, corrected: false });
         continue;
       }
-      const fixed = correctSpelling(word);
-      raw.push({ norm: canonical(fixed ?? word), start, end: end2, corrected: fixed !== undefined });
+      raw.push({ norm: reading.norm, start, end: end2, corrected: reading.corrected });
     } else if (m[3] !== undefined) {
       raw.push({ norm: m[3], start, end, corrected: false });
     }
@@ -888,7 +914,7 @@ class SigReader {
     const base = this.offsets[from] ?? 0;
     const out: Claim[] = [];
     pattern.lastIndex = 0;
-    for (const m of segment.matchAll(pattern)) {
+    for (const m of allMatches(pattern, segment)) {
       const a = this.tokenAt[base + m.index] ?? -1;
       const b = this.tokenAt[base + m.index + Math.max(0, m[0].length - 1)] ?? -1;
       if (a < 0 || b < 0 || m[0].length === 0) continue;
