@@ -139,16 +139,26 @@ export function buildCheckContext(input: CheckInput | OrderInContext): CheckCont
   const patient = isOrderInContext(input) ? input.context : preparePatientContext(input);
   const given = isOrderInContext(input) ? input.activeMedications : undefined;
   const order = input.order;
-  // The patient's facts are shared through the prototype: nothing per patient is copied per order.
-  const ctx = Object.create(patient) as CheckContext;
-  ctx.orderInput = order;
-  ctx.order = patient.identify(order);
-  ctx.active = given
+  const active = given
     ? given.map((o) => ({ order: o, drug: patient.identify(o) }))
     : patient.active.some((a) => a.order === order)
       ? patient.active.filter((a) => a.order !== order)
       : patient.active;
-  return ctx;
+  // One fixed shape, the patient's facts by reference: nothing per patient is copied per order.
+  return {
+    terminology: patient.terminology,
+    patient: patient.patient,
+    allergies: patient.allergies,
+    problems: patient.problems,
+    labs: patient.labs,
+    asOf: patient.asOf,
+    identify: patient.identify,
+    latestLab: patient.latestLab,
+    findProblem: patient.findProblem,
+    orderInput: order,
+    order: patient.identify(order),
+    active,
+  };
 }
 
 /** True when the drug has the ingredient or belongs to the class. */

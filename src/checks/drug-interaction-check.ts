@@ -10,62 +10,89 @@ import { ONC_HIGH_PRIORITY_DDI, ONC_NON_INTERRUPTIVE_DDI } from './interaction-r
 /** A rule as one drug meets it: which of the drug's ingredients is on each side (if any). */
 interface RuleSides {
   rule: InteractionRule;
-  /** Position in the table: first match in table order wins. */
+  /** Position in the table: the first match in table order wins. */
   position: number;
   object?: string;
   precipitant?: string;
 }
 
-interface IndexedRules {
-  byIngredient: Map<string, number[]>;
-  /** Per drug identity: the rules it takes part in, in table order, with its ingredient on each side. */
-  forDrug: WeakMap<DrugIdentity, ReadonlyMap<number, RuleSides>>;
+/** The rules of one table a drug takes part in: in table order, and by table position. */
+interface DrugRules {
+  list: readonly RuleSides[];
+  byPosition: ReadonlyMap<number, RuleSides>;
 }
 
-const INDEXES = new WeakMap<readonly InteractionRule[], IndexedRules>();
-const NONE: ReadonlyMap<number, RuleSides> = new Map();
+/** Both tables for one drug, looked up once per drug identity. */
+interface DrugInteractionRules {
+  high: DrugRules;
+  low: DrugRules;
+}
 
-function indexOf(rules: readonly InteractionRule[]): IndexedRules {
-  let index = INDEXES.get(rules);
-  if (index) return index;
-  index = { byIngredient: new Map(), forDrug: new WeakMap() };
+interface TableIndex {
+  rules: readonly InteractionRule[];
+  /** Ingredient → positions of the rules naming it, ascending. */
+  byIngredient: Map<string, number[]>;
+}
+
+interface PairIndex {
+  high: TableIndex;
+  low: TableIndex;
+  forDrug: WeakMap<DrugIdentity, DrugInteractionRules>;
+}
+
+const NONE: DrugRules = { list: [], byPosition: new Map() };
+const PAIRS = new WeakMap<readonly InteractionRule[], WeakMap<readonly InteractionRule[], PairIndex>>();
+
+function tableIndex(rules: readonly InteractionRule[]): TableIndex {
+  const byIngredient = new Map<string, number[]>();
   rules.forEach((rule, position) => {
     for (const m of new Set([...rule.object.members, ...rule.precipitant.members])) {
-      const list = index.byIngredient.get(m);
+      const list = byIngredient.get(m);
       if (list) list.push(position);
-      else index.byIngredient.set(m, [position]);
+      else byIngredient.set(m, [position]);
     }
   });
-  INDEXES.set(rules, index);
+  return { rules, byIngredient };
+}
+
+function pairIndex(high: readonly InteractionRule[], low: readonly InteractionRule[]): PairIndex {
+  let byLow = PAIRS.get(high);
+  if (!byLow) PAIRS.set(high, (byLow = new WeakMap()));
+  let index = byLow.get(low);
+  if (!index) {
+    index = { high: tableIndex(high), low: tableIndex(low), forDrug: new WeakMap() };
+    byLow.set(low, index);
+  }
   return index;
 }
 
-/** The rules that mention one of the drug's ingredients: a drug with no interaction rule costs one lookup. */
-function rulesFor(
-  rules: readonly InteractionRule[],
-  index: IndexedRules,
-  drug: DrugIdentity,
-): ReadonlyMap<number, RuleSides> {
-  let found = index.forDrug.get(drug);
-  if (found) return found;
+function drugRules(table: TableIndex, drug: DrugIdentity): DrugRules {
   const positions = new Set<number>();
-  for (const i of drug.ingredients) for (const p of index.byIngredient.get(i) ?? []) positions.add(p);
-  if (positions.size === 0) found = NONE;
-  else {
-    const map = new Map<number, RuleSides>();
-    for (const position of [...positions].sort((a, b) => a - b)) {
-      const rule = rules[position];
-      if (!rule) continue;
-      const sides: RuleSides = { rule, position };
-      const object = drug.ingredients.find((i) => rule.object.members.includes(i));
-      const precipitant = drug.ingredients.find((i) => rule.precipitant.members.includes(i));
-      if (object !== undefined) sides.object = object;
-      if (precipitant !== undefined) sides.precipitant = precipitant;
-      map.set(position, sides);
-    }
-    found = map;
+  for (const i of drug.ingredients) for (const p of table.byIngredient.get(i) ?? []) positions.add(p);
+  if (positions.size === 0) return NONE;
+  const list: RuleSides[] = [];
+  const byPosition = new Map<number, RuleSides>();
+  for (const position of [...positions].sort((a, b) => a - b)) {
+    const rule = table.rules[position];
+    if (!rule) continue;
+    const sides: RuleSides = { rule, position };
+    const object = drug.ingredients.find((i) => rule.object.members.includes(i));
+    const precipitant = drug.ingredients.find((i) => rule.precipitant.members.includes(i));
+    if (object !== undefined) sides.object = object;
+    if (precipitant !== undefined) sides.precipitant = precipitant;
+    list.push(sides);
+    byPosition.set(position, sides);
   }
-  index.forDrug.set(drug, found);
+  return { list, byPosition };
+}
+
+/** The rules that mention one of the drug's ingredients: a drug with no interaction rule costs one lookup. */
+function rulesFor(index: PairIndex, drug: DrugIdentity): DrugInteractionRules {
+  let found = index.forDrug.get(drug);
+  if (!found) {
+    found = { high: drugRules(index.high, drug), low: drugRules(index.low, drug) };
+    index.forDrug.set(drug, found);
+  }
   return found;
 }
 
@@ -78,17 +105,20 @@ function matchRule(a: RuleSides, b: RuleSides): [string, string] | undefined {
   return undefined;
 }
 
-/** The first rule in table order that both drugs take part in and that matches them. */
+/** The first rule in table order that both drugs take part in and that matches them (order first). */
 function firstMatch(
-  mine: ReadonlyMap<number, RuleSides>,
-  theirs: ReadonlyMap<number, RuleSides>,
+  mine: DrugRules,
+  theirs: DrugRules,
 ): { rule: InteractionRule; hit: [string, string] } | undefined {
-  // Both maps iterate in table order; walk the smaller one.
-  const [walk, other, walkIsMine] = mine.size <= theirs.size ? [mine, theirs, true] : [theirs, mine, false];
-  for (const [position, sides] of walk) {
-    const counterpart = other.get(position);
+  if (mine.list.length === 0 || theirs.list.length === 0) return undefined;
+  // Both lists are in table order; walk the shorter one and look the rule up in the other.
+  const walkMine = mine.list.length <= theirs.list.length;
+  const walk = walkMine ? mine : theirs;
+  const other = walkMine ? theirs : mine;
+  for (const sides of walk.list) {
+    const counterpart = other.byPosition.get(sides.position);
     if (!counterpart) continue;
-    const hit = walkIsMine ? matchRule(sides, counterpart) : matchRule(counterpart, sides);
+    const hit = walkMine ? matchRule(sides, counterpart) : matchRule(counterpart, sides);
     if (hit) return { rule: sides.rule, hit };
   }
   return undefined;
@@ -99,17 +129,14 @@ export function checkDrugInteractions(
   rules: { high?: readonly InteractionRule[]; low?: readonly InteractionRule[] } = {},
 ): Finding[] {
   const findings: Finding[] = [];
-  const highRules = rules.high ?? ONC_HIGH_PRIORITY_DDI;
-  const lowRules = rules.low ?? ONC_NON_INTERRUPTIVE_DDI;
-  const highIndex = indexOf(highRules);
-  const lowIndex = indexOf(lowRules);
-  const high = rulesFor(highRules, highIndex, ctx.order);
-  const low = rulesFor(lowRules, lowIndex, ctx.order);
-  if (high.size === 0 && low.size === 0) return findings;
+  const index = pairIndex(rules.high ?? ONC_HIGH_PRIORITY_DDI, rules.low ?? ONC_NON_INTERRUPTIVE_DDI);
+  const mine = rulesFor(index, ctx.order);
+  if (mine.high.list.length === 0 && mine.low.list.length === 0) return findings;
   for (const { drug: other } of ctx.active) {
     // The same drug (a renewal) is the duplicate check's business, not an interaction.
     if (other.key === ctx.order.key) continue;
-    const critical = high.size === 0 ? undefined : firstMatch(high, rulesFor(highRules, highIndex, other));
+    const theirs = rulesFor(index, other);
+    const critical = firstMatch(mine.high, theirs.high);
     if (critical) {
       const { rule, hit } = critical;
       findings.push({
@@ -125,7 +152,7 @@ export function checkDrugInteractions(
       });
       continue;
     }
-    const notable = low.size === 0 ? undefined : firstMatch(low, rulesFor(lowRules, lowIndex, other));
+    const notable = firstMatch(mine.low, theirs.low);
     if (notable) {
       const { rule, hit } = notable;
       findings.push({

@@ -196,9 +196,18 @@ function amountPerDose(strength: Amount | undefined, dose: Amount | undefined): 
     : { value: Math.round(strength.value * count * 1e6) / 1e6, unit: strength.unit };
 }
 
+/** Routes as written → canonical route; a handful of spellings recur, each read once by the route rules. */
+const ROUTES = new Map<string, string>();
+
 function canonicalRoute(route: string | undefined): string | undefined {
   if (route === undefined || route.trim() === '') return undefined;
-  return findRoute(route)?.route ?? route.trim().toLowerCase();
+  let found = ROUTES.get(route);
+  if (found === undefined) {
+    found = findRoute(route)?.route ?? route.trim().toLowerCase();
+    if (ROUTES.size >= 10_000) ROUTES.clear();
+    ROUTES.set(route, found);
+  }
+  return found;
 }
 
 function regimenOf(x: {
@@ -266,10 +275,10 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
       rx,
     }));
   // Every prescription, whatever its status: a stopped drug may still be filled under an inactive Rx.
-  const allPrescriptions = profile.prescriptions.map((rx) => ({
-    ...resolveDrug(terminology, rx.rxcui, rx.drugName),
-    rx,
-  }));
+  const activeByRx = new Map(pharmacy.map((p) => [p.rx, p]));
+  const allPrescriptions = profile.prescriptions.map(
+    (rx) => activeByRx.get(rx) ?? { ...resolveDrug(terminology, rx.rxcui, rx.drugName), rx },
+  );
   const pharmacyByKey = groupBy(pharmacy, (p) => p.key);
   const ehrKeys = new Set(ehr.map((e) => e.key));
 
