@@ -38,11 +38,11 @@ export interface PatientContext {
   active: ReadonlyArray<{ order: DrugOrder; drug: DrugIdentity }>;
   asOf: Date;
   /** The drug behind an order, resolved once per order object, name and rxcui for this patient. */
-  identify(order: Pick<DrugOrder, 'name' | 'rxcui'>): DrugIdentity;
+  identify: (order: Pick<DrugOrder, 'name' | 'rxcui'>) => DrugIdentity;
   /** Most recent result for any of these LOINC codes (pass the same array each time: it is the cache key). */
-  latestLab(codes: readonly string[]): CheckLab | undefined;
+  latestLab: (codes: readonly string[]) => CheckLab | undefined;
   /** First problem the test accepts (cached per test and key). */
-  findProblem(key: object, test: ProblemTest): CheckProblem | undefined;
+  findProblem: (key: object, test: ProblemTest) => CheckProblem | undefined;
 }
 
 export interface PatientFacts {
