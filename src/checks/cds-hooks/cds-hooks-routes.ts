@@ -8,7 +8,7 @@ import type { CareGapEngine } from '../care-gaps/care-gaps.ts';
 import type { Finding } from '../finding.ts';
 import { clampSummary, sortFindings } from '../finding.ts';
 import { drugOrderFromFhir, factsFromResources, patientFromFhir, resourcesOf } from '../fhir-check-input.ts';
-import { runChecks } from '../run-checks.ts';
+import { preparePatientContext, runChecks } from '../run-checks.ts';
 
 export interface CdsHooksDeps {
   terminology: Terminology;
@@ -144,19 +144,19 @@ export function answerOrderHook(req: CdsRequest, deps: CdsHooksDeps): { cards: C
   const facts = factsFromResources(gathered);
   const drafts = resourcesOf(req.context.draftOrders).filter((r) => r.resourceType === 'MedicationRequest');
   const cards: Card[] = [];
+  // The patient's facts once per request, shared by every draft order.
+  const context = preparePatientContext({
+    patient: patientFromFhir(facts.patient, now),
+    allergies: facts.allergies,
+    problems: facts.problems,
+    labs: facts.labs,
+    activeMedications: facts.medications,
+    terminology: deps.terminology,
+    asOf: now,
+  });
   for (const draft of drafts) {
     if (draft.resourceType !== 'MedicationRequest') continue;
-    const order = drugOrderFromFhir(draft);
-    const findings = runChecks({
-      order,
-      patient: patientFromFhir(facts.patient, now),
-      allergies: facts.allergies,
-      problems: facts.problems,
-      labs: facts.labs,
-      activeMedications: facts.medications,
-      terminology: deps.terminology,
-      asOf: now,
-    });
+    const findings = runChecks({ order: drugOrderFromFhir(draft), context });
     for (const f of findings) cards.push(cardOf(f, draft.id ? `MedicationRequest/${draft.id}` : undefined));
   }
   if (missing.length > 0) cards.push(missingCard(missing));
@@ -172,22 +172,20 @@ export function answerPatientView(req: CdsRequest, deps: CdsHooksDeps): { cards:
   const cards: Card[] = [];
   const missing = ['patient', 'medications', 'immunizations'].filter((k) => !prefetchResources(req, k));
   // Interactions among active medicines, each pair once.
+  const context = preparePatientContext({
+    patient: patientFromFhir(facts.patient, now),
+    allergies: [],
+    problems: [],
+    labs: [],
+    activeMedications: facts.medications,
+    terminology: deps.terminology,
+    asOf: now,
+  });
   const findings: Finding[] = [];
   facts.medications.forEach((order, i) => {
+    const later = facts.medications.slice(i + 1);
     findings.push(
-      ...runChecks(
-        {
-          order,
-          patient: patientFromFhir(facts.patient, now),
-          allergies: [],
-          problems: [],
-          labs: [],
-          activeMedications: facts.medications.slice(i + 1),
-          terminology: deps.terminology,
-          asOf: now,
-        },
-        { only: ['drug-drug-interaction'] },
-      ),
+      ...runChecks({ order, context, activeMedications: later }, { only: ['drug-drug-interaction'] }),
     );
   });
   for (const f of sortFindings(findings)) cards.push(cardOf(f));
