@@ -1,6 +1,7 @@
 // Behaviour of the starter Terminology: name normalization, clinical drug lookup, classes.
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { createStarterTerminology } from './starter-terminology.ts';
+import { createStarterTerminology, FUZZY_STOP_WORDS } from './starter-terminology.ts';
 
 const terminology = createStarterTerminology();
 
@@ -137,4 +138,53 @@ test('common names: at least 1M lookups per second (precomputed maps + cache of 
   for (let i = 0; i < n; i++) terminology.lookupDrug(names[i % names.length] ?? '');
   const perSecond = n / ((performance.now() - started) / 1000);
   expect(perSecond).toBeGreaterThan(1_000_000);
+});
+
+describe('spelling correction is safe', () => {
+  const words = readFileSync(
+    new URL('../../test/fixtures/text/common-english-words.txt', import.meta.url),
+    'utf8',
+  )
+    .split('\n')
+    .filter((line) => !line.startsWith('#'))
+    .join(' ')
+    .split(/\s+/)
+    .filter((w) => w !== '');
+
+  test('the word list is long enough to mean something', () => {
+    expect(words.length).toBeGreaterThan(600);
+  });
+
+  test('no ordinary word (or its plural / -ed / -ing form) is read as a drug', () => {
+    const forms = words.flatMap((w) => [w, `${w}s`, `${w}ed`, `${w}ing`]);
+    const read = forms.filter((w) => terminology.lookupDrug(w) !== undefined);
+    // Exact drug words ("insulin", "calcium") are not corrections; everything else must be refused.
+    expect(read.filter((w) => !['insulin'].includes(w))).toEqual([]);
+  });
+
+  test('"program" is not tacrolimus; the brand itself still is', () => {
+    expect(FUZZY_STOP_WORDS.has('program')).toBe(true);
+    expect(terminology.lookupDrug('program')).toBeUndefined();
+    expect(terminology.lookupDrug('Program 1 mg')).toBeUndefined();
+    expect(terminology.lookupDrug('Prograf')?.ingredients[0]?.name).toBe('tacrolimus');
+  });
+
+  test('a misspelling is corrected for a drug field, and refused when the caller scans free text', () => {
+    expect(terminology.lookupDrug('amlodipne')?.name).toBe('amlodipine');
+    expect(terminology.lookupDrug('amlodipne', { correctSpelling: false })).toBeUndefined();
+    expect(terminology.lookupDrug('metformin', { correctSpelling: false })?.rxcui).toBe('6809');
+  });
+
+  test('a misspelling one edit from two different drugs is not guessed', () => {
+    const twoDrugs = createStarterTerminology([
+      { rxcui: '1', name: 'abcdefgx', tty: 'IN', source: 'rxnorm-subset' },
+      { rxcui: '2', name: 'abcdefgy', tty: 'IN', source: 'rxnorm-subset' },
+    ]);
+    expect(twoDrugs.lookupDrug('abcdefgz')).toBeUndefined();
+    expect(twoDrugs.lookupDrug('abcdefgxx')?.rxcui).toBe('1');
+  });
+
+  test('vitamin D3 is cholecalciferol (RxCUI 2418)', () => {
+    expect(terminology.lookupDrug('vitamin D3')?.rxcui).toBe('2418');
+  });
 });

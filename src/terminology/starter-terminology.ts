@@ -5,7 +5,7 @@ import { STARTER_CLINICAL_DRUGS } from './starter/starter-clinical-drugs.ts';
 import { classesOfIngredient, isHighAlertIngredient } from './starter/starter-drug-classes.ts';
 import type { StarterIngredient } from './starter/starter-ingredients.ts';
 import { STARTER_INGREDIENTS } from './starter/starter-ingredients.ts';
-import type { DrugConcept, Strength, Terminology } from './terminology.ts';
+import type { DrugConcept, DrugLookupOptions, Strength, Terminology } from './terminology.ts';
 
 /** Salt and hydrate words dropped when a name is not found as written (RxNorm PIN names). */
 const SALT_WORDS: ReadonlySet<string> = new Set([
@@ -102,6 +102,17 @@ const FORM_SYNONYMS: ReadonlyMap<string, string> = new Map([
 
 /** Misspellings are matched only for names this long, and one edit away (a short name is too easy to hit). */
 const FUZZY_MIN_LENGTH = 7;
+
+/**
+ * Ordinary words one edit from a drug or brand name in the vocabulary: never corrected to a drug. Found by
+ * scanning the vocabulary against test/fixtures/text/common-english-words.txt (starter-terminology.test.ts
+ * repeats the scan, so a new brand that collides with a listed word fails the build until it is added here).
+ */
+export const FUZZY_STOP_WORDS: ReadonlySet<string> = new Set([
+  'program', // Prograf (tacrolimus)
+  'programs',
+  'programme',
+]);
 const LOOKUP_CACHE_LIMIT = 20_000;
 
 const STRENGTH_IN_NAME = /(\d+(?:\.\d+)?) (MG\/ACTUAT|MG\/ML|UNT\/ML|MEQ|MCG|MG)\b/g;
@@ -281,8 +292,10 @@ export function createStarterTerminology(
     return rxcui === undefined ? undefined : concepts.get(rxcui);
   }
 
+  /** A unique vocabulary name one edit away; nothing for short words, stop words or a tie between drugs. */
   function fuzzy(key: string): DrugConcept | undefined {
-    if (key.length < FUZZY_MIN_LENGTH) return undefined;
+    if (key.length < FUZZY_MIN_LENGTH || key.split(' ').some((w) => FUZZY_STOP_WORDS.has(w)))
+      return undefined;
     let found: string | undefined;
     for (const candidate of fuzzyKeys) {
       if (!oneEditApart(key, candidate)) continue;
@@ -293,35 +306,39 @@ export function createStarterTerminology(
     return found === undefined ? undefined : concepts.get(found);
   }
 
-  function resolve(key: string): DrugConcept | undefined {
+  function resolve(key: string, correctSpelling: boolean): DrugConcept | undefined {
     const keys = drugNameKeys(key);
     for (const candidate of keys) {
       const named = byName(candidate);
       if (named) return named;
     }
+    if (!correctSpelling) return undefined;
     const core = keys.at(-1) ?? key;
     return /\d/.test(core.split(' ')[0] ?? '') ? undefined : fuzzy(core);
   }
 
-  function lookupNormalized(text: string): DrugConcept | undefined {
+  function lookupNormalized(text: string, correctSpelling: boolean): DrugConcept | undefined {
     const key = normalizeDrugText(text);
     if (key === '') return undefined;
-    const cached = cache.get(key);
+    const cacheKey = correctSpelling ? key : `\u0000${key}`;
+    const cached = cache.get(cacheKey);
     if (cached !== undefined) return cached ?? undefined;
-    const found = resolve(key);
+    const found = resolve(key, correctSpelling);
     if (cache.size >= LOOKUP_CACHE_LIMIT) cache.clear();
-    cache.set(key, found ?? null);
+    cache.set(cacheKey, found ?? null);
     return found;
   }
 
   return {
-    lookupDrug(text) {
+    lookupDrug(text, options?: DrugLookupOptions) {
       // Written text first: common names skip normalization entirely (≥ 1M lookups/s).
-      const raw = rawCache.get(text);
+      const correctSpelling = options?.correctSpelling !== false;
+      const rawKey = correctSpelling ? text : `\u0000${text}`;
+      const raw = rawCache.get(rawKey);
       if (raw !== undefined) return raw ?? undefined;
-      const found = lookupNormalized(text);
+      const found = lookupNormalized(text, correctSpelling);
       if (rawCache.size >= LOOKUP_CACHE_LIMIT) rawCache.clear();
-      rawCache.set(text, found ?? null);
+      rawCache.set(rawKey, found ?? null);
       return found;
     },
     findClinicalDrug(ingredientRxcui, strength?: Strength, form?: string) {

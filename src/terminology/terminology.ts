@@ -41,13 +41,22 @@ export interface DrugConcept {
   highAlert: boolean;
 }
 
+export interface DrugLookupOptions {
+  /**
+   * Correct a one-edit misspelling ("metfromin") — default true, for fields that hold a drug name. A reader
+   * scanning free text passes false unless the words read as a drug mention (a strength follows), so an
+   * ordinary word one edit from a brand ("program" / Prograf) is never taken for a drug.
+   */
+  correctSpelling?: boolean;
+}
+
 export interface Terminology {
   /**
    * Finds the ingredient-level concept for a drug name as people write it: any case, salt forms
    * ("metformin hydrochloride"), brand names (Glucophage → metformin), abbreviations and common
    * misspellings. Trailing strength and form words are tolerated ("lisinopril 10 mg tablet").
    */
-  lookupDrug(text: string): DrugConcept | undefined;
+  lookupDrug(text: string, options?: DrugLookupOptions): DrugConcept | undefined;
   /** The clinical drug (SCD) for an ingredient, strength and, optionally, dose form. */
   findClinicalDrug(ingredientRxcui: string, strength?: Strength, form?: string): DrugConcept | undefined;
   get(rxcui: string): DrugConcept | undefined;

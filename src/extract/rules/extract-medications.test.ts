@@ -279,3 +279,16 @@ describe('status implied by context (rules a pharmacist would apply, documented 
     expect(statuses('Metoprolol 25 mg PO BID')).toEqual([['metoprolol', undefined]]);
   });
 });
+
+describe('terminology false positives', () => {
+  test('"program" in running text is not a drug; a misspelled drug with a strength still is', () => {
+    const found = extract('Enrolled in a diabetes education program 2 weeks ago.\nAmlodipne 5 mg PO daily');
+    expect(found.map((m) => m.concept?.name)).toEqual(['amlodipine']);
+  });
+
+  test('"vitamin D3 1000 units daily" is cholecalciferol', () => {
+    const [m] = extract('vitamin D3 1000 units po daily');
+    expect(m?.concept?.name).toBe('cholecalciferol');
+    expect(m?.name).toBe('vitamin D3');
+  });
+});

@@ -40,6 +40,7 @@ const LEADING_JUNK = /^[\s\-–—•*·>]+/;
 const TRAILING_JUNK = /[\s.,;:–—-]+$/;
 const HAS_DIGIT = /\d/;
 const WORD = /[A-Za-z][A-Za-z'/-]*/y;
+const QUALIFIER = /[A-Za-z]{1,2}\d{1,2}(?![A-Za-z0-9.])/y;
 const AMOUNT =
   /(\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)\s*(mg|mcg|µg|ug|grams?|gm|g|units?|unt|iu|u|ml|cc|meq|%)(?:\s*\/\s*(ml|actuat|hr|24\s?hr))?(?![a-z])/gi;
 /** "5/325 mg": the strengths of a combination product. */
@@ -512,7 +513,11 @@ function splitCommas(
       startsMedication(nextBody, terminology) &&
       (!bareBefore ||
         c !== ',' ||
-        lookupPrefix(leadingWords(nextBody.replace(LEADING_JUNK, ''), 0), terminology))
+        lookupPrefix(
+          leadingWords(nextBody.replace(LEADING_JUNK, ''), 0),
+          terminology,
+          nextBody.replace(LEADING_JUNK, ''),
+        ))
     ) {
       pieces.push([pieceStart, i]);
       pieceStart = c === ',' ? i + 1 : i + 1;
@@ -532,7 +537,7 @@ function startsMedication(fragment: string, terminology: Terminology): boolean {
   const words = leadingWords(body, 0);
   if (words.length === 0) return false;
   if (NOT_A_NAME.has(words[0]?.word.toLowerCase() ?? '')) return false;
-  if (lookupPrefix(words, terminology)) return true;
+  if (lookupPrefix(words, terminology, body)) return true;
   const afterWords = fragment.replace(LEADING_JUNK, '').slice(words.at(-1)?.end ?? 0);
   return /^\s*(?:\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)\s*(?:mg|mcg|g|units?|ml|meq)(?![a-z])/i.test(afterWords);
 }
@@ -553,7 +558,16 @@ function leadingWords(text: string, from: number): NameWord[] {
     const m = WORD.exec(text);
     if (!m) break;
     const after = text[m.index + m[0].length];
-    if (after !== undefined && /[0-9]/.test(after)) break; // "500MG" style glued tokens are not names
+    if (after !== undefined && /[0-9]/.test(after)) {
+      // "vitamin D3", "vitamin B12": a short letter-digit qualifier after a name word is part of the name;
+      // anything else glued to a number ("500MG") is not a name.
+      QUALIFIER.lastIndex = m.index;
+      const q = words.length > 0 ? QUALIFIER.exec(text) : null;
+      if (!q || endsName(q[0].toLowerCase())) break;
+      words.push({ word: q[0], start: q.index, end: q.index + q[0].length });
+      at = q.index + q[0].length;
+      continue;
+    }
     if (words.length > 0 && endsName(m[0].toLowerCase())) break;
     words.push({ word: m[0], start: m.index, end: m.index + m[0].length });
     at = m.index + m[0].length;
@@ -576,8 +590,12 @@ function endsName(lower: string): boolean {
   return ends;
 }
 
-/** The longest leading run of words the terminology knows, with how many words it took. */
-function lookupPrefix(words: readonly NameWord[], terminology: Terminology) {
+/**
+ * The longest leading run of words the terminology knows, with how many words it took. A misspelling is
+ * corrected only when the words read as a drug mention — a strength follows them ("metfromin 500 mg") — so an
+ * ordinary word one edit from a brand name in running text is not taken for a drug.
+ */
+function lookupPrefix(words: readonly NameWord[], terminology: Terminology, text?: string) {
   for (let n = words.length; n >= 1; n--) {
     const first = words[0];
     const last = words[n - 1];
@@ -586,11 +604,15 @@ function lookupPrefix(words: readonly NameWord[], terminology: Terminology) {
       .slice(0, n)
       .map((w) => w.word)
       .join(' ');
-    const concept = terminology.lookupDrug(phrase);
+    const mention = text !== undefined && STRENGTH_AFTER.test(text.slice(last.end, last.end + 24));
+    const concept = terminology.lookupDrug(phrase, { correctSpelling: mention });
     if (concept) return { concept, count: n };
   }
   return undefined;
 }
+/** A strength right after a name: "500 mg", "0.4mg", "10,000 units", "5/325 mg". */
+const STRENGTH_AFTER =
+  /^\s*(?:\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(?:\s*\/\s*\d+(?:\.\d+)?)?\s*(?:mg|mcg|µg|g|gm|units?|iu|ml|meq|%)(?![a-z])/i;
 
 /** How far into an item a drug name may start ("At discharge she will take prednisone ..."). */
 const MAX_NAME_OFFSET_WORDS = 12;
@@ -621,7 +643,7 @@ function parseItem(input: string, item: Item, terminology: Terminology): Found |
 
   // The drug name: at the start, or a known name further in ("At discharge she will take prednisone ...").
   let words = leadingWords(text, nameFrom);
-  let match = lookupPrefix(words, terminology);
+  let match = lookupPrefix(words, terminology, text);
   let far = false;
   if (!match) {
     const found = findKnownName(text, nameFrom, terminology);
@@ -729,7 +751,7 @@ function findKnownName(text: string, from: number, terminology: Terminology) {
     const m = WORD_ANY.exec(text);
     if (!m) return undefined;
     const words = leadingWords(text, m.index);
-    const match = lookupPrefix(words, terminology);
+    const match = lookupPrefix(words, terminology, text);
     if (match && !NOT_A_NAME.has(m[0].toLowerCase())) return { at: m.index, words, match };
     at = m.index + m[0].length;
   }

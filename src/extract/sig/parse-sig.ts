@@ -865,7 +865,10 @@ class SigReader {
       if (this.claimed[i] || t.norm.length < 4 || KNOWN_WORDS.has(t.norm) || !/^[a-z]/.test(t.norm)) continue;
       for (let n = Math.min(4, this.tokens.length - i); n >= 1; n--) {
         const last = this.tokens[i + n - 1] as Token;
-        const concept = this.terminology.lookupDrug(this.input.slice(t.start, last.end));
+        // Words inside a sig are not known to name a drug, so no spelling correction here.
+        const concept = this.terminology.lookupDrug(this.input.slice(t.start, last.end), {
+          correctSpelling: false,
+        });
         if (concept) {
           for (let j = i; j < i + n; j++) this.claimed[j] = 1;
           return this.field(concept, i, i + n);

@@ -8,7 +8,14 @@ import {
   pickClinicalDrug,
 } from '../starter-terminology.ts';
 import { classesOfIngredient, isHighAlertIngredient } from '../starter/starter-drug-classes.ts';
-import type { DrugConcept, IngredientRef, NdcDirectory, Terminology, TermType } from '../terminology.ts';
+import type {
+  DrugConcept,
+  DrugLookupOptions,
+  IngredientRef,
+  NdcDirectory,
+  Terminology,
+  TermType,
+} from '../terminology.ts';
 import { Rela, readVocabularyFile, type VocabularyFile } from './loaded-vocabulary.ts';
 
 export interface LoadedTerminologyOptions {
@@ -202,9 +209,9 @@ export function createTerminologyFromVocabulary(
   }
 
   const cache = new Map<string, DrugConcept | null>();
-  function resolve(text: string): DrugConcept | undefined {
+  function resolve(text: string, options?: DrugLookupOptions): DrugConcept | undefined {
     // The starter knows aliases and misspellings; its rxcuis are RxNorm's, so the loaded concept replaces it.
-    const fromStarter = starter.lookupDrug(text);
+    const fromStarter = starter.lookupDrug(text, options);
     if (fromStarter) return concept(fromStarter.rxcui) ?? fromStarter;
     const key = normalizeDrugText(text);
     if (key === '') return undefined;
@@ -216,12 +223,13 @@ export function createTerminologyFromVocabulary(
   }
 
   return {
-    lookupDrug(text) {
-      const cached = cache.get(text);
+    lookupDrug(text, options?: DrugLookupOptions) {
+      const key = options?.correctSpelling === false ? `\u0000${text}` : text;
+      const cached = cache.get(key);
       if (cached !== undefined) return cached ?? undefined;
-      const found = resolve(text);
+      const found = resolve(text, options);
       if (cache.size >= LOOKUP_CACHE_LIMIT) cache.clear();
-      cache.set(text, found ?? null);
+      cache.set(key, found ?? null);
       return found;
     },
     findClinicalDrug(ingredientRxcui, strength, form) {
