@@ -258,27 +258,35 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
   /** Fills dated after this day are ignored (YYYY-MM-DD). */
   const cutoff = asOf.toISOString().slice(0, 10);
 
-  const ehr: EhrSide[] = input.ehr.map((med, index) => ({
-    ...resolveDrug(terminology, med.rxcui, med.name),
-    regimen: regimenOf(med),
-    formulation: formulationOf(med.form === undefined ? med.name : `${med.name} ${med.form}`),
-    med,
-    index,
-  }));
+  const ehr: EhrSide[] = input.ehr.map((med, index) => {
+    const d = resolveDrug(terminology, med.rxcui, med.name);
+    return {
+      key: d.key,
+      drug: d.drug,
+      classes: d.classes,
+      highAlert: d.highAlert,
+      parts: d.parts,
+      regimen: regimenOf(med),
+      formulation: formulationOf(med.form === undefined ? med.name : `${med.name} ${med.form}`),
+      med,
+      index,
+    };
+  });
   // Only active prescriptions count: discontinued and on-hold ones are not what the patient takes now.
-  const pharmacy: PharmacySide[] = profile.prescriptions
-    .filter((rx) => rx.status === 'active')
-    .map((rx) => ({
-      ...resolveDrug(terminology, rx.rxcui, rx.drugName),
+  const pharmacy: PharmacySide[] = [];
+  // Every prescription, whatever its status: a stopped drug may still be filled under an inactive Rx.
+  const allPrescriptions: Array<DrugIdentity & { rx: PharmacyPrescription }> = [];
+  for (const rx of profile.prescriptions) {
+    const d = resolveDrug(terminology, rx.rxcui, rx.drugName);
+    const side = { key: d.key, drug: d.drug, classes: d.classes, highAlert: d.highAlert, parts: d.parts, rx };
+    allPrescriptions.push(side);
+    if (rx.status !== 'active') continue;
+    pharmacy.push({
+      ...side,
       regimen: regimenOf(rx),
       formulation: formulationOf(rx.form === undefined ? rx.drugName : `${rx.drugName} ${rx.form}`),
-      rx,
-    }));
-  // Every prescription, whatever its status: a stopped drug may still be filled under an inactive Rx.
-  const activeByRx = new Map(pharmacy.map((p) => [p.rx, p]));
-  const allPrescriptions = profile.prescriptions.map(
-    (rx) => activeByRx.get(rx) ?? { ...resolveDrug(terminology, rx.rxcui, rx.drugName), rx },
-  );
+    });
+  }
   const pharmacyByKey = groupBy(pharmacy, (p) => p.key);
   const ehrKeys = new Set(ehr.map((e) => e.key));
 
@@ -369,10 +377,11 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
 
   // Pair entries and prescriptions of the same drug, closest regimens first (same dose, frequency, route).
   const pairs = new Map<EhrSide, PharmacySide>();
-  const scored = ehr
-    .filter((e) => e.med.status !== 'stopped' && e.med.status !== 'held')
-    .flatMap((e) => (pharmacyByKey.get(e.key) ?? []).map((p) => ({ e, p, score: closeness(e, p) })))
-    .sort((a, b) => b.score - a.score || a.e.index - b.e.index);
+  const scored: Array<{ e: EhrSide; p: PharmacySide; score: number }> = [];
+  for (const e of activeEhr) {
+    for (const p of pharmacyByKey.get(e.key) ?? []) scored.push({ e, p, score: closeness(e, p) });
+  }
+  scored.sort((a, b) => b.score - a.score || a.e.index - b.e.index);
   for (const { e, p } of scored) {
     if (pairs.has(e) || used.has(p)) continue;
     pairs.set(e, p);
