@@ -1,5 +1,5 @@
 // Identifiers: random ones for new records, deterministic ones so that replays produce the same resources.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, hash, randomUUID } from 'node:crypto';
 
 export type MessageId = string;
 export type TaskId = string;
@@ -10,7 +10,8 @@ export function newId(): string {
 
 /** A UUID-shaped id derived from its parts: the same inputs always give the same id (RFC 9562 v8 layout). */
 export function stableId(...parts: readonly string[]): string {
-  const hex = createHash('sha256').update(parts.join('\u001f')).digest('hex');
+  // One-shot hash: about half the cost of createHash().update().digest() for short inputs.
+  const hex = hash('sha256', parts.join('\u001f'), 'hex');
   const variant = ((parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
