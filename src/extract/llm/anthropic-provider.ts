@@ -14,6 +14,7 @@ export function createAnthropicProvider(options: HttpProviderOptions): LlmProvid
   const { apiKey } = options;
   const url = `${options.baseUrl.replace(/\/$/, '')}/messages`;
   return {
+    model: options.model,
     async complete(request) {
       const body = {
         model: options.model,

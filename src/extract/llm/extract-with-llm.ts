@@ -1,7 +1,8 @@
 // Medication extraction with an LLM that only proposes: every value is kept only if grounded in a verbatim source span.
 import { createHash } from 'node:crypto';
+import type { AuditEntry, AuditLog } from '../../governance/audit/audit-log.ts';
 import type { Terminology } from '../../terminology/terminology.ts';
-import type { JsonSchema, LlmProvider, LlmRequest } from './llm-provider.ts';
+import type { JsonSchema, LlmProvider, LlmRequest, LlmResponse } from './llm-provider.ts';
 
 /** A medication fact the verifier accepted. It is a proposal for review: nothing here approves or writes. */
 export interface LlmMedicationFact {
@@ -32,6 +33,17 @@ export interface ExtractWithLlmOptions {
   /** Passed in: extract/ may not import a terminology adapter (pipeline boundary rule). */
   terminology: Terminology;
   maxTokens?: number;
+  /**
+   * QUALITY S3: one audit entry per model call (action `execute`, category `llm`, the outcome, and a detail
+   * with the model name and counts — never the clinical text). A failed audit write denies the result.
+   */
+  audit?: AuditLog;
+  /** Who asked (`user:<id>`, `system:<component>`); default `system:llm-extraction`. */
+  actor?: string;
+  /** Internal patient reference for the audit entry, when the text belongs to a known patient. */
+  patient?: string;
+  /** Where the text came from (document reference, channel); default `extract/llm`. */
+  source?: string;
 }
 
 const VALUE_FIELDS = ['strength', 'dose', 'frequency', 'route'] as const;
@@ -193,7 +205,44 @@ function verifyProposal(
  * with evidence spans, for the same review as rule-based extraction.
  */
 export async function extractWithLlm(text: string, options: ExtractWithLlmOptions): Promise<LlmExtraction> {
-  const response = await options.provider.complete(buildExtractionRequest(text, options.maxTokens));
+  let response: LlmResponse;
+  try {
+    response = await options.provider.complete(buildExtractionRequest(text, options.maxTokens));
+  } catch (error) {
+    await auditCall(options, 'failure', 'call failed');
+    throw error;
+  }
+  const result = verifyResponse(text, response, options.terminology);
+  const proposals = result.facts.length + result.dropped.length;
+  // Awaited before the result is returned: if the audit cannot be written, the caller gets an error, not data.
+  await auditCall(
+    options,
+    'success',
+    `proposals=${proposals}; kept=${result.facts.length}; dropped=${result.dropped.length}`,
+  );
+  return result;
+}
+
+/** The one audit entry for a model call: the model and counts only, never text from the note or the reply. */
+async function auditCall(
+  options: ExtractWithLlmOptions,
+  outcome: 'success' | 'failure',
+  counts: string,
+): Promise<void> {
+  if (!options.audit) return;
+  const entry: AuditEntry = {
+    actor: options.actor ?? 'system:llm-extraction',
+    action: 'execute',
+    category: 'llm',
+    source: options.source ?? 'extract/llm',
+    outcome,
+    detail: `model=${options.provider.model ?? 'unknown'}; ${counts}`,
+  };
+  if (options.patient !== undefined) entry.patient = options.patient;
+  await options.audit.record(entry);
+}
+
+function verifyResponse(text: string, response: LlmResponse, terminology: Terminology): LlmExtraction {
   const { text: normalized, offsets } = normalizeWithOffsets(text);
   const source = { raw: text, normalized, offsets, instructions: instructionSpans(text) };
   const facts: LlmMedicationFact[] = [];
@@ -213,7 +262,7 @@ export async function extractWithLlm(text: string, options: ExtractWithLlmOption
   }
   const seen = new Set<string>();
   for (const item of medications) {
-    const verdict = verifyProposal(item, source, options.terminology);
+    const verdict = verifyProposal(item, source, terminology);
     if (typeof verdict === 'string') {
       dropped.push({ proposal: item, reason: verdict });
       continue;

@@ -19,6 +19,8 @@ export interface LlmResponse {
 }
 
 export interface LlmProvider {
+  /** The model the provider calls, for the audit trail (no secrets, no endpoint). */
+  readonly model?: string;
   complete(request: LlmRequest): Promise<LlmResponse>;
 }
 

@@ -11,6 +11,7 @@ export function createOpenAiCompatibleProvider(options: HttpProviderOptions): Ll
   const { apiKey } = options;
   const url = `${options.baseUrl.replace(/\/$/, '')}/chat/completions`;
   return {
+    model: options.model,
     async complete(request) {
       // POST /chat/completions: messages, max_tokens, response_format {type: json_schema, json_schema: {name, schema, strict}}.
       const body = {
