@@ -9,7 +9,7 @@ import { connectMllp } from './inbound/mllp/mllp-client.ts';
 import { startEngine } from './main.ts';
 import { silentLogger } from './platform/log/logger.ts';
 
-function configWith(demo: boolean) {
+function configWith(demo: boolean, extra: Record<string, unknown> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'rxb-main-'));
   const loaded = loadConfig({
     env: {},
@@ -19,6 +19,7 @@ function configWith(demo: boolean) {
       demo,
       'http.port': 0,
       'mllp.listeners.0.port': 0,
+      ...extra,
     },
   });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
@@ -71,4 +72,11 @@ it('with the demo, the same discharge creates the reconciliation and follow-up t
     stopMs = performance.now() - started;
   }
   expect(stopMs).toBeLessThan(5000);
+});
+
+it('refuses to start when the configured RxNorm vocabulary cannot be read, naming the key and the file', async () => {
+  const missing = join(tmpdir(), 'no-such-dir', 'rxnorm.json');
+  await expect(
+    startEngine({ config: configWith(false, { 'knowledge.rxnormFile': missing }), logger: silentLogger }),
+  ).rejects.toThrow(/knowledge\.rxnormFile: cannot read the RxNorm vocabulary .*rxnorm\.json/);
 });

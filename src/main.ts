@@ -1,5 +1,6 @@
 // Composition root: reads nothing itself; builds adapters from typed config and starts channels, workers and HTTP.
 import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,9 @@ import type { Store } from './platform/store/store.ts';
 import { registerTaskRoutes } from './review/task-routes.ts';
 import { createCareGapEngine, type CareGapEngine } from './checks/care-gaps/care-gaps.ts';
 import { registerCdsHooksRoutes } from './checks/cds-hooks/cds-hooks-routes.ts';
+import { createLoadedTerminology } from './terminology/loaded/loaded-terminology.ts';
 import { createStarterTerminology } from './terminology/starter-terminology.ts';
+import type { Terminology } from './terminology/terminology.ts';
 
 /** The event that wakes workers when a message has been stored or replayed. */
 export const MESSAGE_STORED_TOPIC = 'message.stored';
@@ -80,6 +83,27 @@ export async function openBus(config: Config): Promise<EventBus> {
   return openNatsBus({ servers: config.bus, name: `rxbridge-${hostname()}-${process.pid}` });
 }
 
+/** Where `rxbridge terminology load` writes by default (relative to the working directory). */
+export const DEFAULT_RXNORM_FILE = './data/terminology/rxnorm.json';
+
+/**
+ * The loaded RxNorm vocabulary when one is configured or present at the default path (layered over the starter),
+ * otherwise the built-in starter. A configured file that cannot be read stops start-up with the reason.
+ */
+export function openTerminology(config: Config, logger: Logger): Terminology {
+  const configured = config.knowledge.rxnormFile;
+  const path = configured ?? (existsSync(DEFAULT_RXNORM_FILE) ? DEFAULT_RXNORM_FILE : undefined);
+  if (path === undefined) return createStarterTerminology();
+  try {
+    const terminology = createLoadedTerminology(resolve(path));
+    logger.info({ file: path }, 'loaded RxNorm vocabulary');
+    return terminology;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new Error(`knowledge.rxnormFile: cannot read the RxNorm vocabulary ${path}: ${reason}`);
+  }
+}
+
 export async function startEngine(options: EngineOptions): Promise<Engine> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
@@ -102,7 +126,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     const pharmacy =
       options.pharmacy ??
       createEmbeddedPharmacy(config.demo ? demoPharmacyAsOf(DEMO_PHARMACY, clock.now()) : { profiles: [] });
-    const terminology = createStarterTerminology();
+    const terminology = openTerminology(config, logger);
 
     let worker: PipelineWorker | undefined;
     if (options.workers !== false) {

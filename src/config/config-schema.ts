@@ -85,6 +85,11 @@ export const ConfigSchema = z.strictObject({
     .strictObject({
       /** CDC CDSi supporting data directory (antigen XML files): enables vaccine care gaps in CDS Hooks patient-view. */
       cdsiDir: z.string().min(1).optional(),
+      /**
+       * RxNorm vocabulary written by `rxbridge terminology load`; when unset, ./data/terminology/rxnorm.json is
+       * used if it exists, else the built-in starter vocabulary.
+       */
+      rxnormFile: z.string().min(1).optional(),
     })
     .prefault({}),
   /** Load the demo pharmacy (a dozen fictional patients). */

@@ -15,6 +15,7 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; key: string; kind: 'str
   { env: 'RXBRIDGE_MLLP_PORT', key: 'mllp.listeners.0.port', kind: 'int' },
   { env: 'RXBRIDGE_WORKER_CONCURRENCY', key: 'worker.concurrency', kind: 'int' },
   { env: 'RXBRIDGE_RETENTION_DAYS', key: 'retention.days', kind: 'int' },
+  { env: 'RXBRIDGE_RXNORM_FILE', key: 'knowledge.rxnormFile', kind: 'string' },
   { env: 'RXBRIDGE_DEMO', key: 'demo', kind: 'bool' },
   { env: 'RXBRIDGE_LOG_LEVEL', key: 'log.level', kind: 'string' },
   { env: 'RXBRIDGE_CDSI_DIR', key: 'knowledge.cdsiDir', kind: 'string' },
