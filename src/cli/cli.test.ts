@@ -28,7 +28,18 @@ describe('rxbridge', () => {
   it('prints help listing every command, exit 0', async () => {
     const r = await rxbridge(['--help']);
     expect(r.code).toBe(0);
-    for (const command of ['start', 'demo', 'convert', 'messages', 'config'])
+    for (const command of [
+      'start',
+      'demo',
+      'convert',
+      'send',
+      'sig',
+      'reconcile',
+      'check',
+      'terminology',
+      'messages',
+      'config',
+    ])
       expect(r.stdout).toContain(command);
   });
 
