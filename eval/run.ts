@@ -1,6 +1,7 @@
 // npm run eval: runs every evaluation module in turn and prints its report (each module skips itself without data).
 import { hl7v2PairedEval } from './hl7v2-paired.ts';
 import { scenariosEval } from './scenarios.ts';
+import { syntheaReconcileEval } from './synthea-reconcile.ts';
 import { evalTextExtraction } from './text-extraction.ts';
 
 /** An evaluation: a name and a run that prints its own report. Add new modules to EVALS. */
@@ -13,6 +14,7 @@ export const EVALS: readonly EvalModule[] = [
   hl7v2PairedEval,
   { name: 'text extraction', run: evalTextExtraction },
   scenariosEval,
+  syntheaReconcileEval,
 ];
 
 for (const module of EVALS) {

@@ -1,5 +1,6 @@
 // FHIR R4 MedicationStatement / MedicationRequest → EhrMedication: an EHR's medication list as the reconciler reads it.
 import { drugOrderFromFhir } from '../checks/fhir-check-input.ts';
+import { findRoute } from '../extract/rules/route-rules.ts';
 import type { MedicationRequest, MedicationStatement } from '../kernel/fhir.ts';
 import type { EhrMedication } from './ehr-medication.ts';
 
@@ -28,6 +29,12 @@ export function ehrMedicationFromFhir(resource: MedicationStatement | Medication
   if (order.dose) medication.dose = order.dose;
   if (order.frequencyPerDay !== undefined) medication.frequencyPerDay = order.frequencyPerDay;
   if (order.route !== undefined) medication.route = order.route;
+  else {
+    // No Dosage.route: the route the coded product's RxNorm dose form states ("… Oral Tablet" → oral), as
+    // Synthea writes it (FHIR R4 Dosage.route is optional; RxNorm SCD names end in the dose form).
+    const implied = findRoute(order.name)?.route;
+    if (implied !== undefined) medication.route = implied;
+  }
   const dosage =
     resource.resourceType === 'MedicationRequest' ? resource.dosageInstruction?.[0] : resource.dosage?.[0];
   if (dosage?.text) {
