@@ -49,7 +49,7 @@ function provider(reply: () => LlmResponse): LlmProvider & { calls: number } {
       try {
         return Promise.resolve(reply());
       } catch (error) {
-        return Promise.reject(error);
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
     },
   };
