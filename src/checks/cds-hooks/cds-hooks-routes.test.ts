@@ -1,4 +1,5 @@
-// The CDS Hooks service over HTTP (Fastify inject): discovery, order-sign cards, missing prefetch, 400s, access.
+// The CDS Hooks service over HTTP (Fastify inject): discovery, order cards, missing prefetch, 400s, access, and
+// every 200 response checked against the CDS Hooks 2.0 JSON shapes; latency over 2,000 requests.
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { createStarterTerminology } from '../../terminology/starter-terminology.
 import { createCareGapEngine, VACCINE_GROUP_PLANS } from '../care-gaps/care-gaps.ts';
 import type { Card } from './cds-hooks-routes.ts';
 import { CDS_SERVICES, registerCdsHooksRoutes } from './cds-hooks-routes.ts';
+import { DiscoveryResponseSchema, ServiceResponseSchema } from './cds-hooks-schemas.ts';
 
 const now = new Date('2026-01-15T12:00:00Z');
 const CDSI_FIXTURE = fileURLToPath(new URL('../../../test/fixtures/cdsi/', import.meta.url));
@@ -23,6 +25,19 @@ const app = createHttpServer({
   readiness: [],
 });
 registerCdsHooksRoutes(app, { terminology: createStarterTerminology(), careGaps, now: () => now });
+/** Every successful CDS Hooks response, validated against the specification's shapes as it is sent. */
+const validated: Array<{ url: string; problems: string[] }> = [];
+app.addHook('onSend', async (request, reply, payload) => {
+  if (reply.statusCode !== 200 || !request.url.startsWith('/cds-services') || typeof payload !== 'string')
+    return payload;
+  const schema = request.url === '/cds-services' ? DiscoveryResponseSchema : ServiceResponseSchema;
+  const result = schema.safeParse(JSON.parse(payload));
+  validated.push({
+    url: request.url,
+    problems: result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+  });
+  return payload;
+});
 afterAll(async () => app.close());
 
 const entry = (resource: object) => ({ resource });
@@ -62,12 +77,14 @@ const PREFETCH = {
   medications: bundle(medication('simvastatin 40 mg tablet'), medication('lisinopril 10 mg tablet')),
 };
 
-function orderSign(drafts: object[], prefetch: Record<string, unknown> = PREFETCH) {
+function orderSign(drafts: object[], prefetch: Record<string, unknown> = PREFETCH, hook = 'order-sign') {
+  const service =
+    hook === 'order-sign' ? 'rxbridge-medication-checks-sign' : 'rxbridge-medication-checks-select';
   return app.inject({
     method: 'POST',
-    url: '/cds-services/rxbridge-medication-checks-sign',
+    url: `/cds-services/${service}`,
     payload: {
-      hook: 'order-sign',
+      hook,
       hookInstance: 'd1f0b7f4-2f7e-4a53-9b1e-0d1c8a5b6f10',
       context: { patientId: 'p1', userId: 'Practitioner/1', draftOrders: bundle(...drafts) },
       prefetch,
@@ -189,5 +206,47 @@ describe('CDS Hooks routes', () => {
     expect(routes.find((r) => r.url === '/cds-services')?.access).toBe('public');
     expect(routes.filter((r) => r.url !== '/cds-services').every((r) => r.access === 'phi')).toBe(true);
     await bare.close();
+  });
+
+  it('answers order-select with cards, a suggestion carrying selectionBehavior', async () => {
+    const draft = { ...medication('clarithromycin 500 mg tablet', 'draft'), id: 'draft-3' };
+    const res = await orderSign([draft], PREFETCH, 'order-select');
+    expect(res.statusCode).toBe(200);
+    const { cards } = res.json<{ cards: Card[] }>();
+    const critical = cards.find((c) => c.indicator === 'critical');
+    expect(critical?.suggestions?.length).toBeGreaterThan(0);
+    expect(critical?.selectionBehavior).toBe('at-most-one');
+  });
+
+  it('every 200 response above matches the CDS Hooks 2.0 shapes (discovery, order-select, order-sign, patient-view)', () => {
+    const urls = new Set(validated.map((v) => v.url));
+    expect([...urls].sort()).toEqual([
+      '/cds-services',
+      '/cds-services/rxbridge-medication-checks-select',
+      '/cds-services/rxbridge-medication-checks-sign',
+      '/cds-services/rxbridge-patient-view',
+    ]);
+    expect(validated.filter((v) => v.problems.length > 0)).toEqual([]);
+    console.log(`CDS Hooks shapes: ${validated.length} responses validated, 0 problems`);
+  });
+
+  it('latency through Fastify inject: 2,000 order-sign requests (printed, not asserted)', async () => {
+    const drafts = [
+      { ...medication('clarithromycin 500 mg tablet', 'draft'), id: 'draft-1' },
+      { ...medication('metformin 500 mg tablet', 'draft'), id: 'draft-2' },
+    ];
+    for (let i = 0; i < 200; i++) await orderSign(drafts); // warm-up
+    const times: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const start = performance.now();
+      const res = await orderSign(drafts);
+      times.push(performance.now() - start);
+      if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
+    }
+    times.sort((a, b) => a - b);
+    const at = (q: number) =>
+      (times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0).toFixed(3);
+    console.log(`CDS Hooks order-sign via inject, 2,000 requests: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`);
+    expect(times).toHaveLength(2000);
   });
 });

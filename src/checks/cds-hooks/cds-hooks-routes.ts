@@ -79,6 +79,8 @@ export interface Card {
   detail?: string;
   indicator: 'info' | 'warning' | 'critical';
   source: { label: string; url?: string };
+  /** CDS Hooks 2.0 §Card Attributes: required whenever suggestions are present. */
+  selectionBehavior?: 'at-most-one' | 'any';
   suggestions?: Array<{
     label: string;
     actions?: Array<{ type: 'create' | 'update' | 'delete'; description: string; resourceId?: string }>;
@@ -99,6 +101,7 @@ export function cardOf(f: Finding, orderId?: string): Card {
     source: { ...f.source },
   };
   if (orderId && (f.severity === 'critical' || f.severity === 'high')) {
+    card.selectionBehavior = 'at-most-one';
     card.suggestions = [
       {
         label: 'Remove this medication order',
