@@ -136,9 +136,11 @@ describe('createMllpSender', () => {
     expect(readMsa((await first).text)).toEqual({ code: 'AA', controlId: 'L1' });
     await server.close();
     const orphan = sender.send(adt('L2'));
+    // Attach the expectation before close() rejects it, so the rejection is never unhandled.
+    const orphanRejected = expect(orphan).rejects.toThrow(/closed before the ACK/);
     await sleep(100);
     await sender.close();
-    await expect(orphan).rejects.toThrow(/closed before the ACK/);
+    await orphanRejected;
     await expect(sender.send(adt('L3'))).rejects.toThrow(/closed/);
   });
 });
