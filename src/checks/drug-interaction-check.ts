@@ -124,10 +124,104 @@ function firstMatch(
   return undefined;
 }
 
-export function checkDrugInteractions(
-  ctx: CheckContext,
-  rules: { high?: readonly InteractionRule[]; low?: readonly InteractionRule[] } = {},
-): Finding[] {
+/** The strings of one pair's finding, built once per rule and drug pair (drug identities are memoized). */
+interface PairFinding {
+  rule: InteractionRule;
+  critical: boolean;
+  summary: string;
+  detail: string;
+  order: string;
+  active: string;
+  drugs: readonly [string, string];
+}
+
+/** Pair results per order drug, then per other drug (null: no interaction); bounded per drug. */
+const PAIR_LIMIT = 10_000;
+const PAIR_RESULTS = new WeakMap<PairIndex, WeakMap<DrugIdentity, Map<DrugIdentity, PairFinding | null>>>();
+
+function pairFinding(index: PairIndex, order: DrugIdentity, other: DrugIdentity): PairFinding | null {
+  let byOrder = PAIR_RESULTS.get(index);
+  if (!byOrder) PAIR_RESULTS.set(index, (byOrder = new WeakMap()));
+  let byOther = byOrder.get(order);
+  if (!byOther) byOrder.set(order, (byOther = new Map<DrugIdentity, PairFinding | null>()));
+  let found = byOther.get(other);
+  if (found !== undefined) return found;
+  found = null;
+  const mine = rulesFor(index, order);
+  const theirs = rulesFor(index, other);
+  const critical = firstMatch(mine.high, theirs.high);
+  if (critical) {
+    const { rule, hit } = critical;
+    found = {
+      rule,
+      critical: true,
+      summary: clampSummary(`Contraindicated combination: ${hit[0]} + ${hit[1]} (${rule.effect})`),
+      detail: `${order.label} with ${other.label}: ${rule.object.label} + ${rule.precipitant.label}, ONC high-priority interaction item ${rule.item} (${rule.effect}). Do not dispense together; contact the prescriber for an alternative.`,
+      order: `order: ${order.display}`,
+      active: `active: ${other.display}`,
+      drugs: hit,
+    };
+  } else {
+    const notable = firstMatch(mine.low, theirs.low);
+    if (notable) {
+      const { rule, hit } = notable;
+      found = {
+        rule,
+        critical: false,
+        summary: clampSummary(`Interaction (non-interruptive): ${hit[0]} + ${hit[1]}: ${rule.effect}`),
+        detail: `${rule.object.label} + ${rule.precipitant.label}: ${rule.effect}. Listed by ONC as not warranting an interruptive alert.`,
+        order: `order: ${order.display}`,
+        active: `active: ${other.display}`,
+        drugs: hit,
+      };
+    }
+  }
+  if (byOther.size >= PAIR_LIMIT) byOther.clear();
+  byOther.set(other, found);
+  return found;
+}
+
+/** A fresh finding from a pair's strings: callers may change what they get without touching the cache. */
+function toFinding(pair: PairFinding): Finding {
+  const finding: Finding = {
+    check: 'drug-drug-interaction',
+    rule: pair.rule.id,
+    severity: pair.critical ? 'critical' : 'info',
+    summary: pair.summary,
+    detail: pair.detail,
+    evidence: [pair.order, pair.active],
+    source: pair.rule.source,
+    drugs: [pair.drugs[0], pair.drugs[1]],
+  };
+  if (pair.critical) finding.neverSuppress = true;
+  else finding.nonInterruptive = true;
+  return finding;
+}
+
+export interface InteractionTables {
+  high?: readonly InteractionRule[];
+  low?: readonly InteractionRule[];
+}
+
+/**
+ * The interaction between two drugs, `order` checked against `other` (the finding's evidence names them in
+ * that order); undefined when none applies. The result is the same rule and drugs in either direction.
+ */
+export function interactionBetween(
+  order: DrugIdentity,
+  other: DrugIdentity,
+  rules: InteractionTables = {},
+): Finding | undefined {
+  // The same drug (a renewal) is the duplicate check's business, not an interaction.
+  if (other.key === order.key) return undefined;
+  const index = pairIndex(rules.high ?? ONC_HIGH_PRIORITY_DDI, rules.low ?? ONC_NON_INTERRUPTIVE_DDI);
+  const mine = rulesFor(index, order);
+  if (mine.high.list.length === 0 && mine.low.list.length === 0) return undefined;
+  const pair = pairFinding(index, order, other);
+  return pair ? toFinding(pair) : undefined;
+}
+
+export function checkDrugInteractions(ctx: CheckContext, rules: InteractionTables = {}): Finding[] {
   const findings: Finding[] = [];
   const index = pairIndex(rules.high ?? ONC_HIGH_PRIORITY_DDI, rules.low ?? ONC_NON_INTERRUPTIVE_DDI);
   const mine = rulesFor(index, ctx.order);
@@ -135,38 +229,8 @@ export function checkDrugInteractions(
   for (const { drug: other } of ctx.active) {
     // The same drug (a renewal) is the duplicate check's business, not an interaction.
     if (other.key === ctx.order.key) continue;
-    const theirs = rulesFor(index, other);
-    const critical = firstMatch(mine.high, theirs.high);
-    if (critical) {
-      const { rule, hit } = critical;
-      findings.push({
-        check: 'drug-drug-interaction',
-        rule: rule.id,
-        severity: 'critical',
-        summary: clampSummary(`Contraindicated combination: ${hit[0]} + ${hit[1]} (${rule.effect})`),
-        detail: `${ctx.order.label} with ${other.label}: ${rule.object.label} + ${rule.precipitant.label}, ONC high-priority interaction item ${rule.item} (${rule.effect}). Do not dispense together; contact the prescriber for an alternative.`,
-        evidence: [`order: ${ctx.order.display}`, `active: ${other.display}`],
-        source: rule.source,
-        drugs: [hit[0], hit[1]],
-        neverSuppress: true,
-      });
-      continue;
-    }
-    const notable = firstMatch(mine.low, theirs.low);
-    if (notable) {
-      const { rule, hit } = notable;
-      findings.push({
-        check: 'drug-drug-interaction',
-        rule: rule.id,
-        severity: 'info',
-        summary: clampSummary(`Interaction (non-interruptive): ${hit[0]} + ${hit[1]}: ${rule.effect}`),
-        detail: `${rule.object.label} + ${rule.precipitant.label}: ${rule.effect}. Listed by ONC as not warranting an interruptive alert.`,
-        evidence: [`order: ${ctx.order.display}`, `active: ${other.display}`],
-        source: rule.source,
-        drugs: [hit[0], hit[1]],
-        nonInterruptive: true,
-      });
-    }
+    const pair = pairFinding(index, ctx.order, other);
+    if (pair) findings.push(toFinding(pair));
   }
   return findings;
 }

@@ -42,52 +42,99 @@ function ruleSlug(drugClass: string): string {
   return drugClass.replace(/\s+/g, '-').toLowerCase();
 }
 
-export function checkDuplicateTherapy(ctx: CheckContext): Finding[] {
-  const findings: Finding[] = [];
-  const order = ctx.order;
+/** The strings of one pair's finding, built once per drug pair (drug identities are memoized). */
+interface PairFinding {
+  rule: string;
+  severity: 'high' | 'moderate';
+  summary: string;
+  detail: string;
+  order: string;
+  active: string;
+  source: RuleSource;
+  drugs: readonly string[];
+}
+
+const CLASS_SOURCES = new Map<string, RuleSource>();
+const PAIR_LIMIT = 10_000;
+const PAIRS = new WeakMap<DrugIdentity, Map<DrugIdentity, PairFinding | null>>();
+
+function pairFinding(order: DrugIdentity, other: DrugIdentity): PairFinding | null {
+  let byOther = PAIRS.get(order);
+  if (!byOther) PAIRS.set(order, (byOther = new Map<DrugIdentity, PairFinding | null>()));
+  let found = byOther.get(other);
+  if (found !== undefined) return found;
+  found = null;
   const name = order.label;
-  const classRows = duplicationProneClasses(order);
   const single = order.ingredients.length === 1;
-  for (const { drug: other } of ctx.active) {
-    if (
-      other.key === order.key ||
-      // Two single-ingredient drugs share an ingredient only when their keys are equal.
-      ((!single || other.ingredients.length !== 1) &&
-        other.ingredients.some((i) => order.ingredients.includes(i)))
-    ) {
-      const shared = other.ingredients.filter((i) => ctx.order.ingredients.includes(i));
-      findings.push({
-        check: 'duplicate-therapy',
-        rule: 'duplicate-ingredient',
-        severity: 'high',
-        summary: clampSummary(`Duplicate: ${shared.join(', ')} is already active (${other.display})`),
-        detail: `${ctx.order.display} contains ${shared.join(', ')}, already taken as ${other.display}. If this replaces the current prescription, inactivate the old one; otherwise clarify with the prescriber.`,
-        evidence: [`order: ${ctx.order.display}`, `active: ${other.display}`],
-        source: {
-          label: `FDA label, ${shared[0] ?? name} §2 Dosage and Administration (maximum daily dose)`,
-          url: `https://dailymed.nlm.nih.gov/dailymed/search.cfm?query=${encodeURIComponent(shared[0] ?? name)}`,
-        },
-        drugs: shared,
-      });
-      continue;
-    }
-    if (classRows.length === 0) continue;
-    for (const row of classRows) {
+  if (
+    other.key === order.key ||
+    // Two single-ingredient drugs share an ingredient only when their keys are equal.
+    ((!single || other.ingredients.length !== 1) &&
+      other.ingredients.some((i) => order.ingredients.includes(i)))
+  ) {
+    const shared = other.ingredients.filter((i) => order.ingredients.includes(i));
+    found = {
+      rule: 'duplicate-ingredient',
+      severity: 'high',
+      summary: clampSummary(`Duplicate: ${shared.join(', ')} is already active (${other.display})`),
+      detail: `${order.display} contains ${shared.join(', ')}, already taken as ${other.display}. If this replaces the current prescription, inactivate the old one; otherwise clarify with the prescriber.`,
+      order: `order: ${order.display}`,
+      active: `active: ${other.display}`,
+      source: {
+        label: `FDA label, ${shared[0] ?? name} §2 Dosage and Administration (maximum daily dose)`,
+        url: `https://dailymed.nlm.nih.gov/dailymed/search.cfm?query=${encodeURIComponent(shared[0] ?? name)}`,
+      },
+      drugs: shared,
+    };
+  } else {
+    for (const row of duplicationProneClasses(order)) {
       if (!other.classes.has(row.drugClass)) continue;
-      findings.push({
-        check: 'duplicate-therapy',
+      let source = CLASS_SOURCES.get(row.drugClass);
+      if (!source) CLASS_SOURCES.set(row.drugClass, (source = LABEL_SOURCE(row.drugClass)));
+      found = {
         rule: `duplicate-class-${ruleSlug(row.drugClass)}`,
         severity: 'moderate',
         summary: clampSummary(
           `Therapeutic duplication: ${name} and ${other.label} are both ${row.drugClass}s`,
         ),
         detail: `Two ${row.drugClass} medicines at once risk ${row.why}. Check whether ${other.label} should stop when ${name} starts.`,
-        evidence: [`order: ${ctx.order.display}`, `active: ${other.display}`],
-        source: LABEL_SOURCE(row.drugClass),
-        drugs: [...ctx.order.ingredients, ...other.ingredients],
-      });
+        order: `order: ${order.display}`,
+        active: `active: ${other.display}`,
+        source,
+        drugs: [...order.ingredients, ...other.ingredients],
+      };
       break;
     }
+  }
+  if (byOther.size >= PAIR_LIMIT) byOther.clear();
+  byOther.set(other, found);
+  return found;
+}
+
+/**
+ * Duplicate therapy between two drugs, `order` checked against `other`; undefined when they are not
+ * duplicates. The same rule, severity and drugs (as a set) in either direction.
+ */
+export function duplicateBetween(order: DrugIdentity, other: DrugIdentity): Finding | undefined {
+  const pair = pairFinding(order, other);
+  if (!pair) return undefined;
+  return {
+    check: 'duplicate-therapy',
+    rule: pair.rule,
+    severity: pair.severity,
+    summary: pair.summary,
+    detail: pair.detail,
+    evidence: [pair.order, pair.active],
+    source: pair.source,
+    drugs: [...pair.drugs],
+  };
+}
+
+export function checkDuplicateTherapy(ctx: CheckContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const { drug: other } of ctx.active) {
+    const finding = duplicateBetween(ctx.order, other);
+    if (finding) findings.push(finding);
   }
   return findings;
 }

@@ -71,3 +71,5 @@ export function runChecks(input: CheckInput | OrderInContext, options: RunChecks
 
 export { preparePatientContext } from './check-context.ts';
 export type { OrderInContext, PatientContext, PatientFacts } from './check-context.ts';
+export { runProfileChecks } from './profile-checks.ts';
+export type { RunProfileChecksOptions } from './profile-checks.ts';
