@@ -1,16 +1,17 @@
-// Benchmark: reconciliation + checks per patient (20 medicines each), one thread and across a worker pool, and
-// CDS Hooks order-sign latency in-process.
+// Benchmark: reconciliation + checks per patient (20 medicines each): the whole list checked once (headline),
+// each medicine checked as an order against the other 19, a worker pool, and CDS Hooks order-sign latency.
+// Run alone with `node bench/checks.ts` (BENCH_PATIENTS, BENCH_RUNS, BENCH_POOL=0 to skip the pool).
 import { answerOrderHook } from '../src/checks/cds-hooks/cds-hooks-routes.ts';
 import type { DrugOrder } from '../src/checks/check-input.ts';
-import { preparePatientContext, runChecks } from '../src/checks/run-checks.ts';
 import type { PharmacyProfile } from '../src/platform/pharmacy/pharmacy-system.ts';
 import type { EhrMedication } from '../src/reconcile/ehr-medication.ts';
 import { createStarterTerminology } from '../src/terminology/starter-terminology.ts';
 import { availableParallelism, loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { machineLine } from './machine.ts';
 import { createCheckPool } from '../src/checks/pool/check-pool.ts';
 import type { PatientReviewInput } from '../src/checks/pool/patient-review.ts';
-import { reviewPatient } from '../src/checks/pool/patient-review.ts';
+import { reviewPatient, reviewPatientProfile } from '../src/checks/pool/patient-review.ts';
 
 const DRUGS = [
   'metformin 500 mg',
@@ -96,21 +97,7 @@ export async function benchChecksAsync(patients: number): Promise<void> {
     return { ehr, profile, orders };
   };
   const inputs = Array.from({ length: 200 }, (_, i) => make(i));
-  const perPatient: number[] = [];
   let sink = 0;
-  // Warm-up (JIT, the terminology's and our caches), not measured.
-  for (const { orders } of inputs.slice(0, 50)) {
-    const context = preparePatientContext({
-      patient: { age: 76, sex: 'female' },
-      allergies: [],
-      problems: [],
-      labs,
-      activeMedications: orders,
-      terminology,
-      asOf,
-    });
-    for (const order of orders) sink += runChecks({ order, context }).length;
-  }
   // The same patients as plain data (what the pool's workers receive).
   const reviewInputs: PatientReviewInput[] = inputs.map(({ ehr, profile, orders }) => ({
     ehr,
@@ -123,43 +110,83 @@ export async function benchChecksAsync(patients: number): Promise<void> {
     labs,
     orders,
   }));
-  const cpuStart = process.cpuUsage();
-  const start = performance.now();
-  for (let i = 0; i < patients; i++) {
-    // Reconciliation, then the patient's facts once (20 drugs resolved, allergies, problems, labs), then each
-    // medicine checked as an order against the other 19.
-    const review = reviewPatient(reviewInputs[i % reviewInputs.length]!, terminology);
-    sink += review.reconciliation.discrepancies.length + review.findings.length;
-    perPatient.push(review.elapsedMs);
+  const loadAtStart = loadavg()[0] ?? 0;
+  // Warm both variants (JIT, caches), then alternate them run by run so both see the same machine load.
+  for (let i = 0; i < 1000; i++) {
+    const input = reviewInputs[i % reviewInputs.length]!;
+    sink += reviewPatientProfile(input, terminology).findings.length;
+    sink += reviewPatient(input, terminology).findings.length;
   }
-  const seconds = (performance.now() - start) / 1000;
-  const cpu = process.cpuUsage(cpuStart);
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  perPatient.sort((a, b) => a - b);
+  const runs = Number(process.env['BENCH_RUNS'] ?? 3);
+  const variants = {
+    profile: (input: PatientReviewInput) => {
+      const review = reviewPatientProfile(input, terminology);
+      return review.reconciliation.discrepancies.length + review.findings.length;
+    },
+    orders: (input: PatientReviewInput) => {
+      const review = reviewPatient(input, terminology);
+      return review.reconciliation.discrepancies.length + review.findings.length;
+    },
+  };
+  const results: Record<keyof typeof variants, RunFigures[]> = { profile: [], orders: [] };
+  const findingsPerPatient = {
+    profile: reviewPatientProfile(reviewInputs[0]!, terminology).findings.length,
+    orders: reviewPatient(reviewInputs[0]!, terminology).findings.flat().length,
+  };
+  for (let run = 0; run < runs; run++) {
+    for (const name of ['profile', 'orders'] as const) {
+      const review = variants[name];
+      const perPatient: number[] = [];
+      const cpuStart = process.cpuUsage();
+      const start = performance.now();
+      for (let i = 0; i < patients; i++) {
+        const t0 = performance.now();
+        sink += review(reviewInputs[i % reviewInputs.length]!);
+        perPatient.push(performance.now() - t0);
+      }
+      const seconds = (performance.now() - start) / 1000;
+      const cpu = process.cpuUsage(cpuStart);
+      perPatient.sort((a, b) => a - b);
+      results[name].push({
+        perSecond: patients / seconds,
+        perCpuSecond: patients / ((cpu.user + cpu.system) / 1e6),
+        median: percentile(perPatient, 0.5),
+        p99: percentile(perPatient, 0.99),
+      });
+    }
+  }
   const loadBefore = loadavg()[0] ?? 0;
 
-  // Across a worker pool (one worker per core; this thread only hands out chunks and collects results).
+  // Across a worker pool, each medicine as an order (one worker per core; this thread hands out chunks).
   const poolSize = Number(process.env['BENCH_POOL_SIZE'] ?? availableParallelism());
+  const withPool = process.env['BENCH_POOL'] !== '0';
   const pool = createCheckPool(poolSize);
   const batch = Array.from({ length: patients }, (_, i) => reviewInputs[i % reviewInputs.length]!);
-  await pool.review(batch.slice(0, 2000)); // warm-up: each worker's JIT and caches
-  const poolCpuStart = process.cpuUsage(); // process-wide: includes the workers' threads
-  const poolStart = performance.now();
-  const reviews = await pool.review(batch);
-  const poolSeconds = (performance.now() - poolStart) / 1000;
-  const poolCpu = process.cpuUsage(poolCpuStart);
-  const poolCpuSeconds = (poolCpu.user + poolCpu.system) / 1e6;
-  // The same through reviewJson: results as JSON text (what a caller that stores them would keep).
-  await pool.reviewJson(batch.slice(0, 2000));
-  const jsonCpuStart = process.cpuUsage();
-  const jsonStart = performance.now();
-  const texts = await pool.reviewJson(batch);
-  const jsonSeconds = (performance.now() - jsonStart) / 1000;
-  const jsonCpu = process.cpuUsage(jsonCpuStart);
-  const jsonCpuSeconds = (jsonCpu.user + jsonCpu.system) / 1e6;
-  sink += texts.length;
+  let poolSeconds = NaN;
+  let poolCpuSeconds = NaN;
+  let jsonSeconds = NaN;
+  let jsonCpuSeconds = NaN;
+  let poolPerPatient: number[] = [];
+  if (withPool) {
+    await pool.review(batch.slice(0, 2000)); // warm-up: each worker's JIT and caches
+    const poolCpuStart = process.cpuUsage(); // process-wide: includes the workers' threads
+    const poolStart = performance.now();
+    const reviews = await pool.review(batch);
+    poolSeconds = (performance.now() - poolStart) / 1000;
+    const poolCpu = process.cpuUsage(poolCpuStart);
+    poolCpuSeconds = (poolCpu.user + poolCpu.system) / 1e6;
+    // The same through reviewJson: results as JSON text (what a caller that stores them would keep).
+    await pool.reviewJson(batch.slice(0, 2000));
+    const jsonCpuStart = process.cpuUsage();
+    const jsonStart = performance.now();
+    const texts = await pool.reviewJson(batch);
+    jsonSeconds = (performance.now() - jsonStart) / 1000;
+    const jsonCpu = process.cpuUsage(jsonCpuStart);
+    jsonCpuSeconds = (jsonCpu.user + jsonCpu.system) / 1e6;
+    sink += texts.length;
+    poolPerPatient = reviews.map((r) => r.elapsedMs).sort((a, b) => a - b);
+  }
   await pool.close();
-  const poolPerPatient = reviews.map((r) => r.elapsedMs).sort((a, b) => a - b);
 
   // CDS Hooks order-sign with complete prefetch, answered in-process (no HTTP).
   const entry = (resource: object) => ({ resource });
@@ -241,30 +268,71 @@ export async function benchChecksAsync(patients: number): Promise<void> {
   }
   hookTimes.sort((a, b) => a - b);
   if (sink < 0) console.log(sink);
-  console.log('\n## Reconciliation + checks (20 medicines per patient, each checked against the other 19)');
+  const med = (name: keyof typeof results, field: keyof RunFigures): number =>
+    median(results[name].map((r) => r[field]));
+  console.log('\n## Reconciliation + checks (20 medicines per patient)');
   console.log(machineLine());
   console.log(
-    `(shared machine: 1-minute load ${loadBefore.toFixed(1)} before the pool run, ${loadavg()[0]?.toFixed(1)} after; ${patients} patients per run)`,
-  );
-  const w = `pool of ${pool.size}`;
-  console.log(`| measure | one thread | ${w}, objects | ${w}, JSON text | goal |\n|---|---|---|---|---|`);
-  console.log(
-    `| patients/s (wall clock) | ${Math.round(patients / seconds)} | ${Math.round(patients / poolSeconds)} | ${Math.round(patients / jsonSeconds)} | ≥ 5,000 |`,
+    `(shared machine: 1-minute load ${loadAtStart.toFixed(1)} at the start, ${loadBefore.toFixed(1)} after the one-thread runs, ${loadavg()[0]?.toFixed(1)} at the end; ${patients} patients per run, ${runs} runs per row alternating, medians shown)`,
   );
   console.log(
-    `| patients per CPU-second (whole process, all threads) | ${Math.round(patients / cpuSeconds)} | ${Math.round(patients / poolCpuSeconds)} | ${Math.round(patients / jsonCpuSeconds)} | |`,
+    '- **profile** (headline): reconciliation + runProfileChecks, the whole list once (each pair once, each medicine once)',
   );
   console.log(
-    `| median per patient (compute) | ${percentile(perPatient, 0.5).toFixed(3)} ms | ${percentile(poolPerPatient, 0.5).toFixed(3)} ms | | |`,
+    '- **20 orders**: reconciliation + runChecks on each medicine as an order against the other 19 (each pair twice, mirrored)',
   );
   console.log(
-    `| p99 per patient (compute) | ${percentile(perPatient, 0.99).toFixed(3)} ms | ${percentile(poolPerPatient, 0.99).toFixed(3)} ms | | ≤ 5 ms |`,
+    `| one thread | patients/s (wall) | patients per CPU-second | median per patient | p99 per patient | findings per patient (bench patient 0) |\n|---|---|---|---|---|---|`,
   );
+  for (const [name, label] of [
+    ['profile', 'reconciliation + profile checks (headline)'],
+    ['orders', 'reconciliation + 20 orders × runChecks'],
+  ] as const) {
+    console.log(
+      `| ${label} | ${Math.round(med(name, 'perSecond'))} | ${Math.round(med(name, 'perCpuSecond'))} | ${med(name, 'median').toFixed(3)} ms | ${med(name, 'p99').toFixed(3)} ms | ${findingsPerPatient[name]} |`,
+    );
+  }
+  console.log('| goal | ≥ 5,000 | | | ≤ 5 ms | |');
   console.log(
-    `| CDS Hooks order-sign p99 (in-process, JSON copy included) | ${percentile(hookTimes, 0.99).toFixed(3)} ms | ≤ 50 ms |`,
+    `(runs, patients/s: profile ${results.profile.map((r) => Math.round(r.perSecond)).join(', ')}; 20 orders ${results.orders.map((r) => Math.round(r.perSecond)).join(', ')})`,
   );
+  if (withPool) {
+    const w = `pool of ${pool.size}`;
+    console.log(
+      `\n| 20 orders across a worker pool (one run) | ${w}, objects | ${w}, JSON text |\n|---|---|---|`,
+    );
+    console.log(
+      `| patients/s (wall clock) | ${Math.round(patients / poolSeconds)} | ${Math.round(patients / jsonSeconds)} |`,
+    );
+    console.log(
+      `| patients per CPU-second (whole process, all threads) | ${Math.round(patients / poolCpuSeconds)} | ${Math.round(patients / jsonCpuSeconds)} |`,
+    );
+    console.log(
+      `| median / p99 per patient (compute) | ${percentile(poolPerPatient, 0.5).toFixed(3)} / ${percentile(poolPerPatient, 0.99).toFixed(3)} ms | |`,
+    );
+  }
+  console.log(
+    `\n| CDS Hooks order-sign p99 (in-process, JSON copy included) | ${percentile(hookTimes, 0.99).toFixed(3)} ms | goal ≤ 50 ms |`,
+  );
+}
+
+interface RunFigures {
+  perSecond: number;
+  perCpuSecond: number;
+  median: number;
+  p99: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 function meds20(): string[] {
   return DRUGS.slice();
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await benchChecksAsync(Number(process.env['BENCH_PATIENTS'] ?? 5000));
 }
