@@ -212,13 +212,29 @@ export function interactionBetween(
   other: DrugIdentity,
   rules: InteractionTables = {},
 ): Finding | undefined {
-  // The same drug (a renewal) is the duplicate check's business, not an interaction.
-  if (other.key === order.key) return undefined;
+  return interactionsWith(rules)(order, other);
+}
+
+/** interactionBetween bound to one pair of tables (looked up once): for many pairs, as a profile review does. */
+export interface InteractionLookup {
+  (order: DrugIdentity, other: DrugIdentity): Finding | undefined;
+  /** False when no rule of either table names one of the drug's ingredients: none of its pairs can interact. */
+  hasRules: (drug: DrugIdentity) => boolean;
+}
+
+export function interactionsWith(rules: InteractionTables = {}): InteractionLookup {
   const index = pairIndex(rules.high ?? ONC_HIGH_PRIORITY_DDI, rules.low ?? ONC_NON_INTERRUPTIVE_DDI);
-  const mine = rulesFor(index, order);
-  if (mine.high.list.length === 0 && mine.low.list.length === 0) return undefined;
-  const pair = pairFinding(index, order, other);
-  return pair ? toFinding(pair) : undefined;
+  const hasRules = (drug: DrugIdentity): boolean => {
+    const mine = rulesFor(index, drug);
+    return mine.high.list.length > 0 || mine.low.list.length > 0;
+  };
+  const between = (order: DrugIdentity, other: DrugIdentity): Finding | undefined => {
+    // The same drug (a renewal) is the duplicate check's business, not an interaction.
+    if (other.key === order.key || !hasRules(order)) return undefined;
+    const pair = pairFinding(index, order, other);
+    return pair ? toFinding(pair) : undefined;
+  };
+  return Object.assign(between, { hasRules });
 }
 
 export function checkDrugInteractions(ctx: CheckContext, rules: InteractionTables = {}): Finding[] {

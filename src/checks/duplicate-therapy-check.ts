@@ -42,6 +42,25 @@ function ruleSlug(drugClass: string): string {
   return drugClass.replace(/\s+/g, '-').toLowerCase();
 }
 
+const TOKENS = new WeakMap<DrugIdentity, readonly string[]>();
+
+/**
+ * What two drugs must share to be duplicates: the drug key, an ingredient or a duplication-prone class. Two
+ * drugs with no token in common never give a finding (a profile review pairs only drugs that share one).
+ */
+export function duplicationTokens(drug: DrugIdentity): readonly string[] {
+  let tokens = TOKENS.get(drug);
+  if (!tokens) {
+    tokens = [
+      `key:${drug.key}`,
+      ...drug.ingredients.map((i) => `ingredient:${i}`),
+      ...duplicationProneClasses(drug).map((r) => `class:${r.drugClass}`),
+    ];
+    TOKENS.set(drug, tokens);
+  }
+  return tokens;
+}
+
 /** The strings of one pair's finding, built once per drug pair (drug identities are memoized). */
 interface PairFinding {
   rule: string;

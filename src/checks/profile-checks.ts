@@ -1,26 +1,56 @@
 // runProfileChecks: a patient's whole medication list reviewed once — each unordered pair of medicines once
 // (interactions, duplicate therapy) and each medicine once (allergy, drug-disease, renal, INR, age).
-import { checkAge } from './age-check.ts';
+import { AGE_RULES, checkAge } from './age-check.ts';
 import type { CheckContext, PatientContext } from './check-context.ts';
 import type { DrugOrder } from './check-input.ts';
 import { checkDrugAllergy } from './drug-allergy-check.ts';
-import { checkDrugDisease } from './drug-disease-check.ts';
+import { checkDrugDisease, DRUG_DISEASE_RULES } from './drug-disease-check.ts';
 import type { DrugIdentity } from './drug-identity.ts';
-import { interactionBetween } from './drug-interaction-check.ts';
-import { duplicateBetween } from './duplicate-therapy-check.ts';
+import { interactionsWith } from './drug-interaction-check.ts';
+import { drugRuleLookup } from './drug-rule-index.ts';
+import { duplicateBetween, duplicationTokens } from './duplicate-therapy-check.ts';
 import type { CheckName, Finding } from './finding.ts';
 import { sortFindings } from './finding.ts';
-import { checkInr } from './inr-check.ts';
+import { checkInr, INR_RULE } from './inr-check.ts';
 import { checkRenalDosing } from './renal-dosing-check.ts';
+import { RENAL_DOSING_RULES } from './renal-dosing-rules.ts';
 
 /** Checks that look at one medicine and the patient's facts, never at the other medicines. */
-const PER_MEDICINE: ReadonlyArray<{ name: CheckName; run: (ctx: CheckContext) => Finding[] }> = [
-  { name: 'drug-allergy', run: checkDrugAllergy },
-  { name: 'drug-disease', run: (ctx) => checkDrugDisease(ctx) },
-  { name: 'renal-dosing', run: (ctx) => checkRenalDosing(ctx) },
-  { name: 'inr-monitoring', run: checkInr },
-  { name: 'age', run: (ctx) => checkAge(ctx) },
+interface PerMedicineCheck {
+  name: CheckName;
+  run: (ctx: CheckContext) => Finding[];
+  /** False when no rule of the check names the drug (the check could not find anything; skipped). */
+  mayApply: (drug: DrugIdentity) => boolean;
+}
+
+const diseaseRules = drugRuleLookup(DRUG_DISEASE_RULES, (r) => r.drugs);
+const renalRules = drugRuleLookup(RENAL_DOSING_RULES, (r) => ({ members: [r.drug], classes: [] }));
+const ageRules = drugRuleLookup(AGE_RULES, (r) => r.drugs);
+
+const PER_MEDICINE: readonly PerMedicineCheck[] = [
+  { name: 'drug-allergy', run: checkDrugAllergy, mayApply: () => true },
+  {
+    name: 'drug-disease',
+    run: (ctx) => checkDrugDisease(ctx),
+    mayApply: (drug) => diseaseRules(drug).length > 0,
+  },
+  {
+    name: 'renal-dosing',
+    run: (ctx) => checkRenalDosing(ctx),
+    mayApply: (drug) => renalRules(drug).length > 0,
+  },
+  { name: 'inr-monitoring', run: checkInr, mayApply: (drug) => drug.ingredients.includes(INR_RULE.drug) },
+  { name: 'age', run: (ctx) => checkAge(ctx), mayApply: (drug) => ageRules(drug).length > 0 },
 ];
+
+/** Per drug identity: the per-medicine checks that may apply (indexes into PER_MEDICINE). */
+const APPLICABLE = new WeakMap<DrugIdentity, readonly PerMedicineCheck[]>();
+
+function applicableChecks(drug: DrugIdentity): readonly PerMedicineCheck[] {
+  let checks = APPLICABLE.get(drug);
+  if (!checks) APPLICABLE.set(drug, (checks = PER_MEDICINE.filter((c) => c.mayApply(drug))));
+  return checks;
+}
 
 const NO_OTHERS: ReadonlyArray<{ order: DrugOrder; drug: DrugIdentity }> = [];
 
@@ -38,16 +68,17 @@ export interface RunProfileChecksOptions {
 export function runProfileChecks(context: PatientContext, options: RunProfileChecksOptions = {}): Finding[] {
   const only = options.only;
   const wants = (name: CheckName): boolean => !only || only.includes(name);
-  const perMedicine = only ? PER_MEDICINE.filter((c) => only.includes(c.name)) : PER_MEDICINE;
-  const interactions = wants('drug-drug-interaction');
+  const interactions = wants('drug-drug-interaction') ? interactionsWith() : undefined;
   const duplicates = wants('duplicate-therapy');
   const meds = context.active;
   const findings: Finding[] = [];
-  for (let i = 0; i < meds.length; i++) {
-    const { order, drug } = meds[i]!;
-    if (perMedicine.length > 0) {
+  for (const { order, drug } of meds) {
+    let ctx: CheckContext | undefined;
+    for (const check of applicableChecks(drug)) {
+      if (only && !only.includes(check.name)) continue;
+      if (check.name === 'drug-allergy' && context.allergies.length === 0) continue;
       // One fixed shape, as buildCheckContext makes: the patient's facts by reference.
-      const ctx: CheckContext = {
+      ctx ??= {
         terminology: context.terminology,
         patient: context.patient,
         allergies: context.allergies,
@@ -61,18 +92,39 @@ export function runProfileChecks(context: PatientContext, options: RunProfileChe
         order: drug,
         active: NO_OTHERS,
       };
-      for (const check of perMedicine) for (const finding of check.run(ctx)) findings.push(finding);
+      for (const finding of check.run(ctx)) findings.push(finding);
     }
-    for (let j = i + 1; j < meds.length; j++) {
-      const other = meds[j]!.drug;
-      if (interactions) {
-        const finding = interactionBetween(drug, other);
+  }
+  // Pairs, each once (earlier medicine as the order): interactions only for drugs some rule names, duplicates
+  // only for drugs sharing a key, an ingredient or a duplication-prone class.
+  if (interactions) {
+    for (let i = 0; i < meds.length; i++) {
+      const drug = meds[i]!.drug;
+      if (!interactions.hasRules(drug)) continue;
+      for (let j = i + 1; j < meds.length; j++) {
+        const finding = interactions(drug, meds[j]!.drug);
         if (finding) findings.push(finding);
       }
-      if (duplicates) {
-        const finding = duplicateBetween(drug, other);
-        if (finding) findings.push(finding);
+    }
+  }
+  if (duplicates) {
+    const byToken = new Map<string, number[]>();
+    const candidates = new Set<number>();
+    for (let j = 0; j < meds.length; j++) {
+      for (const token of duplicationTokens(meds[j]!.drug)) {
+        const earlier = byToken.get(token);
+        if (!earlier) {
+          byToken.set(token, [j]);
+          continue;
+        }
+        for (const i of earlier) candidates.add(i * meds.length + j);
+        earlier.push(j);
       }
+    }
+    for (const pair of [...candidates].sort((a, b) => a - b)) {
+      const i = Math.floor(pair / meds.length);
+      const finding = duplicateBetween(meds[i]!.drug, meds[pair % meds.length]!.drug);
+      if (finding) findings.push(finding);
     }
   }
   return findings.length > 1 ? sortFindings(findings) : findings;
