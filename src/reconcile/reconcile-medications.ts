@@ -1,6 +1,5 @@
 // Medication reconciliation: an EHR or discharge list against the pharmacy profile → matches and discrepancies.
 import { findRoute } from '../extract/rules/route-rules.ts';
-import { stableId } from '../kernel/ids.ts';
 import type {
   PharmacyFill,
   PharmacyPrescription,
@@ -17,6 +16,7 @@ import type {
   ReconciliationResult,
   ReconciliationSource,
 } from './discrepancy.ts';
+import { discrepancyIdsFor } from './discrepancy-id.ts';
 import type { EhrMedication } from './ehr-medication.ts';
 import type { PriorityRule } from './priority-rules.ts';
 import { PRIORITY_RULES, priorityFor } from './priority-rules.ts';
@@ -86,6 +86,10 @@ const TYPE_ORDER: readonly DiscrepancyType[] = [
 ];
 const TYPE_RANK: ReadonlyMap<DiscrepancyType, number> = new Map(TYPE_ORDER.map((t, i) => [t, i]));
 const PRIORITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
+/** Each type in words for the summary line ("dose change"), spelled once. */
+const TYPE_WORDS: ReadonlyMap<DiscrepancyType, string> = new Map(
+  TYPE_ORDER.map((t) => [t, t.replace(/-/g, ' ')]),
+);
 
 /** Code-unit order: stable across locales, and cheap. */
 function compareText(a: string, b: string): number {
@@ -254,7 +258,8 @@ function lastFillOf(
 export function reconcileMedications(input: ReconcileMedicationsInput): ReconciliationResult {
   const { terminology, profile, source, asOf } = input;
   const rules = input.priorityRules ?? PRIORITY_RULES;
-  const patientId = profile.patient.id;
+  // Hashed once here; each discrepancy's id then costs a cheap keyed hash (discrepancy-id.ts).
+  const discrepancyId = discrepancyIdsFor(profile.patient.id);
   /** Fills dated after this day are ignored (YYYY-MM-DD). */
   const cutoff = asOf.toISOString().slice(0, 10);
 
@@ -324,9 +329,7 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
       rules,
     );
     const discrepancy: Discrepancy = {
-      id: stableId(
-        'discrepancy',
-        patientId,
+      id: discrepancyId(
         type,
         drugSide.key,
         sides.ehr?.med.evidence?.text ?? sides.ehr?.med.name ?? '',
@@ -615,7 +618,7 @@ function summarize(
   if (discrepancies.length === 0)
     return `${list} agrees with the pharmacy profile (${matched.length} matched).`;
   const high = discrepancies.filter((d) => d.priority === 'high').length;
-  const items = discrepancies.map((d) => `${d.type.replace(/-/g, ' ')} ${d.drug}`).join('; ');
+  const items = discrepancies.map((d) => `${TYPE_WORDS.get(d.type) ?? d.type} ${d.drug}`).join('; ');
   const s = discrepancies.length === 1 ? 'y' : 'ies';
   return `${list} vs pharmacy profile: ${matched.length} matched, ${discrepancies.length} discrepanc${s}${
     high > 0 ? ` (${high} high priority)` : ''
