@@ -220,7 +220,14 @@ export interface InteractionLookup {
   (order: DrugIdentity, other: DrugIdentity): Finding | undefined;
   /** False when no rule of either table names one of the drug's ingredients: none of its pairs can interact. */
   hasRules: (drug: DrugIdentity) => boolean;
+  /**
+   * The rules (by table and position) naming one of the drug's ingredients. Two drugs can interact only when
+   * they share one: a profile review pairs only those.
+   */
+  tokens: (drug: DrugIdentity) => readonly string[];
 }
+
+const TOKENS = new WeakMap<PairIndex, WeakMap<DrugIdentity, readonly string[]>>();
 
 export function interactionsWith(rules: InteractionTables = {}): InteractionLookup {
   const index = pairIndex(rules.high ?? ONC_HIGH_PRIORITY_DDI, rules.low ?? ONC_NON_INTERRUPTIVE_DDI);
@@ -234,7 +241,22 @@ export function interactionsWith(rules: InteractionTables = {}): InteractionLook
     const pair = pairFinding(index, order, other);
     return pair ? toFinding(pair) : undefined;
   };
-  return Object.assign(between, { hasRules });
+  let tokenMemo = TOKENS.get(index);
+  if (!tokenMemo) TOKENS.set(index, (tokenMemo = new WeakMap<DrugIdentity, readonly string[]>()));
+  const memo = tokenMemo;
+  const tokens = (drug: DrugIdentity): readonly string[] => {
+    let found = memo.get(drug);
+    if (!found) {
+      const mine = rulesFor(index, drug);
+      found = [
+        ...mine.high.list.map((r) => `ddi-high:${r.position}`),
+        ...mine.low.list.map((r) => `ddi-low:${r.position}`),
+      ];
+      memo.set(drug, found);
+    }
+    return found;
+  };
+  return Object.assign(between, { hasRules, tokens });
 }
 
 export function checkDrugInteractions(ctx: CheckContext, rules: InteractionTables = {}): Finding[] {

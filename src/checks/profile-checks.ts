@@ -95,37 +95,48 @@ export function runProfileChecks(context: PatientContext, options: RunProfileChe
       for (const finding of check.run(ctx)) findings.push(finding);
     }
   }
-  // Pairs, each once (earlier medicine as the order): interactions only for drugs some rule names, duplicates
-  // only for drugs sharing a key, an ingredient or a duplication-prone class.
-  if (interactions) {
-    for (let i = 0; i < meds.length; i++) {
-      const drug = meds[i]!.drug;
-      if (!interactions.hasRules(drug)) continue;
-      for (let j = i + 1; j < meds.length; j++) {
-        const finding = interactions(drug, meds[j]!.drug);
-        if (finding) findings.push(finding);
-      }
-    }
-  }
-  if (duplicates) {
+  // Pairs, each once (earlier medicine as the order), and only pairs that share something a finding needs: a
+  // rule of the interaction tables, or a drug key, ingredient or duplication-prone class.
+  if (interactions || duplicates) {
+    const n = meds.length;
     const byToken = new Map<string, number[]>();
-    const candidates = new Set<number>();
-    for (let j = 0; j < meds.length; j++) {
-      for (const token of duplicationTokens(meds[j]!.drug)) {
-        const earlier = byToken.get(token);
-        if (!earlier) {
-          byToken.set(token, [j]);
-          continue;
-        }
-        for (const i of earlier) candidates.add(i * meds.length + j);
-        earlier.push(j);
-      }
+    const candidates: number[] = [];
+    for (let j = 0; j < n; j++) {
+      const drug = meds[j]!.drug;
+      if (interactions)
+        for (const token of interactions.tokens(drug)) pairUp(byToken, token, j, n, candidates);
+      if (duplicates) for (const token of duplicationTokens(drug)) pairUp(byToken, token, j, n, candidates);
     }
-    for (const pair of [...candidates].sort((a, b) => a - b)) {
-      const i = Math.floor(pair / meds.length);
-      const finding = duplicateBetween(meds[i]!.drug, meds[pair % meds.length]!.drug);
-      if (finding) findings.push(finding);
+    candidates.sort((a, b) => a - b);
+    let previous = -1;
+    for (const pair of candidates) {
+      if (pair === previous) continue;
+      previous = pair;
+      const order = meds[Math.floor(pair / n)]!.drug;
+      const other = meds[pair % n]!.drug;
+      const interaction = interactions?.(order, other);
+      if (interaction) findings.push(interaction);
+      const duplicate = duplicates ? duplicateBetween(order, other) : undefined;
+      if (duplicate) findings.push(duplicate);
     }
   }
   return findings.length > 1 ? sortFindings(findings) : findings;
+}
+
+/** Records medicine j under a token, and a candidate pair (i, j) for each earlier medicine i with the token. */
+function pairUp(
+  byToken: Map<string, number[]>,
+  token: string,
+  j: number,
+  n: number,
+  candidates: number[],
+): void {
+  const earlier = byToken.get(token);
+  if (!earlier) {
+    byToken.set(token, [j]);
+    return;
+  }
+  if (earlier[earlier.length - 1] === j) return; // the same token twice for one medicine
+  for (const i of earlier) candidates.push(i * n + j);
+  earlier.push(j);
 }
