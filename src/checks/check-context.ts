@@ -70,7 +70,8 @@ export interface CheckContext extends PatientContext {
  */
 export function preparePatientContext(facts: PatientFacts): PatientContext {
   const { terminology } = facts;
-  const byObject = new WeakMap<object, DrugIdentity>();
+  // A Map, not a WeakMap: it lives as long as the patient's context, and costs less per order.
+  const byObject = new Map<object, DrugIdentity>();
   const identify = (order: Pick<DrugOrder, 'name' | 'rxcui'>): DrugIdentity => {
     let found = byObject.get(order);
     if (!found) byObject.set(order, (found = identifyDrug(terminology, order)));

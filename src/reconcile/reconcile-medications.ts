@@ -261,7 +261,7 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
   // Hashed once here; each discrepancy's id then costs a cheap keyed hash (discrepancy-id.ts).
   const discrepancyId = discrepancyIdsFor(profile.patient.id);
   /** Fills dated after this day are ignored (YYYY-MM-DD). */
-  const cutoff = asOf.toISOString().slice(0, 10);
+  const cutoff = utcDay(asOf);
 
   const ehr: EhrSide[] = input.ehr.map((med, index) => {
     const d = resolveDrug(terminology, med.rxcui, med.name);
@@ -572,6 +572,14 @@ export function reconcileMedications(input: ReconcileMedicationsInput): Reconcil
       compareText(a.id, b.id),
   );
   return { matched, discrepancies, summary: summarize(source, matched, discrepancies) };
+}
+
+/** The UTC day of a moment (YYYY-MM-DD); the last day is kept, as most reviews in a run fall on one day. */
+let lastDay = { day: NaN, text: '' };
+function utcDay(moment: Date): string {
+  const day = Math.floor(moment.getTime() / 86_400_000);
+  if (day !== lastDay.day) lastDay = { day, text: moment.toISOString().slice(0, 10) };
+  return lastDay.text;
 }
 
 function withRegimen(name: string, regimen: Regimen): string {
