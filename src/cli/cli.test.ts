@@ -1,28 +1,14 @@
 // The CLI as a user runs it: help, exit codes 0/1/2, one-line errors without stack traces, convert on stdout.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runRxbridge } from '../../test/support/run-rxbridge.ts';
 import { demoDischargeA03 } from './demo/demo-discharge.ts';
 
-const CLI = fileURLToPath(new URL('./main.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'rxb-cli-'));
 
-function rxbridge(args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd: dir, env: { ...process.env, ...env } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const rxbridge = (args: string[], env: Record<string, string> = {}) => runRxbridge(args, { cwd: dir, env });
 
 describe('rxbridge', () => {
   it('prints help listing every command, exit 0', async () => {

@@ -1,24 +1,16 @@
 // rxbridge check as a user runs it: readable and JSON output, one-line errors, exit codes.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runRxbridge } from '../../../test/support/run-rxbridge.ts';
 
-const CLI = fileURLToPath(new URL('../main.ts', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/cli/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'rxb-check-'));
 const fixture = (name: string) => join(FIXTURES, name);
 
-function rxbridge(args: string[]) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: dir }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const rxbridge = (args: string[]) => runRxbridge(args, { cwd: dir });
 
 const CHECK = [
   'check',

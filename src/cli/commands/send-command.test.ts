@@ -1,10 +1,9 @@
 // `rxbridge send` as a user runs it, against a real MLLP listener (plain and TLS): ACK lines and exit codes.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRxbridge } from '../../../test/support/run-rxbridge.ts';
 import { frameMllp } from '../../inbound/mllp/mllp-framer.ts';
 import type { MllpServer } from '../../inbound/mllp/mllp-server.ts';
 import { startMllpServer } from '../../inbound/mllp/mllp-server.ts';
@@ -13,16 +12,9 @@ import type { TestCertificates } from '../../inbound/mllp/testing/test-certifica
 import { makeTestCertificates } from '../../inbound/mllp/testing/test-certificates.ts';
 import { splitHl7File } from './send-command.ts';
 
-const CLI = fileURLToPath(new URL('../main.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'rxb-send-'));
 
-function rxbridge(args: string[]) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: dir }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const rxbridge = (args: string[]) => runRxbridge(args, { cwd: dir });
 
 const msg = (id: string, extra = ''): string =>
   `MSH|^~\\&|LAB|GENHOSP|RXBRIDGE|CORNERPHARM|20260314101500||ORU^R01^ORU_R01|${id}|P|2.5.1${extra}\nPID|1||MRN1^^^GENHOSP^MR||DOE^JANE\nOBX|1|NM|2160-0^Creatinine^LN||1.1|mg/dL`;
