@@ -12,29 +12,9 @@ import { machineLine } from './machine.ts';
 import { createCheckPool } from '../src/checks/pool/check-pool.ts';
 import type { PatientReviewInput } from '../src/checks/pool/patient-review.ts';
 import { reviewPatient, reviewPatientProfile } from '../src/checks/pool/patient-review.ts';
+import { TWENTY_MEDICINES } from '../test/fixtures/scenarios/twenty-medicines.ts';
 
-const DRUGS = [
-  'metformin 500 mg',
-  'lisinopril 10 mg',
-  'atorvastatin 40 mg',
-  'amlodipine 5 mg',
-  'metoprolol tartrate 25 mg',
-  'warfarin 5 mg',
-  'furosemide 40 mg',
-  'omeprazole 20 mg',
-  'sertraline 50 mg',
-  'gabapentin 300 mg',
-  'levothyroxine 100 mcg',
-  'apixaban 5 mg',
-  'tramadol 50 mg',
-  'simvastatin 20 mg',
-  'losartan 50 mg',
-  'insulin glargine 20 units',
-  'hydrochlorothiazide 25 mg',
-  'clopidogrel 75 mg',
-  'montelukast 10 mg',
-  'ibuprofen 400 mg',
-];
+const DRUGS = TWENTY_MEDICINES;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;

@@ -10,6 +10,7 @@ import type { CheckAllergy, CheckLab, CheckPatient, CheckProblem, DrugOrder } fr
 import type { Finding } from './finding.ts';
 import { runProfileChecks } from './profile-checks.ts';
 import { preparePatientContext, runChecks } from './run-checks.ts';
+import { TWENTY_MEDICINES } from '../../test/fixtures/scenarios/twenty-medicines.ts';
 
 const terminology = createStarterTerminology();
 const SCENARIOS = resolve(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/scenarios');
@@ -55,28 +56,7 @@ function loadCheckScenarios(): CheckScenario[] {
     .filter((s) => s.kind === 'check');
 }
 
-const TWENTY = [
-  'metformin 500 mg',
-  'lisinopril 10 mg',
-  'atorvastatin 40 mg',
-  'amlodipine 5 mg',
-  'metoprolol tartrate 25 mg',
-  'warfarin 5 mg',
-  'furosemide 40 mg',
-  'omeprazole 20 mg',
-  'sertraline 50 mg',
-  'gabapentin 300 mg',
-  'levothyroxine 100 mcg',
-  'apixaban 5 mg',
-  'tramadol 50 mg',
-  'simvastatin 20 mg',
-  'losartan 50 mg',
-  'insulin glargine 20 units',
-  'hydrochlorothiazide 25 mg',
-  'clopidogrel 75 mg',
-  'montelukast 10 mg',
-  'ibuprofen 400 mg',
-];
+const TWENTY = TWENTY_MEDICINES;
 
 describe('runProfileChecks', () => {
   const scenarios = loadCheckScenarios();
