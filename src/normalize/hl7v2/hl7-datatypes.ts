@@ -110,6 +110,23 @@ export function toCodeableConcept(seg: Hl7Segment, field: number, rep = 1): Code
   return cc;
 }
 
+const LOCAL_AUTHORITY_PREFIX = 'urn:rxbridge:aa:';
+
+/** The identifier system for an assigning authority known only by its namespace (HD.1), e.g. `GENHOSP`. */
+export function localAuthoritySystem(namespace: string): string {
+  return `${LOCAL_AUTHORITY_PREFIX}${encodeURIComponent(namespace)}`;
+}
+
+/** The assigning authority's namespace back from a system made by localAuthoritySystem; undefined otherwise. */
+export function localAuthorityOf(system: string | undefined): string | undefined {
+  if (system === undefined || !system.startsWith(LOCAL_AUTHORITY_PREFIX)) return undefined;
+  try {
+    return decodeURIComponent(system.slice(LOCAL_AUTHORITY_PREFIX.length));
+  } catch {
+    return system.slice(LOCAL_AUTHORITY_PREFIX.length);
+  }
+}
+
 /** HD (assigning authority) -> an identifier system: a given OID or URI, else `urn:rxbridge:aa:<namespace>`. */
 export function authoritySystem(
   namespace: string,
@@ -124,7 +141,7 @@ export function authoritySystem(
   }
   if (namespace === '') return undefined;
   if (/^(https?:|urn:)/i.test(namespace)) return namespace;
-  return `urn:rxbridge:aa:${encodeURIComponent(namespace)}`;
+  return localAuthoritySystem(namespace);
 }
 
 /** The US SSN system when the identifier says so (CX.5 SS from SSA). */

@@ -13,6 +13,7 @@ import {
   toHumanName,
   toIdentifier,
   unreadable,
+  localAuthoritySystem,
 } from './hl7-datatypes.ts';
 import type { MapRun } from './map-context.ts';
 
@@ -127,7 +128,7 @@ export function mapPractitioner(
     const system = isNpi
       ? 'http://hl7.org/fhir/sid/us-npi'
       : authority !== ''
-        ? `urn:rxbridge:aa:${encodeURIComponent(authority)}`
+        ? localAuthoritySystem(authority)
         : `urn:rxbridge:sender:${encodeURIComponent(run.sender)}`;
     practitioner.identifier = [{ system, value }];
     key = `${system}|${value}`;

@@ -5,6 +5,7 @@ import { CodeSystem } from '../../kernel/code-map.ts';
 import type { Hl7OutboundContext } from './hl7-writer.ts';
 import { cwe, field, msh, pid, segment, toDtm } from './hl7-writer.ts';
 import { routeCwe } from './build-rds-o13.ts';
+import { localAuthorityOf } from '../../normalize/hl7v2/hl7-datatypes.ts';
 
 const NCIT = 'http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl';
 
@@ -80,6 +81,5 @@ export function buildVxuV04(
 }
 
 function encodeAuthority(system: string | undefined): string {
-  const aa = /^urn:rxbridge:aa:(.+)$/.exec(system ?? '');
-  return aa ? decodeURIComponent(aa[1] ?? '') : '';
+  return localAuthorityOf(system) ?? '';
 }

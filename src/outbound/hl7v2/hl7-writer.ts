@@ -2,6 +2,7 @@
 import { encodeHl7Text } from '../../inbound/hl7v2/hl7-escape.ts';
 import type { CodeableConcept, Coding, Identifier, Patient } from '../../kernel/fhir.ts';
 import { CodeSystem } from '../../kernel/code-map.ts';
+import { localAuthorityOf } from '../../normalize/hl7v2/hl7-datatypes.ts';
 
 /** Who sends to whom; `now` stamps MSH-7 and `controlId` is MSH-10 (the caller keeps it unique per sender). */
 export interface Hl7OutboundContext {
@@ -98,10 +99,10 @@ function rank(c: Coding, prefer: readonly string[]): number {
 /** Identifier -> CX (value ^^^ assigning authority ^ type). */
 export function cx(id: Identifier): string {
   const system = id.system ?? '';
-  const aa = /^urn:rxbridge:aa:(.+)$/.exec(system);
+  const aa = localAuthorityOf(system);
   const oid = /^urn:oid:(.+)$/.exec(system);
   let authority = '';
-  if (aa) authority = encodeHl7Text(decodeURIComponent(aa[1] ?? ''));
+  if (aa !== undefined) authority = encodeHl7Text(aa);
   else if (oid)
     authority = `${id.assigner?.display ? encodeHl7Text(id.assigner.display) : ''}&${oid[1] ?? ''}&ISO`;
   else if (system === 'http://hl7.org/fhir/sid/us-ssn') authority = 'SSA';
