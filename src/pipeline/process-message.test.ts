@@ -11,7 +11,8 @@ import { DEMO_PHARMACY } from '../platform/pharmacy/embedded/demo-pharmacy.ts';
 import { openSqliteStore } from '../platform/store/sqlite/sqlite-store.ts';
 import type { Store } from '../platform/store/store.ts';
 import { createStarterTerminology } from '../terminology/starter-terminology.ts';
-import { decodeHl7Bytes, createMessageProcessor } from './process-message.ts';
+import { localAuthoritySystem } from '../normalize/hl7v2/hl7-datatypes.ts';
+import { decodeHl7Bytes, createMessageProcessor, pharmacyIdentifiersOf } from './process-message.ts';
 
 describe('createMessageProcessor', () => {
   let store: Store;
@@ -122,5 +123,21 @@ describe('decodeHl7Bytes', () => {
       'latin1',
     );
     expect(decodeHl7Bytes(latin)).toContain('MÜLLER^JOSÉ');
+  });
+});
+
+describe('pharmacyIdentifiersOf', () => {
+  it('gives back the assigning authority as written, even with characters the system URI had to escape', () => {
+    const ids = pharmacyIdentifiersOf({
+      resourceType: 'Patient',
+      identifier: [
+        { system: localAuthoritySystem('GEN HOSP/EAST'), value: 'MRN1' },
+        { system: 'urn:oid:2.16.840.1.113883.19.5', value: 'MRN2', assigner: { display: 'Riverside' } },
+      ],
+    });
+    expect(ids).toEqual([
+      { system: 'GEN HOSP/EAST', value: 'MRN1' },
+      { system: 'Riverside', value: 'MRN2' },
+    ]);
   });
 });

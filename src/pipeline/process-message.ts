@@ -16,6 +16,7 @@ import { ehrMedicationFromExtraction } from '../reconcile/ehr-medication.ts';
 import { reconcileMedications } from '../reconcile/reconcile-medications.ts';
 import type { Terminology } from '../terminology/terminology.ts';
 import { createDischargeTasks } from '../review/discharge-tasks.ts';
+import { localAuthorityOf } from '../normalize/hl7v2/hl7-datatypes.ts';
 
 export interface ProcessorDeps {
   pharmacy: PharmacySystem;
@@ -30,12 +31,12 @@ export interface ProcessorDeps {
 /** Message types that carry a discharge (ADT^A03 in HL7 v2.x; its A03 structure is shared by A03 only). */
 const DISCHARGE_TYPES = new Set(['ADT^A03']);
 
-/** Identifier systems from the HL7 mapper are `urn:rxbridge:aa:<assigning authority>`; pharmacies link by authority. */
+/** Pharmacies link EHR patients by assigning authority (e.g. `GENHOSP`) and MRN. */
 export function pharmacyIdentifiersOf(patient: Patient): PharmacyIdentifier[] {
   const out: PharmacyIdentifier[] = [];
   for (const id of patient.identifier ?? []) {
     if (!id.value) continue;
-    const authority = id.assigner?.display ?? id.system?.replace(/^urn:rxbridge:aa:/, '') ?? '';
+    const authority = id.assigner?.display ?? localAuthorityOf(id.system) ?? id.system ?? '';
     out.push({ system: authority, value: id.value });
   }
   return out;
@@ -81,10 +82,13 @@ export function createMessageProcessor(
 
     const isDischarge = message.summary.type !== undefined && DISCHARGE_TYPES.has(message.summary.type);
     const medications: Array<{ extracted: ExtractedMedication; source: Observation }> = [];
+    // Free-text results (OBX TX/ST/FT) are where a discharge's medication list arrives.
+    const textObservations = resourcesOf<Observation>(bundle, 'Observation').filter(
+      (o): o is Observation & { valueString: string } => typeof o.valueString === 'string',
+    );
     if (isDischarge) {
       timed('extract', () => {
-        for (const observation of resourcesOf<Observation>(bundle, 'Observation')) {
-          if (typeof observation.valueString !== 'string') continue;
+        for (const observation of textObservations) {
           for (const m of extractMedications(observation.valueString, { terminology: deps.terminology })) {
             medications.push({ extracted: m, source: observation });
           }
@@ -147,9 +151,7 @@ export function createMessageProcessor(
       match,
       result,
       medications: medications.map((m) => m.extracted),
-      sourceText: resourcesOf<Observation>(bundle, 'Observation')
-        .map((o) => o.valueString)
-        .filter((v): v is string => typeof v === 'string'),
+      sourceText: textObservations.map((o) => o.valueString),
       dischargedAt: dischargeDate(bundle) ?? deps.clock.now(),
     });
     for (const task of created) {
