@@ -39,6 +39,12 @@ export interface NewTask {
 export interface Task extends Omit<NewTask, 'dueAt' | 'site' | 'sourceMessageId'> {
   id: TaskId;
   status: TaskStatus;
+  /** Who claimed it (`user:<id>`), or null while unclaimed. */
+  assignee: string | null;
+  /** Bumped by every update; updates name the version they read (optimistic locking). */
+  version: number;
+  /** The review's own JSON: decisions per item, comments, applied effects. `{}` on a new task. */
+  work: unknown;
   site: string | null;
   sourceMessageId: MessageId | null;
   dueAt: Date | null;
@@ -48,10 +54,22 @@ export interface Task extends Omit<NewTask, 'dueAt' | 'site' | 'sourceMessageId'
 
 export interface TaskFilter {
   status?: TaskStatus;
+  /** Any of these statuses (combined with `status` when both are given). */
+  statuses?: readonly TaskStatus[];
+  assignee?: string;
   type?: string;
   priority?: TaskPriority;
   sourceMessageId?: MessageId;
   limit?: number;
+}
+
+export interface TaskUpdate {
+  /** The version the caller read; a different current version refuses the update with a `conflict` error. */
+  expectedVersion: number;
+  status?: TaskStatus;
+  assignee?: string | null;
+  priority?: TaskPriority;
+  work?: unknown;
 }
 
 export interface TaskStore {
@@ -61,4 +79,6 @@ export interface TaskStore {
   /** Newest first. */
   list(filter: TaskFilter): Promise<Task[]>;
   count(filter: TaskFilter): Promise<number>;
+  /** Applies the change and bumps the version; `not-found` or `conflict` (RxBridgeError) otherwise. */
+  update(id: TaskId, change: TaskUpdate): Promise<Task>;
 }

@@ -126,6 +126,16 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
     `,
   },
+  {
+    version: 2,
+    name: 'task review: assignee, version, work (decisions, comments, effects)',
+    sql: `
+      ALTER TABLE tasks ADD COLUMN assignee text;
+      ALTER TABLE tasks ADD COLUMN version integer NOT NULL DEFAULT 0;
+      ALTER TABLE tasks ADD COLUMN work jsonb NOT NULL DEFAULT '{}'::jsonb;
+      CREATE INDEX tasks_assignee ON tasks (assignee, status);
+    `,
+  },
 ];
 
 /** Creates the schema if missing and applies the migrations not yet recorded, all in one locked transaction. */

@@ -35,6 +35,7 @@ import type {
   TaskPriority,
   TaskStatus,
   TaskStore,
+  TaskUpdate,
 } from '../task-store.ts';
 import { retryDelayMs, settleSteps } from '../settle-steps.ts';
 import { assertSchemaName, migratePostgres, PG_UNFINISHED } from './migrations.ts';
@@ -147,6 +148,9 @@ interface TaskRow {
   type: string;
   priority: string;
   status: string;
+  assignee: string | null;
+  version: number;
+  work: unknown;
   patient: TaskPatient;
   site: string | null;
   source_message_id: string | null;
@@ -199,6 +203,9 @@ function toTask(r: TaskRow): Task {
     type: r.type,
     priority: r.priority as TaskPriority,
     status: r.status as TaskStatus,
+    assignee: r.assignee,
+    version: r.version,
+    work: r.work,
     patient: r.patient,
     site: r.site,
     sourceMessageId: r.source_message_id,
@@ -297,6 +304,7 @@ class PostgresStoreImpl {
       get: (id) => this.#getTask(id),
       list: (filter) => this.#listTasks(filter),
       count: (filter) => this.#countTasks(filter),
+      update: (id, change) => this.#write((b) => this.#updateTask(b, id, change)),
     };
     const audit: AuditLog = {
       record: (entry) => this.#write((b) => Promise.resolve(this.#appendAudit(b, entry))),
@@ -827,10 +835,41 @@ class PostgresStoreImpl {
   #taskWhere(filter: TaskFilter): { sql: string; params: unknown[] } {
     return whereClause([
       ['status = $', filter.status],
+      ['status = ANY($)', filter.statuses === undefined ? undefined : [...filter.statuses]],
       ['type = $', filter.type],
       ['priority = $', filter.priority],
       ['source_message_id = $', filter.sourceMessageId],
+      ['assignee = $', filter.assignee],
     ]);
+  }
+
+  async #updateTask(batch: Batch, id: string, change: TaskUpdate): Promise<Task> {
+    const updated = await batch.client.query<TaskRow>(
+      `UPDATE tasks SET status = COALESCE($1, status), assignee = CASE WHEN $2 THEN $3 ELSE assignee END,
+         priority = COALESCE($4, priority), work = COALESCE($5::jsonb, work), updated_at = $6,
+         version = version + 1
+       WHERE id = $7 AND version = $8 RETURNING *`,
+      [
+        change.status ?? null,
+        change.assignee !== undefined,
+        change.assignee ?? null,
+        change.priority ?? null,
+        change.work === undefined ? null : JSON.stringify(change.work),
+        batch.now,
+        id,
+        change.expectedVersion,
+      ],
+    );
+    const row = updated.rows[0];
+    if (row) return toTask(row);
+    const current = (
+      await batch.client.query<{ version: number }>('SELECT version FROM tasks WHERE id = $1', [id])
+    ).rows[0];
+    if (!current) throw new RxBridgeError(ErrorCode.NotFound, `no task ${id}`);
+    throw new RxBridgeError(
+      ErrorCode.Conflict,
+      `task ${id} changed meanwhile (version ${current.version}, expected ${change.expectedVersion})`,
+    );
   }
 
   async #listTasks(filter: TaskFilter): Promise<Task[]> {

@@ -118,6 +118,16 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     // and duplicate_of. Every other event has a from_state, so this removes exactly the rows now derived.
     sql: `DELETE FROM message_events WHERE from_state IS NULL;`,
   },
+  {
+    version: 3,
+    name: 'task review: assignee, version, work (decisions, comments, effects)',
+    sql: `
+      ALTER TABLE tasks ADD COLUMN assignee TEXT;
+      ALTER TABLE tasks ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE tasks ADD COLUMN work TEXT NOT NULL DEFAULT '{}';
+      CREATE INDEX tasks_assignee ON tasks (assignee, status);
+    `,
+  },
 ];
 
 /** Applies the migrations not yet recorded, each in its own transaction; a no-op on an up-to-date database. */

@@ -72,7 +72,7 @@ describe('sqlite store', () => {
     const probe = new DatabaseSync(path);
     const rows = probe.prepare('SELECT version FROM schema_migrations').all();
     probe.close();
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
   });
 
   it('maps "database or disk is full" to StoreFull and stays usable', async () => {

@@ -227,6 +227,7 @@ class SqliteStoreImpl {
       get: (id) => this.#read(() => this.#getTask(id)),
       list: (filter) => this.#read(() => this.#listTasks(filter)),
       count: (filter) => this.#read(() => this.#countTasks(filter)),
+      update: (id, change) => w({ kind: 'updateTask', id, change }),
     };
     const audit: AuditLog = {
       record: (entry) => w({ kind: 'record', entry }),
@@ -381,12 +382,20 @@ class SqliteStoreImpl {
   }
 
   #taskWhere(filter: TaskFilter): ReturnType<typeof whereClause> {
-    return whereClause([
+    const where = whereClause([
       ['status = ?', filter.status],
       ['type = ?', filter.type],
       ['priority = ?', filter.priority],
       ['source_message_id = ?', filter.sourceMessageId],
+      ['assignee = ?', filter.assignee],
     ]);
+    if (filter.statuses === undefined) return where;
+    const marks = filter.statuses.map(() => '?').join(', ') || 'NULL';
+    const clause = `status IN (${marks})`;
+    return {
+      sql: where.sql ? `${where.sql} AND ${clause}` : `WHERE ${clause}`,
+      params: [...where.params, ...filter.statuses],
+    };
   }
 
   #listTasks(filter: TaskFilter): Task[] {

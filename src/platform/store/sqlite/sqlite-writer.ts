@@ -12,7 +12,7 @@ import type {
   StoredMessage,
 } from '../message-store.ts';
 import { assertTransition, canReplay, type MessageState } from '../message-state.ts';
-import type { NewTask, Task } from '../task-store.ts';
+import type { NewTask, Task, TaskUpdate } from '../task-store.ts';
 import { retryDelayMs, settleSteps } from '../settle-steps.ts';
 import { SQLITE_UNFINISHED } from './migrations.ts';
 import {
@@ -34,12 +34,13 @@ export type WriteOp =
   | { kind: 'replay'; id: MessageId; actor: string; reason: string }
   | { kind: 'prune'; before: number }
   | { kind: 'createTask'; task: NewTask }
+  | { kind: 'updateTask'; id: string; change: TaskUpdate }
   | { kind: 'record'; entry: AuditEntry }
   /** Test hook (execRaw): raw SQL on the writer connection, which per-connection pragmas must reach. */
   | { kind: 'exec'; sql: string };
 
 export type WriteValue =
-  AppendResult | StoredMessage[] | AuditRecord | { task: Task; created: boolean } | number | undefined;
+  AppendResult | StoredMessage[] | AuditRecord | { task: Task; created: boolean } | Task | number | undefined;
 
 export type WriteOutcome = { ok: true; value: WriteValue } | { ok: false; error: SerializedError };
 
@@ -138,6 +139,8 @@ export class SqliteWriter {
         return Number(this.#s.prune.run(op.before).changes);
       case 'createTask':
         return this.#createTask(batch, op.task);
+      case 'updateTask':
+        return this.#updateTask(batch, op.id, op.change);
       case 'exec':
         this.#db.exec(op.sql);
         return undefined;
@@ -327,6 +330,26 @@ export class SqliteWriter {
     ) as Row;
     return { task: toTask(row), created: true };
   }
+
+  #updateTask(batch: Batch, id: string, change: TaskUpdate): Task {
+    const row = this.#s.updateTask.get(
+      change.status ?? null,
+      change.assignee === undefined ? 0 : 1,
+      change.assignee ?? null,
+      change.priority ?? null,
+      change.work === undefined ? null : JSON.stringify(change.work),
+      batch.now,
+      id,
+      change.expectedVersion,
+    ) as Row | undefined;
+    if (row) return toTask(row);
+    const current = this.#s.getTaskVersion.get(id) as Row | undefined;
+    if (!current) throw new RxBridgeError(ErrorCode.NotFound, `no task ${id}`);
+    throw new RxBridgeError(
+      ErrorCode.Conflict,
+      `task ${id} changed meanwhile (version ${num(current.version)}, expected ${change.expectedVersion})`,
+    );
+  }
 }
 
 const MESSAGE_COLUMNS = `id, channel, format, idempotency_key, partition_key, raw, summary, type, ack, state,
@@ -392,5 +415,11 @@ function prepareWriteStatements(db: DatabaseSync) {
          created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     ),
+    updateTask: db.prepare(
+      `UPDATE tasks SET status = COALESCE(?, status), assignee = CASE WHEN ? THEN ? ELSE assignee END,
+         priority = COALESCE(?, priority), work = COALESCE(?, work), updated_at = ?, version = version + 1
+       WHERE id = ? AND version = ? RETURNING *`,
+    ),
+    getTaskVersion: db.prepare('SELECT version FROM tasks WHERE id = ?'),
   };
 }
