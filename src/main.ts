@@ -75,12 +75,17 @@ export async function openStore(config: Config, clock: Clock = systemClock): Pro
     const path = config.store.slice('sqlite:'.length);
     return openSqliteStore({ path: path === ':memory:' ? path : resolve(path), clock, retry });
   }
-  return openPostgresStore({ url: config.store, clock, retry });
+  return openPostgresStore({ url: config.store, clock, retry, schema: config.scaled.postgresSchema });
 }
 
 export async function openBus(config: Config): Promise<EventBus> {
   if (config.bus === 'local') return createLocalBus();
-  return openNatsBus({ servers: config.bus, name: `rxbridge-${hostname()}-${process.pid}` });
+  return openNatsBus({
+    servers: config.bus,
+    name: `rxbridge-${hostname()}-${process.pid}`,
+    stream: config.scaled.natsStream,
+    subjectPrefix: config.scaled.natsSubjectPrefix,
+  });
 }
 
 /** Where `rxbridge terminology load` writes by default (relative to the working directory). */

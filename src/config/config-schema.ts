@@ -75,6 +75,23 @@ export const ConfigSchema = z.strictObject({
         .default(5 * 60_000),
     })
     .prefault({}),
+  /** Scaled mode: the PostgreSQL schema and NATS stream this installation uses (one server can host several). */
+  scaled: z
+    .strictObject({
+      postgresSchema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]*$/, 'lowercase letters, digits and underscores')
+        .default('rxbridge'),
+      natsStream: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and -')
+        .default('RXBRIDGE_EVENTS'),
+      natsSubjectPrefix: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'dot-separated tokens of letters, digits, _ and -')
+        .default('rxbridge.events'),
+    })
+    .prefault({}),
   retention: z
     .strictObject({
       /** Finished messages older than this many days are pruned; 0 keeps everything. */

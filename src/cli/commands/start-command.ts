@@ -1,7 +1,13 @@
 // `rxbridge start` and `rxbridge demo`: run the engine until SIGINT/SIGTERM, then drain and stop cleanly.
+//
+// Roles (scaled mode): `listener` runs the MLLP listeners and the web app/API (it stores and acknowledges),
+// `worker` runs only the pipeline (claims stored messages; its HTTP port serves health, readiness and metrics),
+// `all` (default) runs both. Shutdown: stop accepting, answer what was stored, let workers settle what they hold.
 import type { Command } from 'commander';
+import type { FastifyInstance } from 'fastify';
 import { connectMllp } from '../../inbound/mllp/mllp-client.ts';
 import { startEngine, type Engine } from '../../main.ts';
+import { createHttpServer } from '../../platform/http/http-server.ts';
 import { createLogger } from '../../platform/log/logger.ts';
 import { CliError, ExitCode } from '../cli-output.ts';
 import { demoDischargeA03 } from '../demo/demo-discharge.ts';
@@ -11,6 +17,18 @@ interface StartOptions {
   demo?: boolean;
   httpPort?: string;
   mllpPort?: string;
+  role?: string;
+}
+
+export const ROLES = ['listener', 'worker', 'all'] as const;
+export type Role = (typeof ROLES)[number];
+
+function parseRole(value: string | undefined): Role {
+  const role = value ?? 'all';
+  if (!(ROLES as readonly string[]).includes(role)) {
+    throw new CliError(`--role: ${JSON.stringify(role)} is not one of ${ROLES.join(', ')}`, ExitCode.Usage);
+  }
+  return role as Role;
 }
 
 function portOverrides(options: StartOptions): Record<string, unknown> {
@@ -30,34 +48,82 @@ function parsePort(value: string, flag: string): number {
 }
 
 async function runEngine(program: Command, options: StartOptions): Promise<Engine> {
+  const role = parseRole(options.role);
   const config = configFor(program, portOverrides(options));
   const logger = createLogger(config.log.level, process.stderr);
   let engine: Engine;
+  let health: FastifyInstance | undefined;
   try {
-    engine = await startEngine({ config, logger });
+    engine = await startEngine({
+      config,
+      logger,
+      workers: role !== 'listener',
+      listeners: role !== 'worker',
+    });
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new CliError(`cannot start: ${reason}`, ExitCode.Failed);
   }
+  if (role === 'worker') {
+    // A worker has no API, but the orchestrator still needs liveness, readiness and metrics.
+    const store = engine.store;
+    const bus = engine.bus;
+    health = createHttpServer({
+      logger,
+      metrics: engine.metrics,
+      bodyLimitBytes: 1024,
+      readiness: [
+        { name: 'store', check: () => store.ping() },
+        { name: 'bus', check: () => bus.ping() },
+      ],
+    });
+    try {
+      await health.listen({ host: config.http.host, port: config.http.port });
+    } catch (error) {
+      await engine.stop();
+      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      throw new CliError(`cannot start: health port: ${reason}`, ExitCode.Failed);
+    }
+  }
+  const healthAddress = health?.server.address();
   const lines = [
-    `RxBridge is running (store: ${engine.store.kind}${config.demo ? ', demo pharmacy loaded' : ''})`,
-    `  web app and API: ${engine.httpUrl ?? '(not listening)'}`,
-    ...engine.mllp.map((m) => `  HL7 v2 over MLLP: ${m.host}:${m.port} (listener "${m.name}")`),
+    `RxBridge is running (role: ${role}, store: ${engine.store.kind}, bus: ${config.bus === 'local' ? 'local' : 'nats'}${config.demo ? ', demo pharmacy loaded' : ''})`,
+    ...(role === 'worker'
+      ? [
+          `  pipeline worker: ${config.worker.concurrency} at once; health and metrics on port ${typeof healthAddress === 'object' && healthAddress !== null ? healthAddress.port : config.http.port}`,
+        ]
+      : [
+          `  web app and API: ${engine.httpUrl ?? '(not listening)'}`,
+          ...engine.mllp.map((m) => `  HL7 v2 over MLLP: ${m.host}:${m.port} (listener "${m.name}")`),
+        ]),
     '  press Ctrl+C to stop',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   let stopping = false;
   const stop = (signal: string): void => {
-    if (stopping) return;
+    if (stopping) {
+      // A second signal: the operator does not want to wait. What is stored stays stored.
+      process.stdout.write(`received ${signal} again: exiting now\n`);
+      process.exit(1);
+    }
     stopping = true;
-    process.stdout.write(`received ${signal}: finishing stored messages and stopping\n`);
-    engine.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    process.stdout.write(`received ${signal}: no new connections; answering and finishing stored messages\n`);
+    const started = Date.now();
+    engine
+      .stop()
+      .then(async () => {
+        await health?.close();
+        process.stdout.write(
+          `stopped after ${Date.now() - started} ms (${engine.worker?.processed ?? 0} messages processed by this process)\n`,
+        );
+      })
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
   return engine;
 }
 
@@ -68,6 +134,11 @@ export function registerStartCommands(program: Command): void {
     .option('--demo', 'load the demo pharmacy (twelve fictional patients)')
     .option('--http-port <port>', 'HTTP port (overrides config)')
     .option('--mllp-port <port>', 'port of the first MLLP listener (overrides config)')
+    .option(
+      '--role <role>',
+      'listener (MLLP + API), worker (pipeline only) or all; scaled mode runs several of each',
+      'all',
+    )
     .action(async (options: StartOptions) => {
       await runEngine(program, options);
     });
