@@ -17,6 +17,7 @@ import { reconcileMedications } from '../reconcile/reconcile-medications.ts';
 import type { Terminology } from '../terminology/terminology.ts';
 import { createDischargeTasks } from '../review/discharge-tasks.ts';
 import { localAuthorityOf } from '../normalize/hl7v2/hl7-datatypes.ts';
+import type { RolloutGate } from '../review/rollout/rollout-gate.ts';
 
 export interface ProcessorDeps {
   pharmacy: PharmacySystem;
@@ -26,6 +27,8 @@ export interface ProcessorDeps {
   clock: Clock;
   logger: Logger;
   metrics?: EngineMetrics;
+  /** Rollout (#11): the workflow's mode for the message's cohort. Without it every discharge gets its tasks. */
+  rollout?: RolloutGate;
 }
 
 /** Message types that carry a discharge (ADT^A03 in HL7 v2.x; its A03 structure is shared by A03 only). */
@@ -145,11 +148,20 @@ export function createMessageProcessor(
     );
     path.push('evaluated');
 
+    // Rollout hook (#11): off → nothing, shadow → record only, suggest → tasks, auto → apply what passes guardrails.
+    const gate = await deps.rollout?.discharge({
+      message,
+      match,
+      result,
+      confidences: medications.map((m) => m.extracted.confidence),
+    });
+    if (gate !== undefined && !gate.createTasks) return { path, state: 'done', detail: gate.detail };
+
     const created = await createDischargeTasks({
       tasks: deps.tasks,
       message,
       match,
-      result,
+      result: gate?.result ?? result,
       medications: medications.map((m) => m.extracted),
       sourceText: textObservations.map((o) => o.valueString),
       dischargedAt: dischargeDate(bundle) ?? deps.clock.now(),

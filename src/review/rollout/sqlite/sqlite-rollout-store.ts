@@ -13,13 +13,7 @@ import {
   settingFromRow,
   type RolloutRow,
 } from '../rollout-rows.ts';
-import type {
-  AlertInput,
-  Decision,
-  EngineRun,
-  RolloutStore,
-  RunFilter,
-} from '../rollout-store.ts';
+import type { AlertInput, Decision, EngineRun, RolloutStore, RunFilter } from '../rollout-store.ts';
 
 function range(filter: RunFilter): { sql: string; args: Array<string | number> } {
   const where: string[] = [];
