@@ -2,7 +2,7 @@
 // one runtime mode, prints nothing itself and returns its figures and whether the promises held.
 // `size` picks the scale: 'quick' for CI (seconds), 'full' for the numbers QUALITY.md asks for.
 import { randomUUID } from 'node:crypto';
-import { startCluster, type Cluster, type Mode } from './cluster.ts';
+import type { Cluster, Mode } from './cluster.ts';
 import { chaosMessage, runResilientIngest, type IngestResult } from './ingest.ts';
 import { figures, promisesKept, settledSnapshot, type Figures } from './verify.ts';
 
