@@ -2,9 +2,20 @@
 import { readFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config/config-schema.ts';
+import {
+  createAuthenticator,
+  type Authenticator,
+  type CreatedUser,
+} from './governance/auth/authenticator.ts';
+import { ensureDemoAccount } from './governance/auth/demo-account.ts';
+import { createBearerVerifier } from './governance/auth/jwt-verifier.ts';
+import { ephemeralKeyring, loadKeyring, type Keyring } from './governance/crypto/keyring.ts';
+import type { GovernanceStore } from './governance/governance-store.ts';
+import { openPostgresGovernanceStore } from './governance/store/postgres/postgres-governance-store.ts';
+import { openSqliteGovernanceStore } from './governance/store/sqlite/sqlite-governance-store.ts';
 import { startMllpServer, type MllpServer } from './inbound/mllp/mllp-server.ts';
 import { systemClock, type Clock } from './kernel/clock.ts';
 import { newId } from './kernel/ids.ts';
@@ -52,6 +63,10 @@ export interface EngineOptions {
 
 export interface Engine {
   readonly store: Store;
+  /** Keys, accounts and sign-in (issue #9). */
+  readonly security: Security;
+  /** Demo mode, first start only: the demo pharmacist's credentials, for the terminal (never the log). */
+  readonly demoCredentials?: CreatedUser;
   readonly bus: EventBus;
   readonly metrics: EngineMetrics;
   readonly httpUrl: string | undefined;
@@ -66,6 +81,55 @@ export function retryPolicyOf(config: Config): RetryPolicy {
     baseDelayMs: config.worker.retryBaseMs,
     maxDelayMs: config.worker.retryMaxMs,
   };
+}
+
+export interface Security {
+  keyring: Keyring;
+  governance: GovernanceStore;
+  auth: Authenticator;
+}
+
+/**
+ * The master keys: RXBRIDGE_KEYS or RXBRIDGE_KEY_FILE; otherwise a key file created next to the SQLite database
+ * (embedded mode; see docs/security.md), or a fresh in-memory key for an in-memory store.
+ */
+export function keyringFor(config: Config, env: NodeJS.ProcessEnv = process.env): Keyring {
+  const path = config.store.startsWith('sqlite:') ? config.store.slice('sqlite:'.length) : undefined;
+  if (path === ':memory:' && !env['RXBRIDGE_KEYS'] && !env['RXBRIDGE_KEY_FILE']) return ephemeralKeyring();
+  const defaultKeyFile =
+    path !== undefined ? join(dirname(resolve(path)), 'rxbridge.keys') : resolve('./data/rxbridge.keys');
+  return loadKeyring({ env, defaultKeyFile }).keyring;
+}
+
+export async function openGovernanceStore(config: Config): Promise<GovernanceStore> {
+  if (config.store.startsWith('sqlite:')) {
+    const path = config.store.slice('sqlite:'.length);
+    return openSqliteGovernanceStore(path === ':memory:' ? path : resolve(path));
+  }
+  return openPostgresGovernanceStore({ url: config.store, schema: config.scaled.postgresSchema });
+}
+
+export async function openSecurity(
+  config: Config,
+  store: Store,
+  clock: Clock,
+  keyring: Keyring = keyringFor(config),
+): Promise<Security> {
+  const governance = await openGovernanceStore(config);
+  const s = config.security;
+  const auth = createAuthenticator({
+    store: governance,
+    keyring,
+    clock,
+    audit: store.audit,
+    bearer: createBearerVerifier(s.oidc, s.cdsClients),
+    settings: {
+      sessionIdleMs: s.sessionIdleMinutes * 60_000,
+      sessionAbsoluteMs: s.sessionAbsoluteHours * 3_600_000,
+      defaultSite: s.defaultSite,
+    },
+  });
+  return { keyring, governance, auth };
 }
 
 /** Opens the store named by config: `sqlite:<path>` (relative to the working directory) or a postgres URL. */
@@ -125,6 +189,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     }
   };
   try {
+    const security = await openSecurity(config, store, clock);
+    cleanups.push(async () => security.governance.close());
+    const demoCredentials = config.demo
+      ? await ensureDemoAccount(security.auth, security.governance, config.security.defaultSite)
+      : undefined;
     const bus = await openBus(config);
     cleanups.push(async () => bus.close());
     // Without the demo, the embedded pharmacy starts empty (a real pharmacy system arrives with the workspace issue).
@@ -218,6 +287,15 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         metrics,
         bodyLimitBytes: config.http.bodyLimitBytes,
         webRoot: WEB_ROOT,
+        auth: security.auth,
+        ...(config.http.tls
+          ? {
+              https: {
+                cert: readFileSync(config.http.tls.certFile),
+                key: readFileSync(config.http.tls.keyFile),
+              },
+            }
+          : {}),
         readiness: [
           { name: 'store', check: () => store.ping() },
           { name: 'bus', check: () => bus.ping() },
@@ -233,6 +311,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       const cdsiDir = config.knowledge.cdsiDir;
       registerCdsHooksRoutes(app, {
         terminology,
+        audit: store.audit,
         now: () => clock.now(),
         ...(cdsiDir !== undefined ? { careGaps: loadCareGapEngine(cdsiDir) } : {}),
       });
@@ -243,7 +322,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       const shownHost = ['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.http.host)
         ? 'localhost'
         : config.http.host;
-      httpUrl = `http://${shownHost}:${port}`;
+      httpUrl = `${config.http.tls ? 'https' : 'http'}://${shownHost}:${port}`;
     }
 
     // Queue depth and dead letters for /metrics, refreshed in the background.
@@ -282,6 +361,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     let stopped: Promise<void> | undefined;
     return {
       store,
+      security,
+      ...(demoCredentials ? { demoCredentials } : {}),
       bus,
       metrics,
       httpUrl,

@@ -9,6 +9,7 @@ import { registerSendCommand } from './commands/send-command.ts';
 import { registerSigCommand } from './commands/sig-command.ts';
 import { registerStartCommands } from './commands/start-command.ts';
 import { registerTerminologyCommand } from './commands/terminology-command.ts';
+import { registerUsersCommand } from './commands/users-command.ts';
 import { CliError, ExitCode } from './cli-output.ts';
 
 export function buildProgram(): Command {
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerSigCommand(program);
   registerReconcileCommand(program);
   registerCheckCommand(program);
+  registerUsersCommand(program);
   return program;
 }
 

@@ -50,6 +50,8 @@ export const ConfigSchema = z.strictObject({
         .int()
         .min(1024)
         .default(10 * 1024 * 1024),
+      /** HTTPS (TLS 1.2 minimum): PEM file paths. */
+      tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
     })
     .prefault({}),
   mllp: z
@@ -107,6 +109,35 @@ export const ConfigSchema = z.strictObject({
        * used if it exists, else the built-in starter vocabulary.
        */
       rxnormFile: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  /** Authentication and access (issue #9). Keys and secrets never live here: see docs/security.md. */
+  security: z
+    .strictObject({
+      sessionIdleMinutes: z.number().int().min(1).max(1440).default(15),
+      sessionAbsoluteHours: z.number().min(1).max(72).default(12),
+      /** Site of objects that carry none (site scoping). */
+      defaultSite: z.string().min(1).default('main'),
+      /** Single sign-on: bearer JWTs from this issuer, verified against its JWKS. */
+      oidc: z
+        .strictObject({
+          issuer: z.string().min(1),
+          audience: z.string().min(1),
+          jwksUrl: z.url(),
+          rolesClaim: z.string().min(1).default('rxbridge_roles'),
+          sitesClaim: z.string().min(1).default('rxbridge_sites'),
+        })
+        .optional(),
+      /** CDS Hooks 2.0 clients (EHRs) trusted to call the services: their iss and JWKS URL. */
+      cdsClients: z
+        .array(
+          z.strictObject({
+            issuer: z.string().min(1),
+            jwksUrl: z.url(),
+            sites: z.array(z.string().min(1)).default([]),
+          }),
+        )
+        .default([]),
     })
     .prefault({}),
   /** Load the demo pharmacy (a dozen fictional patients). */

@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AuditLog } from '../governance/audit/audit-log.ts';
+import { actorOf } from '../governance/rbac/roles.ts';
 import { sendIssue } from '../platform/http/http-server.ts';
 import { MESSAGE_STATES, canReplay, type MessageState } from '../platform/store/message-state.ts';
 import type { MessageStore, StoredMessage } from '../platform/store/message-store.ts';
@@ -45,35 +46,40 @@ export function messageSummaryJson(m: StoredMessage): Record<string, unknown> {
 }
 
 export function registerMessageRoutes(app: FastifyInstance, deps: MessageRoutesDeps): void {
-  app.get('/api/messages', { config: { access: 'phi' } }, async (request, reply) => {
-    const query = ListQuery.safeParse(request.query);
-    if (!query.success) return badQuery(reply, query.error);
-    const q = query.data;
-    const list = await deps.messages.list({
-      limit: q.limit,
-      ...(q.state ? { state: q.state } : {}),
-      ...(q.channel ? { channel: q.channel } : {}),
-      ...(q.type ? { type: q.type } : {}),
-      ...(q.before ? { beforeSequence: q.before } : {}),
-    });
-    await deps.audit.record({
-      actor: 'anonymous',
-      action: 'read',
-      category: 'message',
-      source: 'GET /api/messages',
-      outcome: 'success',
-      detail: `listed ${list.length}`,
-    });
-    const last = list[list.length - 1];
-    return {
-      messages: list.map(messageSummaryJson),
-      next: list.length === q.limit && last ? `/api/messages?before=${last.sequence}&limit=${q.limit}` : null,
-    };
-  });
+  app.get(
+    '/api/messages',
+    { config: { policy: { permission: 'messages:read', phi: true } } },
+    async (request, reply) => {
+      const query = ListQuery.safeParse(request.query);
+      if (!query.success) return badQuery(reply, query.error);
+      const q = query.data;
+      const list = await deps.messages.list({
+        limit: q.limit,
+        ...(q.state ? { state: q.state } : {}),
+        ...(q.channel ? { channel: q.channel } : {}),
+        ...(q.type ? { type: q.type } : {}),
+        ...(q.before ? { beforeSequence: q.before } : {}),
+      });
+      await deps.audit.record({
+        actor: actorOf(request.principal),
+        action: 'read',
+        category: 'message',
+        source: 'GET /api/messages',
+        outcome: 'success',
+        detail: `listed ${list.length}`,
+      });
+      const last = list[list.length - 1];
+      return {
+        messages: list.map(messageSummaryJson),
+        next:
+          list.length === q.limit && last ? `/api/messages?before=${last.sequence}&limit=${q.limit}` : null,
+      };
+    },
+  );
 
   app.get<{ Params: { id: string } }>(
     '/api/messages/:id',
-    { config: { access: 'phi' } },
+    { config: { policy: { permission: 'messages:read', phi: true } } },
     async (request, reply) => {
       const message = await deps.messages.get(request.params.id);
       if (!message) {
@@ -85,7 +91,7 @@ export function registerMessageRoutes(app: FastifyInstance, deps: MessageRoutesD
         });
       }
       await deps.audit.record({
-        actor: 'anonymous',
+        actor: actorOf(request.principal),
         action: 'read',
         category: 'message',
         patient: message.partitionKey,
@@ -110,7 +116,7 @@ export function registerMessageRoutes(app: FastifyInstance, deps: MessageRoutesD
 
   app.post<{ Params: { id: string } }>(
     '/api/messages/:id/replay',
-    { config: { access: 'phi' } },
+    { config: { policy: { permission: 'messages:replay', phi: true } } },
     async (request, reply) => {
       const body = ReplayBody.safeParse(request.body ?? {});
       if (!body.success) return badQuery(reply, body.error);
@@ -131,7 +137,7 @@ export function registerMessageRoutes(app: FastifyInstance, deps: MessageRoutesD
           message: `a message in state ${message.state} cannot be replayed (still in the pipeline or a duplicate)`,
         });
       }
-      await deps.messages.replay(message.id, 'anonymous', body.data.reason);
+      await deps.messages.replay(message.id, actorOf(request.principal), body.data.reason);
       deps.onReplay?.(message);
       return reply.code(202).send({ id: message.id, state: 'received' });
     },

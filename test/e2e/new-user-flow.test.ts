@@ -14,6 +14,7 @@ import {
   waitFor,
   type EngineProcess,
 } from '../support/engine-process.ts';
+import { demoSessionCookie } from '../support/auth.ts';
 
 const run = promisify(execFile);
 const MLLP_SEND = ['/usr/bin/mllp_send', '/usr/local/bin/mllp_send'].find((p) => existsSync(p));
@@ -41,6 +42,18 @@ describe.skipIf(!MLLP_SEND && !requireClient)('a new user sends the example disc
   const dir = mkdtempSync(join(tmpdir(), 'rxb-e2e-'));
   const store = `sqlite:${join(dir, 'rxbridge.db')}`;
   let engine: EngineProcess;
+  /** The demo pharmacist's session (credentials printed once by `start --demo`). */
+  let cookie: string;
+  /** The integration engineer's API key for the message browser. */
+  let engineerKey: string;
+  const api = (path: string, init: RequestInit = {}): Promise<Response> =>
+    fetch(`${engine.httpUrl}${path}`, {
+      ...init,
+      headers: {
+        ...(init.headers as Record<string, string> | undefined),
+        ...(path.startsWith('/api/messages') ? { authorization: `ApiKey ${engineerKey}` } : { cookie }),
+      },
+    });
 
   beforeAll(async () => {
     if (!MLLP_SEND)
@@ -51,6 +64,13 @@ describe.skipIf(!MLLP_SEND && !requireClient)('a new user sends the example disc
       mllpPort: await freePort(),
       args: ['--demo'],
     });
+    cookie = await demoSessionCookie(engine.httpUrl, engine.stdout());
+    const { stdout } = await run(
+      process.execPath,
+      [CLI, 'users', 'api-key', 'create', '--name', 'e2e', '--role', 'integration-engineer'],
+      { cwd: PROJECT_ROOT, env: { ...process.env, RXBRIDGE_STORE: store } },
+    );
+    engineerKey = /rxb_\S+/.exec(stdout)?.[0] ?? '';
   });
 
   afterAll(async () => {
@@ -71,9 +91,13 @@ describe.skipIf(!MLLP_SEND && !requireClient)('a new user sends the example disc
     return stdout;
   }
 
-  it('prints the engine addresses on start', () => {
+  it('prints the engine addresses on start, and the demo sign-in once (never to the log)', async () => {
     expect(engine.stdout()).toMatch(/web app and API: http:\/\/localhost:\d+/);
     expect(engine.stdout()).toMatch(/HL7 v2 over MLLP: 127\.0\.0\.1:\d+/);
+    expect(engine.stdout()).toMatch(/username: demo-pharmacist/);
+    const password = /one-time password: (\S+)/.exec(engine.stdout())?.[1] ?? 'missing';
+    expect(engine.stderr()).not.toContain(password);
+    expect((await fetch(`${engine.httpUrl}/api/tasks`)).status).toBe(401);
   });
 
   it('acknowledges with CA (the fixture asks for enhanced mode) echoing the control id, and a reconciliation task with both medications appears', async () => {
@@ -84,7 +108,7 @@ describe.skipIf(!MLLP_SEND && !requireClient)('a new user sends the example disc
 
     const task = await waitFor(
       async () => {
-        const body = (await (await fetch(`${engine.httpUrl}/api/tasks`)).json()) as { tasks: TaskJson[] };
+        const body = (await (await api(`/api/tasks`)).json()) as { tasks: TaskJson[] };
         return body.tasks.find((t) => t.type === 'discharge-reconciliation');
       },
       15_000,
@@ -103,7 +127,7 @@ describe.skipIf(!MLLP_SEND && !requireClient)('a new user sends the example disc
     ]);
     for (const item of task.items) expect(item.suggestedAction.length).toBeGreaterThan(20);
 
-    const all = (await (await fetch(`${engine.httpUrl}/api/tasks`)).json()) as {
+    const all = (await (await api(`/api/tasks`)).json()) as {
       total: number;
       tasks: TaskJson[];
     };
@@ -115,23 +139,21 @@ describe.skipIf(!MLLP_SEND && !requireClient)('a new user sends the example disc
 
   it('acknowledges a resend positively, records it as a duplicate and creates nothing new', async () => {
     expect(await send()).toMatch(/MSA\|CA\|/);
-    const body = (await (await fetch(`${engine.httpUrl}/api/messages?state=duplicate`)).json()) as {
+    const body = (await (await api(`/api/messages?state=duplicate`)).json()) as {
       messages: Array<{ duplicateOf: string }>;
     };
     expect(body.messages).toHaveLength(1);
-    const tasks = (await (await fetch(`${engine.httpUrl}/api/tasks`)).json()) as { total: number };
+    const tasks = (await (await api(`/api/tasks`)).json()) as { total: number };
     expect(tasks.total).toBe(2);
   });
 
   it('shows the message with its raw text and lifecycle, and replays it without duplicating tasks', async () => {
-    const list = (await (
-      await fetch(`${engine.httpUrl}/api/messages?type=ADT%5EA03&state=awaiting-review`)
-    ).json()) as {
+    const list = (await (await api(`/api/messages?type=ADT%5EA03&state=awaiting-review`)).json()) as {
       messages: Array<{ id: string; state: string; ack: string }>;
     };
     const [message] = list.messages;
     expect(message).toMatchObject({ state: 'awaiting-review', ack: 'CA' });
-    const detail = (await (await fetch(`${engine.httpUrl}/api/messages/${message!.id}`)).json()) as {
+    const detail = (await (await api(`/api/messages/${message!.id}`)).json()) as {
       raw: string;
       events: Array<{ to: string }>;
     };
@@ -144,7 +166,7 @@ describe.skipIf(!MLLP_SEND && !requireClient)('a new user sends the example disc
       'awaiting-review',
     ]);
 
-    const refused = await fetch(`${engine.httpUrl}/api/messages/${message!.id}/replay`, {
+    const refused = await api(`/api/messages/${message!.id}/replay`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({}),
@@ -152,7 +174,7 @@ describe.skipIf(!MLLP_SEND && !requireClient)('a new user sends the example disc
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { resourceType: string }).resourceType).toBe('OperationOutcome');
 
-    const replay = await fetch(`${engine.httpUrl}/api/messages/${message!.id}/replay`, {
+    const replay = await api(`/api/messages/${message!.id}/replay`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ reason: 'mapping fix verified' }),
@@ -160,7 +182,7 @@ describe.skipIf(!MLLP_SEND && !requireClient)('a new user sends the example disc
     expect(replay.status).toBe(202);
     await waitFor(
       async () => {
-        const d = (await (await fetch(`${engine.httpUrl}/api/messages/${message!.id}`)).json()) as {
+        const d = (await (await api(`/api/messages/${message!.id}`)).json()) as {
           state: string;
           events: unknown[];
         };
@@ -169,7 +191,7 @@ describe.skipIf(!MLLP_SEND && !requireClient)('a new user sends the example disc
       15_000,
       'the replayed message to settle',
     );
-    const tasks = (await (await fetch(`${engine.httpUrl}/api/tasks`)).json()) as { total: number };
+    const tasks = (await (await api(`/api/tasks`)).json()) as { total: number };
     expect(tasks.total).toBe(2);
   });
 
@@ -194,7 +216,7 @@ describe.skipIf(!MLLP_SEND && !requireClient)('a new user sends the example disc
     const page = await fetch(`${engine.httpUrl}/`);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await page.text()).toContain('Review queue');
-    const missing = await fetch(`${engine.httpUrl}/api/nothing-here`);
+    const missing = await api(`/api/nothing-here`);
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { resourceType: string }).resourceType).toBe('OperationOutcome');
   });

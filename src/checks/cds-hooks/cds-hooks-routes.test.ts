@@ -3,7 +3,8 @@
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createHttpServer } from '../../platform/http/http-server.ts';
+import { apiKeyHeader, createTestSecurity, seedApiKey } from '../../../test/support/auth.ts';
+import { createHttpServer, isRoutePolicy } from '../../platform/http/http-server.ts';
 import { silentLogger } from '../../platform/log/logger.ts';
 import { createMetrics } from '../../platform/metrics/metrics.ts';
 import { createStarterTerminology } from '../../terminology/starter-terminology.ts';
@@ -18,12 +19,16 @@ const careGaps = createCareGapEngine(
   CDSI_FIXTURE,
   VACCINE_GROUP_PLANS.filter((p) => ['Zoster', 'Td/Tdap', 'Influenza'].includes(p.group)),
 );
+const security = createTestSecurity();
 const app = createHttpServer({
   logger: silentLogger,
   metrics: createMetrics({ defaultMetrics: false }),
   bodyLimitBytes: 1024 * 1024,
   readiness: [],
+  auth: security.auth,
 });
+/** The EHR calling the services: a system API key scoped to cds:invoke. */
+const ehr = apiKeyHeader(await seedApiKey(security.auth, { roles: ['system'], scopes: ['cds:invoke'] }));
 registerCdsHooksRoutes(app, { terminology: createStarterTerminology(), careGaps, now: () => now });
 /** Every successful CDS Hooks response, validated against the specification's shapes as it is sent. */
 const validated: Array<{ url: string; problems: string[] }> = [];
@@ -38,7 +43,10 @@ app.addHook('onSend', async (request, reply, payload) => {
   });
   return payload;
 });
-afterAll(async () => app.close());
+afterAll(async () => {
+  await app.close();
+  await security.close();
+});
 
 const entry = (resource: object) => ({ resource });
 const bundle = (...resources: object[]) => ({
@@ -83,6 +91,7 @@ function orderSign(drafts: object[], prefetch: Record<string, unknown> = PREFETC
   return app.inject({
     method: 'POST',
     url: `/cds-services/${service}`,
+    headers: ehr,
     payload: {
       hook,
       hookInstance: 'd1f0b7f4-2f7e-4a53-9b1e-0d1c8a5b6f10',
@@ -141,6 +150,7 @@ describe('CDS Hooks routes', () => {
     const res = await app.inject({
       method: 'POST',
       url: '/cds-services/rxbridge-patient-view',
+      headers: ehr,
       payload: {
         hook: 'patient-view',
         hookInstance: 'a1',
@@ -177,6 +187,7 @@ describe('CDS Hooks routes', () => {
       const res = await app.inject({
         method: 'POST',
         url: '/cds-services/rxbridge-medication-checks-sign',
+        headers: ehr,
         payload: c.payload,
       });
       expect(res.statusCode).toBe(400);
@@ -193,19 +204,29 @@ describe('CDS Hooks routes', () => {
 
   it('declares an access policy on every route', async () => {
     const bare = Fastify();
-    const routes: Array<{ url: string; access: unknown }> = [];
+    const routes: Array<{ url: string; policy: unknown }> = [];
     bare.addHook('onRoute', (route) => {
-      routes.push({ url: route.url, access: (route.config as { access?: unknown } | undefined)?.access });
+      routes.push({ url: route.url, policy: (route.config as { policy?: unknown } | undefined)?.policy });
     });
     registerCdsHooksRoutes(bare, { terminology: createStarterTerminology() });
     await bare.ready();
     expect(routes.map((r) => r.url).filter((u) => u.startsWith('/cds-services/'))).toHaveLength(
       CDS_SERVICES.length,
     );
-    for (const r of routes) expect(['public', 'phi']).toContain(r.access);
-    expect(routes.find((r) => r.url === '/cds-services')?.access).toBe('public');
-    expect(routes.filter((r) => r.url !== '/cds-services').every((r) => r.access === 'phi')).toBe(true);
+    for (const r of routes) expect(isRoutePolicy(r.policy)).toBe(true);
+    expect(routes.find((r) => r.url === '/cds-services')?.policy).toEqual({ public: true });
+    for (const r of routes.filter((x) => x.url !== '/cds-services')) {
+      expect(r.policy).toEqual({ permission: 'cds:invoke', phi: true });
+    }
     await bare.close();
+  });
+
+  it('refuses a service call without credentials (401) or from a user without cds:invoke (403)', async () => {
+    const payload = { hook: 'order-sign', hookInstance: 'x', context: { patientId: 'p1' } };
+    const url = '/cds-services/rxbridge-medication-checks-sign';
+    expect((await app.inject({ method: 'POST', url, payload })).statusCode).toBe(401);
+    const engineer = apiKeyHeader(await seedApiKey(security.auth, { roles: ['integration-engineer'] }));
+    expect((await app.inject({ method: 'POST', url, payload, headers: engineer })).statusCode).toBe(403);
   });
 
   it('answers order-select with cards, a suggestion carrying selectionBehavior', async () => {

@@ -1,6 +1,8 @@
 // CDS Hooks 2.0 service: discovery, order-select / order-sign (medication checks as cards) and patient-view.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import type { AuditLog } from '../../governance/audit/audit-log.ts';
+import { actorOf } from '../../governance/rbac/roles.ts';
 import type { Resource } from '../../kernel/fhir.ts';
 import { operationOutcome } from '../../platform/http/http-server.ts';
 import type { Terminology } from '../../terminology/terminology.ts';
@@ -15,6 +17,8 @@ export interface CdsHooksDeps {
   /** Vaccine care gaps for patient-view (absent: patient-view answers with medication checks only). */
   careGaps?: CareGapEngine;
   now?: () => Date;
+  /** Every service call is audited (the prefetch is patient data). */
+  audit?: AuditLog;
 }
 
 const PREFETCH = {
@@ -219,33 +223,47 @@ function badRequest(reply: FastifyReply, message: string, path = ''): FastifyRep
 }
 
 export function registerCdsHooksRoutes(app: FastifyInstance, deps: CdsHooksDeps): void {
-  app.get('/cds-services', { config: { access: 'public' } }, () => ({ services: CDS_SERVICES }));
+  app.get('/cds-services', { config: { policy: { public: true } } }, () => ({ services: CDS_SERVICES }));
   for (const service of CDS_SERVICES) {
-    app.post(`/cds-services/${service.id}`, { config: { access: 'phi' } }, (request, reply) => {
-      const parsed = Request.safeParse(request.body);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        return badRequest(
-          reply,
-          `invalid CDS Hooks request: ${issue?.path.join('.') || '(body)'}: ${issue?.message ?? 'invalid'}`,
-          issue?.path.join('.') ?? '',
-        );
-      }
-      if (parsed.data.hook !== service.hook)
-        return badRequest(
-          reply,
-          `service ${service.id} answers ${service.hook}, not ${parsed.data.hook}`,
-          'hook',
-        );
-      if (service.hook !== 'patient-view' && !parsed.data.context.draftOrders)
-        return badRequest(
-          reply,
-          'context.draftOrders (a Bundle of MedicationRequest) is required',
-          'context.draftOrders',
-        );
-      return service.hook === 'patient-view'
-        ? answerPatientView(parsed.data, deps)
-        : answerOrderHook(parsed.data, deps);
-    });
+    app.post(
+      `/cds-services/${service.id}`,
+      { config: { policy: { permission: 'cds:invoke', phi: true } } },
+      async (request, reply) => {
+        const parsed = Request.safeParse(request.body);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          return badRequest(
+            reply,
+            `invalid CDS Hooks request: ${issue?.path.join('.') || '(body)'}: ${issue?.message ?? 'invalid'}`,
+            issue?.path.join('.') ?? '',
+          );
+        }
+        if (parsed.data.hook !== service.hook)
+          return badRequest(
+            reply,
+            `service ${service.id} answers ${service.hook}, not ${parsed.data.hook}`,
+            'hook',
+          );
+        if (service.hook !== 'patient-view' && !parsed.data.context.draftOrders)
+          return badRequest(
+            reply,
+            'context.draftOrders (a Bundle of MedicationRequest) is required',
+            'context.draftOrders',
+          );
+        const patientId = (parsed.data.context as { patientId?: unknown }).patientId;
+        // The prefetch is patient data read on the client's behalf: audited before any card goes back.
+        await deps.audit?.record({
+          actor: actorOf(request.principal),
+          action: 'read',
+          category: 'cds-hooks',
+          ...(typeof patientId === 'string' ? { patient: patientId } : {}),
+          source: `POST /cds-services/${service.id}`,
+          outcome: 'success',
+        });
+        return service.hook === 'patient-view'
+          ? answerPatientView(parsed.data, deps)
+          : answerOrderHook(parsed.data, deps);
+      },
+    );
   }
 }

@@ -7,6 +7,8 @@ import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { connectMllp } from '../../inbound/mllp/mllp-client.ts';
 import { startEngine, type Engine } from '../../main.ts';
+import { demoCredentialLines } from '../../governance/auth/demo-account.ts';
+import { NO_AUTHENTICATION } from '../../governance/auth/no-authentication.ts';
 import { createHttpServer } from '../../platform/http/http-server.ts';
 import { createLogger } from '../../platform/log/logger.ts';
 import { CliError, ExitCode } from '../cli-output.ts';
@@ -72,6 +74,7 @@ async function runEngine(program: Command, options: StartOptions): Promise<Engin
       logger,
       metrics: engine.metrics,
       bodyLimitBytes: 1024,
+      auth: NO_AUTHENTICATION,
       readiness: [
         { name: 'store', check: () => store.ping() },
         { name: 'bus', check: () => bus.ping() },
@@ -96,6 +99,7 @@ async function runEngine(program: Command, options: StartOptions): Promise<Engin
           `  web app and API: ${engine.httpUrl ?? '(not listening)'}`,
           ...engine.mllp.map((m) => `  HL7 v2 over MLLP: ${m.host}:${m.port} (listener "${m.name}")`),
         ]),
+    ...(engine.demoCredentials ? demoCredentialLines(engine.demoCredentials) : []),
     '  press Ctrl+C to stop',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

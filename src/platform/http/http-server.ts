@@ -1,22 +1,58 @@
-// The Fastify server: health, readiness, metrics, OperationOutcome errors, and a declared access policy on every route.
+// The Fastify server: health, readiness, metrics, OperationOutcome errors, authentication before body parsing, and
+// a declared access policy on every route.
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { OperationOutcome } from '@medplum/fhirtypes';
 import type { Issue } from '../../kernel/result.ts';
+import type { Authenticator } from '../../governance/auth/authenticator.ts';
+import { can, isPermission, type Permission, type Principal } from '../../governance/rbac/roles.ts';
 import type { Logger } from '../log/logger.ts';
 import type { EngineMetrics } from '../metrics/metrics.ts';
+import { registerSessionRoutes } from './session-routes.ts';
 
 /**
- * Who may call a route. `public`: no patient data (health, metrics, static UI). `phi`: reads or changes patient
- * data and is audited. Enforcement by role arrives with the governance issue; the declaration is required now.
+ * Who may call a route, declared on every route (`config: { policy }`); the server refuses a route without one.
+ * `public`: no patient data and no secrets (health, metrics, static UI, sign-in). `signedIn`: any authenticated
+ * principal. Otherwise the permission the caller's roles (and, for API keys, scopes) must grant; `phi` marks routes
+ * that read or change patient data (audited, refused when the audit write fails).
  */
-export type RouteAccess = 'public' | 'phi';
+export type RoutePolicy =
+  | { readonly public: true }
+  | { readonly signedIn: true }
+  | { readonly permission: Permission; readonly phi: boolean };
+
+export const PUBLIC: RoutePolicy = { public: true };
+export const SIGNED_IN: RoutePolicy = { signedIn: true };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    access?: RouteAccess;
+    policy?: RoutePolicy;
   }
+  interface FastifyRequest {
+    /** Set by the authentication hook before any body is parsed; absent on public routes. */
+    principal?: Principal;
+  }
+}
+
+export function isRoutePolicy(value: unknown): value is RoutePolicy {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  if (v.public === true || v.signedIn === true) return Object.keys(v).length === 1;
+  return typeof v.permission === 'string' && isPermission(v.permission) && typeof v.phi === 'boolean';
+}
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  policy: RoutePolicy;
+}
+
+const ROUTES = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+
+/** Every route registered on the server with its policy (the security suite enumerates these). */
+export function registeredRoutes(app: FastifyInstance): readonly RegisteredRoute[] {
+  return ROUTES.get(app) ?? [];
 }
 
 export interface ReadinessCheck {
@@ -31,6 +67,10 @@ export interface HttpServerOptions {
   readiness: ReadinessCheck[];
   /** Folder of the web app's static files (index.html...). */
   webRoot?: string;
+  /** Resolves who is calling; runs in `onRequest`, before any body is parsed. */
+  auth: Authenticator;
+  /** TLS (HTTPS, 1.2 minimum) when given. */
+  https?: { cert: Buffer; key: Buffer };
 }
 
 export function operationOutcome(issues: Issue[]): OperationOutcome {
@@ -62,16 +102,54 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
-  const app = Fastify({
-    logger: false,
-    bodyLimit: options.bodyLimitBytes,
-  });
+  const app = (options.https
+    ? Fastify({
+        logger: false,
+        bodyLimit: options.bodyLimitBytes,
+        https: { ...options.https, minVersion: 'TLSv1.2' },
+      })
+    : Fastify({ logger: false, bodyLimit: options.bodyLimitBytes })) as unknown as FastifyInstance;
+  const routes: RegisteredRoute[] = [];
+  ROUTES.set(app, routes);
 
   app.addHook('onRoute', (route) => {
-    const access = route.config?.access;
-    if (access !== 'public' && access !== 'phi') {
+    const policy: unknown = route.config?.policy;
+    if (!isRoutePolicy(policy)) {
       throw new Error(`route ${String(route.method)} ${route.url} has no declared access policy`);
     }
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method: String(method), url: route.url, policy });
+    }
+  });
+
+  // Authentication and authorization before anything reads the body (Fastify parses bodies after onRequest).
+  app.addHook('onRequest', async (request, reply) => {
+    const policy = request.routeOptions.config?.policy;
+    if (policy === undefined || 'public' in policy) return;
+    const principal = await options.auth.authenticate({
+      cookie: request.headers.cookie,
+      authorization: request.headers.authorization,
+      path: request.url,
+    });
+    if (!principal) {
+      reply.header('www-authenticate', 'Bearer, ApiKey');
+      return sendIssue(reply, 401, {
+        severity: 'error',
+        code: 'security',
+        path: '',
+        message: 'authentication required: sign in, or send an API key or bearer token',
+      });
+    }
+    if ('permission' in policy && !can(principal, policy.permission)) {
+      return sendIssue(reply, 403, {
+        severity: 'error',
+        code: 'security',
+        path: '',
+        message: `this needs the ${policy.permission} permission, which your roles do not grant`,
+      });
+    }
+    request.principal = principal;
+    return undefined;
   });
 
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -116,9 +194,9 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     }),
   );
 
-  app.get('/healthz', { config: { access: 'public' } }, () => ({ status: 'ok' }));
+  app.get('/healthz', { config: { policy: PUBLIC } }, () => ({ status: 'ok' }));
 
-  app.get('/readyz', { config: { access: 'public' } }, async (_request, reply) => {
+  app.get('/readyz', { config: { policy: PUBLIC } }, async (_request, reply) => {
     const results = await Promise.all(
       options.readiness.map(async (r) => {
         try {
@@ -133,10 +211,12 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks: results });
   });
 
-  app.get('/metrics', { config: { access: 'public' } }, async (_request, reply) => {
+  app.get('/metrics', { config: { policy: PUBLIC } }, async (_request, reply) => {
     const body = await options.metrics.registry.metrics();
     return reply.type(options.metrics.registry.contentType).send(body);
   });
+
+  registerSessionRoutes(app, options.auth);
 
   if (options.webRoot !== undefined) {
     const root = options.webRoot;
@@ -154,11 +234,9 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
         });
       }
     };
-    app.get('/', { config: { access: 'public' } }, (_request, reply) => serve('index.html', reply));
-    app.get<{ Params: { file: string } }>(
-      '/static/:file',
-      { config: { access: 'public' } },
-      (request, reply) => serve(request.params.file, reply),
+    app.get('/', { config: { policy: PUBLIC } }, (_request, reply) => serve('index.html', reply));
+    app.get<{ Params: { file: string } }>('/static/:file', { config: { policy: PUBLIC } }, (request, reply) =>
+      serve(request.params.file, reply),
     );
   }
 

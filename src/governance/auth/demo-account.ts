@@ -1,0 +1,28 @@
+// Demo mode: one pharmacist account, created at the first start; its credentials are shown once (never logged).
+import type { Authenticator, CreatedUser } from './authenticator.ts';
+import type { GovernanceStore } from '../governance-store.ts';
+
+export const DEMO_USERNAME = 'demo-pharmacist';
+
+/** Creates the demo pharmacist unless it exists; returns the new credentials only when it was created now. */
+export async function ensureDemoAccount(
+  auth: Authenticator,
+  store: GovernanceStore,
+  site: string,
+): Promise<CreatedUser | undefined> {
+  if (await store.users.byUsername(DEMO_USERNAME)) return undefined;
+  return auth.addUser(
+    { username: DEMO_USERNAME, name: 'Demo Pharmacist', roles: ['pharmacist'], sites: [site] },
+    'system:demo',
+  );
+}
+
+/** The lines printed to the terminal (stdout) once. */
+export function demoCredentialLines(created: CreatedUser): string[] {
+  return [
+    '  demo sign-in (shown once; not written to any log):',
+    `    username: ${created.user.username}`,
+    `    one-time password: ${created.password}`,
+    ...(created.otpauthUri ? [`    authenticator (TOTP): ${created.otpauthUri}`] : []),
+  ];
+}

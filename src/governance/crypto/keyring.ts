@@ -1,0 +1,282 @@
+// Encryption at rest: AES-256-GCM envelope encryption with versioned master keys from the environment or a key
+// file (never from config files). Each value gets its own data key; the data key is wrapped by a master key.
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  hkdfSync,
+  randomBytes,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** Binary envelope: magic(4) | key version(u16) | wrapIv(12) | wrappedKey(32) | wrapTag(16) | iv(12) | tag(16) | ct. */
+const MAGIC = Buffer.from('RXE1', 'ascii');
+const HEADER = 4 + 2 + 12 + 32 + 16 + 12 + 16;
+/** Text form for string columns. */
+const TEXT_PREFIX = 'rxe1:';
+
+export class DecryptionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DecryptionError';
+  }
+}
+
+export interface Keyring {
+  /** The version new values are wrapped with (the highest loaded). */
+  readonly activeVersion: number;
+  readonly versions: readonly number[];
+  encrypt(plain: Uint8Array, aad?: string): Uint8Array;
+  /** Throws DecryptionError on any tampering or an unknown key version: never returns garbage. */
+  decrypt(blob: Uint8Array, aad?: string): Uint8Array;
+  encryptText(plain: string, aad?: string): string;
+  decryptText(text: string, aad?: string): string;
+  isEncrypted(value: Uint8Array | string): boolean;
+  /** Re-wraps the data key with the active master key (the payload is not touched): online rotation. */
+  rewrap(blob: Uint8Array): Uint8Array;
+  rewrapText(text: string): string;
+  /** Key version a value is wrapped with. */
+  versionOf(blob: Uint8Array | string): number;
+  /** Keyed hash for lookups on encrypted values (blind index) and opaque ids; stable for a purpose. */
+  mac(purpose: string, data: string): string;
+  /** Ed25519 key pair derived from the active master key, for signed audit checkpoints. */
+  signer(purpose: string): { sign(data: string): string; publicKeyPem: string; keyVersion: number };
+  verifySignature(purpose: string, version: number, data: string, signature: string): boolean;
+  /** Adds a new master key version (rotation); returns it. */
+  addKey(key: Buffer, version?: number): number;
+}
+
+function aesGcm(key: Buffer, iv: Buffer, plain: Uint8Array, aad: string | undefined): [Buffer, Buffer] {
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  if (aad !== undefined) cipher.setAAD(Buffer.from(aad, 'utf8'));
+  const ct = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return [ct, cipher.getAuthTag()];
+}
+
+function aesGcmOpen(key: Buffer, iv: Buffer, ct: Buffer, tag: Buffer, aad: string | undefined): Buffer {
+  const decipher = createDecipheriv('aes-256-gcm', key, iv);
+  if (aad !== undefined) decipher.setAAD(Buffer.from(aad, 'utf8'));
+  decipher.setAuthTag(tag);
+  return Buffer.concat([decipher.update(ct), decipher.final()]);
+}
+
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+export function createKeyring(keys: ReadonlyMap<number, Buffer>): Keyring {
+  const masters = new Map<number, Buffer>();
+  for (const [v, k] of keys) {
+    if (k.length !== 32) throw new Error(`master key version ${v} must be 32 bytes (AES-256)`);
+    masters.set(v, k);
+  }
+  if (masters.size === 0) throw new Error('no master key loaded');
+  let active = Math.max(...masters.keys());
+  const signers = new Map<string, KeyObject>();
+
+  const master = (v: number): Buffer => {
+    const k = masters.get(v);
+    if (!k) throw new DecryptionError(`unknown key version ${v}`);
+    return k;
+  };
+  const derived = (v: number, purpose: string): Buffer =>
+    Buffer.from(hkdfSync('sha256', master(v), Buffer.alloc(0), `rxbridge:${purpose}`, 32));
+  const privateKey = (v: number, purpose: string): KeyObject => {
+    const id = `${v}:${purpose}`;
+    let key = signers.get(id);
+    if (!key) {
+      const seed = derived(v, `sign:${purpose}`);
+      key = createPrivateKey({
+        key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]),
+        format: 'der',
+        type: 'pkcs8',
+      });
+      signers.set(id, key);
+    }
+    return key;
+  };
+
+  const encrypt = (plain: Uint8Array, aad?: string): Uint8Array => {
+    const dataKey = randomBytes(32);
+    const wrapIv = randomBytes(12);
+    const [wrapped, wrapTag] = aesGcm(master(active), wrapIv, dataKey, `key:${active}`);
+    const iv = randomBytes(12);
+    const [ct, tag] = aesGcm(dataKey, iv, plain, aad);
+    const version = Buffer.alloc(2);
+    version.writeUInt16BE(active);
+    return Buffer.concat([MAGIC, version, wrapIv, wrapped, wrapTag, iv, tag, ct]);
+  };
+
+  const parse = (blob: Uint8Array) => {
+    const b = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+    if (b.length < HEADER || !b.subarray(0, 4).equals(MAGIC)) {
+      throw new DecryptionError('not an encrypted value (missing envelope header)');
+    }
+    const version = b.readUInt16BE(4);
+    return {
+      version,
+      wrapIv: b.subarray(6, 18),
+      wrapped: b.subarray(18, 50),
+      wrapTag: b.subarray(50, 66),
+      iv: b.subarray(66, 78),
+      tag: b.subarray(78, 94),
+      ct: b.subarray(94),
+    };
+  };
+
+  const unwrap = (p: ReturnType<typeof parse>): Buffer => {
+    try {
+      return aesGcmOpen(master(p.version), p.wrapIv, p.wrapped, p.wrapTag, `key:${p.version}`);
+    } catch (error) {
+      if (error instanceof DecryptionError) throw error;
+      throw new DecryptionError('data key does not authenticate (tampered or wrong master key)');
+    }
+  };
+
+  const decrypt = (blob: Uint8Array, aad?: string): Uint8Array => {
+    const p = parse(blob);
+    const dataKey = unwrap(p);
+    try {
+      return aesGcmOpen(dataKey, p.iv, p.ct, p.tag, aad);
+    } catch {
+      throw new DecryptionError('ciphertext does not authenticate (tampered)');
+    }
+  };
+
+  const rewrap = (blob: Uint8Array): Uint8Array => {
+    const p = parse(blob);
+    if (p.version === active) return blob;
+    const dataKey = unwrap(p);
+    const wrapIv = randomBytes(12);
+    const [wrapped, wrapTag] = aesGcm(master(active), wrapIv, dataKey, `key:${active}`);
+    const version = Buffer.alloc(2);
+    version.writeUInt16BE(active);
+    return Buffer.concat([MAGIC, version, wrapIv, wrapped, wrapTag, p.iv, p.tag, p.ct]);
+  };
+
+  const fromText = (text: string): Buffer => {
+    if (!text.startsWith(TEXT_PREFIX)) throw new DecryptionError('not an encrypted value (missing prefix)');
+    return Buffer.from(text.slice(TEXT_PREFIX.length), 'base64');
+  };
+
+  return {
+    get activeVersion() {
+      return active;
+    },
+    get versions() {
+      return [...masters.keys()].sort((a, b) => a - b);
+    },
+    encrypt,
+    decrypt,
+    encryptText: (plain, aad) =>
+      TEXT_PREFIX + Buffer.from(encrypt(Buffer.from(plain, 'utf8'), aad)).toString('base64'),
+    decryptText: (text, aad) => Buffer.from(decrypt(fromText(text), aad)).toString('utf8'),
+    isEncrypted: (value) =>
+      typeof value === 'string'
+        ? value.startsWith(TEXT_PREFIX)
+        : value.byteLength >= HEADER && Buffer.from(value.subarray(0, 4)).equals(MAGIC),
+    rewrap,
+    rewrapText: (text) => TEXT_PREFIX + Buffer.from(rewrap(fromText(text))).toString('base64'),
+    versionOf: (value) => parse(typeof value === 'string' ? fromText(value) : value).version,
+    // Blind indexes must not change with rotation, so they use the lowest (first) key version.
+    mac: (purpose, data) =>
+      createHmac('sha256', derived(Math.min(...masters.keys()), `mac:${purpose}`))
+        .update(data)
+        .digest('hex'),
+    signer: (purpose) => {
+      const v = active;
+      const key = privateKey(v, purpose);
+      return {
+        keyVersion: v,
+        publicKeyPem: createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString(),
+        sign: (data) => sign(null, Buffer.from(data, 'utf8'), key).toString('base64'),
+      };
+    },
+    verifySignature: (purpose, version, data, signature) => {
+      if (!masters.has(version)) return false;
+      const pub = createPublicKey(privateKey(version, purpose));
+      try {
+        return verify(null, Buffer.from(data, 'utf8'), pub, Buffer.from(signature, 'base64'));
+      } catch {
+        return false;
+      }
+    },
+    addKey: (key, version) => {
+      const v = version ?? active + 1;
+      if (key.length !== 32) throw new Error('a master key must be 32 bytes');
+      if (masters.has(v)) throw new Error(`key version ${v} already loaded`);
+      masters.set(v, key);
+      active = Math.max(active, v);
+      return v;
+    },
+  };
+}
+
+/**
+ * Parses `v1:<base64 32 bytes>,v2:<base64>` (the RXBRIDGE_KEYS format, also one per line in a key file).
+ * The highest version is the active one.
+ */
+export function parseKeySpec(spec: string, where: string): Map<number, Buffer> {
+  const keys = new Map<number, Buffer>();
+  for (const raw of spec.split(/[,\n]/)) {
+    const part = raw.trim();
+    if (part === '' || part.startsWith('#')) continue;
+    const m = /^v(\d{1,5}):([A-Za-z0-9+/=_-]+)$/.exec(part);
+    if (!m) throw new Error(`${where}: each key is v<version>:<base64 of 32 bytes>`);
+    const key = Buffer.from(m[2] as string, 'base64');
+    if (key.length !== 32) throw new Error(`${where}: key v${m[1]} is ${key.length} bytes, not 32`);
+    keys.set(Number(m[1]), key);
+  }
+  if (keys.size === 0) throw new Error(`${where}: no keys`);
+  return keys;
+}
+
+export interface KeySource {
+  env?: NodeJS.ProcessEnv;
+  /** Created with one fresh key (mode 0600) when no key is configured and this is given (embedded mode). */
+  defaultKeyFile?: string;
+}
+
+/** Keys from RXBRIDGE_KEYS, else the file named by RXBRIDGE_KEY_FILE, else the default key file (created once). */
+export function loadKeyring(source: KeySource = {}): { keyring: Keyring; from: string; created: boolean } {
+  const env = source.env ?? process.env;
+  const inline = env['RXBRIDGE_KEYS'];
+  if (inline !== undefined && inline.trim() !== '') {
+    return {
+      keyring: createKeyring(parseKeySpec(inline, 'RXBRIDGE_KEYS')),
+      from: 'RXBRIDGE_KEYS',
+      created: false,
+    };
+  }
+  const file = env['RXBRIDGE_KEY_FILE'] ?? source.defaultKeyFile;
+  if (file === undefined) {
+    throw new Error('no encryption key: set RXBRIDGE_KEYS or RXBRIDGE_KEY_FILE');
+  }
+  let created = false;
+  if (!existsSync(file)) {
+    if (env['RXBRIDGE_KEY_FILE'] !== undefined) throw new Error(`RXBRIDGE_KEY_FILE: ${file} does not exist`);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `v1:${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    created = true;
+  }
+  try {
+    chmodSync(file, 0o600);
+  } catch {
+    // read-only mounts: the mode was set by whoever provisioned the file
+  }
+  const keyring = createKeyring(parseKeySpec(readFileSync(file, 'utf8'), 'key file'));
+  return {
+    keyring,
+    from: env['RXBRIDGE_KEY_FILE'] !== undefined ? 'RXBRIDGE_KEY_FILE' : 'default key file',
+    created,
+  };
+}
+
+/** A keyring with one random key: tests and in-memory stores. */
+export function ephemeralKeyring(): Keyring {
+  return createKeyring(new Map([[1, randomBytes(32)]]));
+}
