@@ -32,7 +32,7 @@ export function taskJson(task: Task): Record<string, unknown> {
 }
 
 export function registerTaskRoutes(app: FastifyInstance, deps: { tasks: TaskStore; audit: AuditLog }): void {
-  app.get('/api/tasks', { config: { access: 'phi' } }, async (request, reply) => {
+  app.get('/api/tasks', { config: { policy: { permission: 'tasks:read', phi: true } } }, async (request, reply) => {
     const query = ListQuery.safeParse(request.query);
     if (!query.success) return invalid(reply, query.error);
     const q = query.data;
@@ -58,7 +58,7 @@ export function registerTaskRoutes(app: FastifyInstance, deps: { tasks: TaskStor
 
   app.get<{ Params: { id: string } }>(
     '/api/tasks/:id',
-    { config: { access: 'phi' } },
+    { config: { policy: { permission: 'tasks:read', phi: true } } },
     async (request, reply) => {
       const task = await deps.tasks.get(request.params.id);
       if (!task)
