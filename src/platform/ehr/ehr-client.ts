@@ -1,7 +1,7 @@
 // The EhrClient port: what the pipeline asks of an EHR, whatever vendor or protocol answers.
 // The FHIR R4 adapter (fhir/) implements it with SMART Backend Services, rate limiting, retries and paging.
 import type { Bundle, CapabilityStatement, OperationOutcome, Resource } from '@medplum/fhirtypes';
-import type { ErrorCode} from '../../kernel/errors.ts';
+import type { ErrorCode } from '../../kernel/errors.ts';
 import { RxBridgeError } from '../../kernel/errors.ts';
 
 /** Search parameters as FHIR names them; a repeated parameter is an array (`_include`, `_revinclude`). */
