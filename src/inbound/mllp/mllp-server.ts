@@ -178,9 +178,17 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
       }
     };
 
+    // ACKs decided in the same tick (a committed batch resolves many appends at once) leave in one write.
+    let flushScheduled = false;
+    const scheduledFlush = (): void => {
+      flushScheduled = false;
+      flush();
+    };
     const settle = (entry: Pending, ack: string | null): void => {
       entry.ack = ack === null ? null : frameMllp(Buffer.from(ack, 'latin1'));
-      flush();
+      if (flushScheduled) return;
+      flushScheduled = true;
+      process.nextTick(scheduledFlush);
     };
 
     const handle = (item: MllpFeedItem): void => {
