@@ -10,7 +10,10 @@ import {
   type Authenticator,
   type CreatedUser,
 } from './governance/auth/authenticator.ts';
+import { guardedAudit } from './governance/audit/guarded-audit.ts';
+import { startCheckpointer } from './governance/audit/checkpoints.ts';
 import { ensureDemoAccount } from './governance/auth/demo-account.ts';
+import { createConsentRegistry, type ConsentRegistry } from './governance/consent/consent-registry.ts';
 import { createBearerVerifier } from './governance/auth/jwt-verifier.ts';
 import { ephemeralKeyring, loadKeyring, type Keyring } from './governance/crypto/keyring.ts';
 import type { GovernanceStore } from './governance/governance-store.ts';
@@ -25,7 +28,8 @@ import { createMessageProcessor } from './pipeline/process-message.ts';
 import type { EventBus } from './platform/bus/event-bus.ts';
 import { createLocalBus } from './platform/bus/local/local-bus.ts';
 import { openNatsBus } from './platform/bus/nats/nats-bus.ts';
-import { createHttpServer } from './platform/http/http-server.ts';
+import { registerGovernanceRoutes } from './platform/http/governance-routes.ts';
+import { createHttpServer, registeredRoutes, type RegisteredRoute } from './platform/http/http-server.ts';
 import type { Logger } from './platform/log/logger.ts';
 import { createMetrics, type EngineMetrics } from './platform/metrics/metrics.ts';
 import { createEmbeddedPharmacy } from './platform/pharmacy/embedded/embedded-pharmacy.ts';
@@ -70,6 +74,8 @@ export interface Engine {
   readonly bus: EventBus;
   readonly metrics: EngineMetrics;
   readonly httpUrl: string | undefined;
+  /** Every HTTP route with its declared policy (the security suite enumerates them). */
+  readonly httpRoutes: readonly RegisteredRoute[];
   readonly mllp: ReadonlyArray<{ name: string; host: string; port: number }>;
   readonly worker: PipelineWorker | undefined;
   stop(): Promise<void>;
@@ -87,6 +93,7 @@ export interface Security {
   keyring: Keyring;
   governance: GovernanceStore;
   auth: Authenticator;
+  consent: ConsentRegistry;
 }
 
 /**
@@ -129,7 +136,13 @@ export async function openSecurity(
       defaultSite: s.defaultSite,
     },
   });
-  return { keyring, governance, auth };
+  const consent = createConsentRegistry({
+    store: governance,
+    keyring,
+    audit: store.audit,
+    now: () => clock.now(),
+  });
+  return { keyring, governance, auth, consent };
 }
 
 /** Opens the store named by config: `sqlite:<path>` (relative to the working directory) or a postgres URL. */
@@ -191,6 +204,21 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   try {
     const security = await openSecurity(config, store, clock);
     cleanups.push(async () => security.governance.close());
+    // Signed checkpoints over the audit chain every minute and at stop (rxbridge audit verify checks them).
+    const checkpointer = startCheckpointer({
+      audit: store.audit,
+      store: security.governance,
+      keyring: security.keyring,
+      intervalMs: 60_000,
+      onError: (error) =>
+        logger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'audit checkpoint failed',
+        ),
+    });
+    cleanups.push(() => checkpointer.stop());
+    /** Routes use this: a failed audit write refuses the response (503) instead of sending PHI unrecorded. */
+    const routeAudit = guardedAudit(store.audit);
     const demoCredentials = config.demo
       ? await ensureDemoAccount(security.auth, security.governance, config.security.defaultSite)
       : undefined;
@@ -250,6 +278,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     const mllpServers: MllpServer[] = [];
     const mllpAddresses: Array<{ name: string; host: string; port: number }> = [];
     let httpUrl: string | undefined;
+    let httpRoutes: readonly RegisteredRoute[] = [];
     if (options.listeners !== false) {
       for (const listener of config.mllp.listeners) {
         const channel = `mllp:${listener.name}`;
@@ -303,15 +332,22 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       });
       registerMessageRoutes(app, {
         messages: store.messages,
-        audit: store.audit,
+        audit: routeAudit,
         onReplay: (m) => notifyStored(m.id, m.partitionKey),
       });
       registerTaskRoutes(app, { tasks: store.tasks, audit: store.audit });
       // Vaccine care gaps only when the CDSi supporting data is configured (knowledge.cdsiDir).
       const cdsiDir = config.knowledge.cdsiDir;
+      registerGovernanceRoutes(app, {
+        audit: routeAudit,
+        governance: security.governance,
+        keyring: security.keyring,
+        auth: security.auth,
+        consent: security.consent,
+      });
       registerCdsHooksRoutes(app, {
         terminology,
-        audit: store.audit,
+        audit: routeAudit,
         now: () => clock.now(),
         ...(cdsiDir !== undefined ? { careGaps: loadCareGapEngine(cdsiDir) } : {}),
       });
@@ -323,6 +359,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         ? 'localhost'
         : config.http.host;
       httpUrl = `${config.http.tls ? 'https' : 'http'}://${shownHost}:${port}`;
+      httpRoutes = registeredRoutes(app);
     }
 
     // Queue depth and dead letters for /metrics, refreshed in the background.
@@ -366,6 +403,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       bus,
       metrics,
       httpUrl,
+      httpRoutes,
       mllp: mllpAddresses,
       worker,
       stop: () => (stopped ??= stopAll()),

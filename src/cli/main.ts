@@ -1,5 +1,6 @@
 // The `rxbridge` command line: one program, consistent help, exit codes 0/1/2, one-line errors.
 import { Command, CommanderError } from 'commander';
+import { registerAuditCommand } from './commands/audit-command.ts';
 import { registerCheckCommand } from './commands/check-command.ts';
 import { registerConfigCommand } from './commands/config-command.ts';
 import { registerConvertCommand } from './commands/convert-command.ts';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerReconcileCommand(program);
   registerCheckCommand(program);
   registerUsersCommand(program);
+  registerAuditCommand(program);
   return program;
 }
 

@@ -28,6 +28,8 @@ export interface MessageRoutesDeps {
 export function messageSummaryJson(m: StoredMessage): Record<string, unknown> {
   return {
     id: m.id,
+    // Messages belong to the installation's default site (site scoping hides them from other sites' users).
+    site: null,
     sequence: m.sequence,
     channel: m.channel,
     format: m.format,

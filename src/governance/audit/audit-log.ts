@@ -43,7 +43,15 @@ export interface AuditFilter {
   actor?: string;
   action?: AuditAction;
   entity?: string;
+  category?: string;
+  outcome?: AuditOutcome;
   since?: Date;
+  /** Only entries before this time. */
+  until?: Date;
+  /** Exactly this sequence number (checkpoint checks). */
+  seq?: number;
+  /** Only entries with a lower sequence number (paging newest first). */
+  beforeSeq?: number;
   limit?: number;
 }
 

@@ -4,9 +4,16 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { OperationOutcome } from '@medplum/fhirtypes';
+import { ErrorCode } from '../../kernel/errors.ts';
 import type { Issue } from '../../kernel/result.ts';
 import type { Authenticator } from '../../governance/auth/authenticator.ts';
-import { can, isPermission, type Permission, type Principal } from '../../governance/rbac/roles.ts';
+import {
+  can,
+  canSeeSite,
+  isPermission,
+  type Permission,
+  type Principal,
+} from '../../governance/rbac/roles.ts';
 import type { Logger } from '../log/logger.ts';
 import type { EngineMetrics } from '../metrics/metrics.ts';
 import { registerSessionRoutes } from './session-routes.ts';
@@ -152,6 +159,39 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     return undefined;
   });
 
+  // Site scoping, enforced once for every PHI route: an object carrying `site` (null: the default site) that the
+  // caller may not see is not found, and is left out of lists. Routes should also filter in their queries.
+  app.addHook('preSerialization', async (request, reply, payload: unknown) => {
+    const policy = request.routeOptions.config?.policy;
+    const principal = request.principal;
+    if (!policy || !('permission' in policy) || !policy.phi || !principal) return payload;
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload;
+    const now = new Date();
+    const hidden = (o: unknown): boolean =>
+      typeof o === 'object' &&
+      o !== null &&
+      'site' in o &&
+      !canSeeSite(
+        principal,
+        (o as { site: unknown }).site as string | null,
+        now,
+        options.auth.settings.defaultSite,
+      );
+    if (hidden(payload)) {
+      reply.code(404);
+      return operationOutcome([{ severity: 'error', code: 'not-found', path: 'id', message: 'not found' }]);
+    }
+    let changed = false;
+    const out: Record<string, unknown> = { ...(payload as Record<string, unknown>) };
+    for (const [key, value] of Object.entries(out)) {
+      if (Array.isArray(value) && value.some(hidden)) {
+        out[key] = value.filter((v) => !hidden(v));
+        changed = true;
+      }
+    }
+    return changed ? out : payload;
+  });
+
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
@@ -163,6 +203,16 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   });
 
   app.setErrorHandler((error: { statusCode?: number; code?: string; message?: string }, request, reply) => {
+    if (error.code === ErrorCode.AuditUnavailable) {
+      // No audit entry, no patient data: the response is refused rather than sent unrecorded.
+      options.logger.error({ route: request.routeOptions.url, method: request.method }, 'audit write failed');
+      return sendIssue(reply, 503, {
+        severity: 'error',
+        code: 'transient',
+        path: '',
+        message: 'the audit log is unavailable, so the data is withheld; try again shortly',
+      });
+    }
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) {
       options.logger.error(

@@ -503,7 +503,12 @@ class PostgresStoreImpl {
       ['actor = $', filter.actor],
       ['action = $', filter.action],
       ['entity = $', filter.entity],
+      ['category = $', filter.category],
+      ['outcome = $', filter.outcome],
       ['at >= $', filter.since],
+      ['at < $', filter.until],
+      ['seq = $', filter.seq],
+      ['seq < $', filter.beforeSeq],
     ]);
     params.push(filter.limit ?? 100);
     const rows = await this.#query<AuditRow>(

@@ -418,7 +418,12 @@ class SqliteStoreImpl {
       ['actor = ?', filter.actor],
       ['action = ?', filter.action],
       ['entity = ?', filter.entity],
+      ['category = ?', filter.category],
+      ['outcome = ?', filter.outcome],
       ['at >= ?', filter.since?.getTime()],
+      ['at < ?', filter.until?.getTime()],
+      ['seq = ?', filter.seq],
+      ['seq < ?', filter.beforeSeq],
     ]);
     params.push(filter.limit ?? 100);
     const sql = `SELECT * FROM audit_log ${where} ORDER BY seq DESC LIMIT ?`;
