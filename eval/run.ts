@@ -1,5 +1,6 @@
 // npm run eval: runs every evaluation module in turn and prints its report (each module skips itself without data).
 import { hl7v2PairedEval } from './hl7v2-paired.ts';
+import { pilotEval } from './pilot.ts';
 import { scenariosEval } from './scenarios.ts';
 import { syntheaReconcileEval } from './synthea-reconcile.ts';
 import { evalTextExtraction } from './text-extraction.ts';
@@ -15,6 +16,7 @@ export const EVALS: readonly EvalModule[] = [
   { name: 'text extraction', run: evalTextExtraction },
   scenariosEval,
   syntheaReconcileEval,
+  pilotEval,
 ];
 
 for (const module of EVALS) {

@@ -60,7 +60,8 @@ export function actionFields(input: {
   if (input.prescriptionId !== undefined) fields['prescription'] = input.prescriptionId;
   const strength = strengthText(input.strength);
   if (strength !== undefined) fields['strength'] = strength;
-  if (input.frequencyPerDay !== undefined) fields['frequency'] = String(input.frequencyPerDay);
+  if (input.frequencyPerDay !== undefined)
+    fields['frequency'] = String(Number(input.frequencyPerDay.toFixed(4)));
   return fields;
 }
 

@@ -77,6 +77,8 @@ export interface WorkflowValue {
   editRate: number | null;
   rejectRate: number | null;
   autoApplied: number;
+  /** Auto writes a pharmacist reviewed afterwards and kept. */
+  autoConfirmed: number;
   reversals: number;
   autoErrors: number;
   autoErrorRate: number | null;
@@ -219,12 +221,21 @@ export async function workflowValue(
       minutesSaved += run.items.length > 0 && applied === run.items.length ? baseline.manualMinutes : saved;
     if (run.mode === 'shadow') minutesSavedIfSuggest += saved;
   }
+  // Answers to task items make the approval rates; answers to auto writes are audits (confirmed or reversed).
+  const autoItems = new Set(
+    runs.flatMap((r) =>
+      r.items.filter((i) => i.disposition === 'auto-applied').map((i) => `${r.messageId}|${i.itemId}`),
+    ),
+  );
   const answers = decisions.filter((d) => d.itemId !== undefined);
-  const count = (verdict: Decision['verdict']): number => answers.filter((d) => d.verdict === verdict).length;
+  const onAuto = (d: Decision): boolean => autoItems.has(`${d.messageId}|${d.itemId ?? ''}`);
+  const count = (verdict: Decision['verdict']): number =>
+    answers.filter((d) => d.verdict === verdict && !onAuto(d)).length;
   const approved = count('approve');
   const edited = count('edit');
   const rejected = count('reject');
-  const reversals = count('reverse');
+  const reversals = answers.filter((d) => d.verdict === 'reverse' && onAuto(d)).length;
+  const autoConfirmed = answers.filter((d) => d.verdict === 'approve' && onAuto(d)).length;
   const decided = approved + edited + rejected;
   const runByMessage = new Map(runs.map((r) => [r.messageId, r]));
   const waits = decisions
@@ -250,6 +261,7 @@ export async function workflowValue(
     editRate: ratio(edited, decided),
     rejectRate: ratio(rejected, decided),
     autoApplied,
+    autoConfirmed,
     reversals,
     autoErrors,
     autoErrorRate: ratio(autoErrors + reversals, autoApplied + autoErrors),
@@ -310,6 +322,7 @@ const CSV_COLUMNS: Array<[string, (v: WorkflowValue) => string]> = [
   ['edit_rate', (v) => fmt(v.editRate, 3)],
   ['reject_rate', (v) => fmt(v.rejectRate, 3)],
   ['auto_applied', (v) => fmt(v.autoApplied)],
+  ['auto_confirmed', (v) => fmt(v.autoConfirmed)],
   ['reversals', (v) => fmt(v.reversals)],
   ['auto_error_rate', (v) => fmt(v.autoErrorRate, 3)],
   ['agreement', (v) => fmt(v.agreement.rate, 3)],
