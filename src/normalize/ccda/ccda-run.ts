@@ -1,0 +1,124 @@
+// What every C-CDA mapper shares: the document, collected issues, the Bundle being built, the narrative index
+// (element ID -> text) and the coverage counters.
+import type { BundleEntry, Reference, Resource } from '@medplum/fhirtypes';
+
+/** A reference within the Bundle; typed loosely so one can stand for any target type. */
+export type Ref = Reference<never>;
+import { stableId } from '../../kernel/ids.ts';
+import type { Issue, IssueCode } from '../../kernel/result.ts';
+import { issue, warningIssue } from '../../kernel/result.ts';
+import type { XmlElement } from '../../inbound/ccda/xml/xml-element.ts';
+import { collapse } from '../../inbound/ccda/xml/xml-element.ts';
+
+export interface CcdaMapContext {
+  /** The stored message or file this document came from (Provenance points at it); defaults to the document id. */
+  sourceId?: string;
+  receivedAt?: Date;
+}
+
+/** Per-document coverage: what was present, what became resources, and what was not understood. */
+export interface CcdaCoverage {
+  documentId: string;
+  /** Document type: CCD, Discharge Summary, ... from ClinicalDocument/code. */
+  documentType: string;
+  sections: CcdaSectionCoverage[];
+  /** section/entry elements seen by the mapper. */
+  entries: number;
+  /** Entries that produced at least one resource. */
+  entriesMapped: number;
+  resources: Record<string, number>;
+}
+
+export interface CcdaSectionCoverage {
+  path: string;
+  kind: string;
+  title: string;
+  entries: number;
+  entriesMapped: number;
+  /** The section has narrative but no entries, or narrative items no entry accounts for. */
+  narrativeGaps: number;
+}
+
+/** Narrative text a structured reading did not account for, handed to the free-text extractor. */
+export interface NarrativeGap {
+  sectionPath: string;
+  sectionKind: string;
+  sectionTitle: string;
+  /** The narrative text (rows and list items on their own lines). */
+  text: string;
+  /** Why it is a gap: the section has no entries, or these items are not in any entry. */
+  reason: 'no-entries' | 'unmatched-items';
+}
+
+export class CcdaRun {
+  readonly doc: XmlElement;
+  readonly context: CcdaMapContext;
+  readonly issues: Issue[] = [];
+  readonly gaps: NarrativeGap[] = [];
+  /** ClinicalDocument/id as root|extension: the idempotency key. */
+  readonly documentKey: string;
+  patient: Ref | undefined;
+  encounter: Ref | undefined;
+  readonly #entries: BundleEntry[] = [];
+  readonly #seen = new Set<string>();
+  #narrative: Map<string, string> | undefined;
+
+  constructor(doc: XmlElement, documentKey: string, context: CcdaMapContext) {
+    this.doc = doc;
+    this.documentKey = documentKey;
+    this.context = context;
+  }
+
+  /** A deterministic id: the same document always gives the same ids. */
+  id(resourceType: string, ...parts: string[]): string {
+    return stableId('ccda', resourceType, this.documentKey, ...parts);
+  }
+
+  add<T extends Resource & { id: string }>(resource: T): Ref {
+    const key = `${resource.resourceType}/${resource.id}`;
+    if (!this.#seen.has(key)) {
+      this.#seen.add(key);
+      this.#entries.push({ fullUrl: `urn:uuid:${resource.id}`, resource });
+    }
+    return { reference: `urn:uuid:${resource.id}` };
+  }
+
+  entries(): BundleEntry[] {
+    return this.#entries;
+  }
+
+  readonly #said = new Set<string>();
+
+  warn(code: IssueCode, path: string, message: string): void {
+    if (this.#once(path, message)) this.issues.push(warningIssue(code, path, message));
+  }
+
+  info(code: IssueCode, path: string, message: string): void {
+    if (this.#once(path, message)) this.issues.push(issue('information', code, path, message));
+  }
+
+  /** The same thing read twice (an entry's text for two purposes) is reported once. */
+  #once(path: string, message: string): boolean {
+    const key = `${path}\u0000${message}`;
+    if (this.#said.has(key)) return false;
+    this.#said.add(key);
+    return true;
+  }
+
+  nullFlavor(path: string, flavor: string): void {
+    this.info('incomplete', path, `value withheld (nullFlavor ${flavor})`);
+  }
+
+  /** The text of the narrative element with this ID (`#id` or `id`). Indexed on first use. */
+  narrative(ref: string): string | undefined {
+    if (!this.#narrative) {
+      const index = new Map<string, string>();
+      this.doc.walk((el) => {
+        const id = el.attr('ID');
+        if (id !== undefined && !index.has(id)) index.set(id, collapse(el.rawText()));
+      });
+      this.#narrative = index;
+    }
+    return this.#narrative.get(ref.startsWith('#') ? ref.slice(1) : ref);
+  }
+}
