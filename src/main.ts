@@ -41,7 +41,8 @@ import type { RetryPolicy } from './platform/store/message-store.ts';
 import { openPostgresStore } from './platform/store/postgres/postgres-store.ts';
 import { openSqliteStore } from './platform/store/sqlite/sqlite-store.ts';
 import type { Store } from './platform/store/store.ts';
-import { registerTaskRoutes } from './review/task-routes.ts';
+import { createWritablePharmacy, type WritablePharmacy } from './outbound/pharmacy/writable-pharmacy.ts';
+import { createWorkspace, type WorkspaceOptions } from './outbound/workspace.ts';
 import { createCareGapEngine, type CareGapEngine } from './checks/care-gaps/care-gaps.ts';
 import { registerCdsHooksRoutes } from './checks/cds-hooks/cds-hooks-routes.ts';
 import { createLoadedTerminology } from './terminology/loaded/loaded-terminology.ts';
@@ -52,6 +53,11 @@ import type { Terminology } from './terminology/terminology.ts';
 export const MESSAGE_STORED_TOPIC = 'message.stored';
 
 export const WEB_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'web', 'static');
+/** The built web app (`npm run build:web`), else the minimal static page. */
+export const WEB_APP_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
+export function webRoot(): string {
+  return existsSync(resolve(WEB_APP_ROOT, 'index.html')) ? WEB_APP_ROOT : WEB_ROOT;
+}
 
 export interface EngineOptions {
   config: Config;
@@ -63,6 +69,10 @@ export interface EngineOptions {
   workers?: boolean;
   /** Start the MLLP listeners and HTTP server (default true). */
   listeners?: boolean;
+  /** The web app's folder (default: dist/web when built, else web/static). */
+  webRoot?: string;
+  /** Workspace outbound: extra pharmacy writers, the EHR client, consent, routing policy. */
+  workspace?: WorkspaceOptions;
 }
 
 export interface Engine {
@@ -78,6 +88,8 @@ export interface Engine {
   readonly httpRoutes: readonly RegisteredRoute[];
   readonly mllp: ReadonlyArray<{ name: string; host: string; port: number }>;
   readonly worker: PipelineWorker | undefined;
+  /** The pharmacy with approved write-backs applied (the workspace writes through it). */
+  readonly pharmacy: WritablePharmacy;
   stop(): Promise<void>;
 }
 
@@ -225,17 +237,31 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     const bus = await openBus(config);
     cleanups.push(async () => bus.close());
     // Without the demo, the embedded pharmacy starts empty (a real pharmacy system arrives with the workspace issue).
-    const pharmacy =
+    // Approved decisions are written back on top of the configured (read-only) pharmacy.
+    const pharmacy = createWritablePharmacy(
       options.pharmacy ??
-      createEmbeddedPharmacy(config.demo ? demoPharmacyAsOf(DEMO_PHARMACY, clock.now()) : { profiles: [] });
+        createEmbeddedPharmacy(config.demo ? demoPharmacyAsOf(DEMO_PHARMACY, clock.now()) : { profiles: [] }),
+      () => clock.now(),
+    );
     const terminology = openTerminology(config, logger);
+    const workspace = createWorkspace({
+      tasks: store.tasks,
+      messages: store.messages,
+      audit: store.audit,
+      clock,
+      logger,
+      metrics,
+      pharmacy,
+      terminology,
+      ...(options.workspace ? { options: options.workspace } : {}),
+    });
 
     let worker: PipelineWorker | undefined;
     if (options.workers !== false) {
       const process = createMessageProcessor({
         pharmacy,
         terminology,
-        tasks: store.tasks,
+        tasks: workspace.pipelineTasks,
         audit: store.audit,
         clock,
         metrics,
@@ -315,7 +341,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         logger,
         metrics,
         bodyLimitBytes: config.http.bodyLimitBytes,
-        webRoot: WEB_ROOT,
+        webRoot: options.webRoot ?? webRoot(),
         auth: security.auth,
         ...(config.http.tls
           ? {
@@ -335,7 +361,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         audit: routeAudit,
         onReplay: (m) => notifyStored(m.id, m.partitionKey),
       });
-      registerTaskRoutes(app, { tasks: store.tasks, audit: store.audit });
+      workspace.register(app);
       // Vaccine care gaps only when the CDSi supporting data is configured (knowledge.cdsiDir).
       const cdsiDir = config.knowledge.cdsiDir;
       registerGovernanceRoutes(app, {
@@ -406,6 +432,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       httpRoutes,
       mllp: mllpAddresses,
       worker,
+      pharmacy,
       stop: () => (stopped ??= stopAll()),
     };
   } catch (error) {

@@ -1,0 +1,126 @@
+// The pharmacist's workspace put together: review service, effects (write-back, EHR outbound), the one task creation
+// path, routing, and the REST routes with their OpenAPI document. main.ts builds it once per engine.
+import type { Bundle } from '@medplum/fhirtypes';
+import type { FastifyInstance } from 'fastify';
+import type { AuditLog } from '../governance/audit/audit-log.ts';
+import type { Clock } from '../kernel/clock.ts';
+import { convertHl7v2 } from '../normalize/hl7v2/convert-hl7v2.ts';
+import type { EhrClient } from '../platform/ehr/ehr-client.ts';
+import type { Logger } from '../platform/log/logger.ts';
+import type { EngineMetrics } from '../platform/metrics/metrics.ts';
+import type { MessageStore } from '../platform/store/message-store.ts';
+import type { NewTask, TaskStore } from '../platform/store/task-store.ts';
+import {
+  createReviewTask,
+  DEFAULT_ROUTING_POLICY,
+  withRouting,
+  type CreatedTask,
+  type RoutingPolicy,
+} from '../review/create-task.ts';
+import { registerOpenApiRoute } from '../review/openapi.ts';
+import { createReviewService, type ReviewService } from '../review/review-service.ts';
+import { registerWorkspaceRoutes } from '../review/task-routes.ts';
+import type { Terminology } from '../terminology/terminology.ts';
+import { createTaskEffects } from './apply-task.ts';
+import { treatmentConsent, type ConsentGate } from './consent-gate.ts';
+import type { PharmacyWriter } from './pharmacy/pharmacy-writer.ts';
+import type { WritablePharmacy } from './pharmacy/writable-pharmacy.ts';
+
+export interface WorkspaceOptions {
+  /** Writers after the embedded pharmacy (an HL7 v2 RDE feed, a FHIR pharmacy system). */
+  writers?: PharmacyWriter[];
+  /** The EHR notes to the PCP go to. */
+  ehr?: EhrClient;
+  /** Until the governance consent registry is wired: treatment purposes allowed (see consent-gate.ts). */
+  consent?: ConsentGate;
+  policy?: RoutingPolicy;
+}
+
+export interface WorkspaceDeps {
+  tasks: TaskStore;
+  messages: MessageStore;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+  metrics?: EngineMetrics;
+  pharmacy: WritablePharmacy;
+  terminology: Terminology;
+  options?: WorkspaceOptions;
+}
+
+export interface Workspace {
+  review: ReviewService;
+  /** The one creation path for tasks made outside the pipeline (follow-ups, rollout). */
+  createTask(task: NewTask, actor: string, source: string): Promise<CreatedTask>;
+  /** The TaskStore to give the pipeline: new tasks are routed (auto-apply) after the pipeline stores them. */
+  pipelineTasks: TaskStore;
+  register(app: FastifyInstance): void;
+}
+
+export function createWorkspace(deps: WorkspaceDeps): Workspace {
+  const options = deps.options ?? {};
+  const consent = options.consent ?? treatmentConsent();
+  const policy = options.policy ?? DEFAULT_ROUTING_POLICY;
+  const effects = createTaskEffects({
+    writers: [deps.pharmacy, ...(options.writers ?? [])],
+    pharmacy: deps.pharmacy,
+    consent,
+    ...(options.ehr ? { ehr: options.ehr } : {}),
+    audit: deps.audit,
+    clock: deps.clock,
+  });
+  const review = createReviewService({ tasks: deps.tasks, audit: deps.audit, clock: deps.clock, effects });
+  const createTask = (task: NewTask, actor: string, source: string): Promise<CreatedTask> =>
+    createReviewTask(
+      {
+        tasks: deps.tasks,
+        audit: deps.audit,
+        policy,
+        review,
+        actor,
+        source,
+        ...(deps.metrics ? { metrics: deps.metrics } : {}),
+      },
+      task,
+    );
+  const bundlesOf = async (partitionKey: string): Promise<Bundle[]> => {
+    const out: Bundle[] = [];
+    for (const m of await deps.messages.list({ partitionKey, limit: 100 })) {
+      if (m.format !== 'hl7v2') continue;
+      const converted = convertHl7v2(Buffer.from(m.raw).toString('utf8'), {
+        messageId: m.id,
+        receivedAt: m.receivedAt,
+      });
+      if (converted.ok) out.push(converted.value);
+    }
+    return out;
+  };
+  return {
+    review,
+    createTask,
+    pipelineTasks: withRouting(deps.tasks, {
+      policy,
+      review,
+      onError: (taskId, error) =>
+        deps.logger.warn(
+          { taskId, err: error instanceof Error ? error.message : String(error) },
+          'auto-apply failed; the task stays in the queue',
+        ),
+    }),
+    register(app) {
+      registerWorkspaceRoutes(app, {
+        tasks: deps.tasks,
+        messages: deps.messages,
+        audit: deps.audit,
+        clock: deps.clock,
+        review,
+        pharmacy: deps.pharmacy,
+        terminology: deps.terminology,
+        notesOf: (id) => deps.pharmacy.notesOf(id),
+        bundlesOf,
+        createTask: (task) => createTask(task, 'system:workspace', 'POST /api/patients/:id/follow-ups'),
+      });
+      registerOpenApiRoute(app);
+    },
+  };
+}
