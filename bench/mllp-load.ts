@@ -11,6 +11,10 @@ export interface LoadOptions {
   perConnection: number;
   /** Builds message number i of connection c (must carry a unique MSH-10). */
   message: (connection: number, index: number) => string;
+  /** Open-loop pacing: messages per second across all connections (default: as fast as ACKs allow). */
+  ratePerSecond?: number;
+  /** Called with each ACK's latency in ms and its MSA-1 code (for histograms and time series). */
+  onAck?: (latencyMs: number, code: string) => void;
 }
 
 export interface LoadResult {
@@ -45,8 +49,25 @@ function runConnection(options: LoadOptions, c: number, latencies: number[], cod
     let acked = 0;
     let mismatched = 0;
     let buffer: Buffer = Buffer.alloc(0);
+    // Paced: message n of this connection is due at n × connections / rate seconds after the start.
+    const intervalMs =
+      options.ratePerSecond !== undefined ? (1000 * options.connections) / options.ratePerSecond : 0;
+    const startedAt = performance.now();
+    let pacer: NodeJS.Timeout | undefined;
     const sendMore = (): void => {
       while (pending.length < options.window && next < options.perConnection) {
+        if (intervalMs > 0) {
+          const due = startedAt + next * intervalMs;
+          const wait = due - performance.now();
+          if (wait > 0) {
+            if (pacer === undefined)
+              pacer = setTimeout(() => {
+                pacer = undefined;
+                sendMore();
+              }, wait);
+            return;
+          }
+        }
         const message = options.message(c, next++);
         pending.push({ id: controlIdOf(message), at: performance.now() });
         const body = Buffer.from(message, 'utf8');
@@ -69,9 +90,11 @@ function runConnection(options: LoadOptions, c: number, latencies: number[], cod
         buffer = buffer.subarray(end + 2);
         const sentMessage = pending.shift();
         if (!sentMessage) continue;
-        latencies.push(performance.now() - sentMessage.at);
+        const latency = performance.now() - sentMessage.at;
+        latencies.push(latency);
         const msa = ack.split(/\r|\n/).find((s) => s.startsWith('MSA')) ?? '';
         const [, code = '??', echoed = ''] = msa.split('|');
+        options.onAck?.(latency, code);
         codes[code] = (codes[code] ?? 0) + 1;
         if (echoed !== sentMessage.id) mismatched++;
         acked++;
