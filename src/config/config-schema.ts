@@ -28,6 +28,50 @@ export const MllpListenerSchema = z.strictObject({
     .optional(),
 });
 
+export const EhrKeySchema = z
+  .strictObject({
+    alg: z.enum(['RS384', 'ES384']),
+    /** Key id published in our JWKS; default: derived from the public key. */
+    kid: z.string().min(1).optional(),
+    /** PEM (PKCS#8) or JWK file; or `env`: the name of a variable holding one. Never the key itself. */
+    file: z.string().min(1).optional(),
+    env: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name (the key itself never goes in config)')
+      .optional(),
+  })
+  .refine((k) => (k.file === undefined) !== (k.env === undefined), {
+    message: 'give exactly one of file or env',
+  });
+
+export const EhrEndpointSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+  /** FHIR base URL (tenant included where the vendor puts it in the path). */
+  baseUrl: z.url({ protocol: /^https?$/ }),
+  vendor: z.enum(['epic', 'oracle-health', 'athena', 'generic']).default('generic'),
+  clientId: z.string().min(1),
+  /** Space-separated scopes; default: the vendor profile's. */
+  scope: z.string().min(1).optional(),
+  /** Token endpoint; default: discovered from .well-known/smart-configuration. */
+  tokenUrl: z.url().optional(),
+  /** Optional `jku` header: our JWKS URL as registered with the EHR. */
+  jku: z.url().optional(),
+  key: EhrKeySchema,
+  /** Keys being retired: still published in our JWKS until their tokens expire. */
+  previousKeys: z.array(EhrKeySchema).default([]),
+  /** Default: the vendor profile's rate. */
+  rateLimitPerSecond: z.number().positive().max(1000).optional(),
+  timeoutMs: z.number().int().min(100).default(30_000),
+  deadlineMs: z.number().int().min(100).default(60_000),
+  maxRetries: z.number().int().min(0).max(20).default(5),
+  cacheTtlMs: z.number().int().min(0).default(30_000),
+  maxResponseBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(32 * 1024 * 1024),
+});
+
 export const ConfigSchema = z.strictObject({
   /** Where state lives: `sqlite:<path>` (embedded) or a `postgres://` URL (scaled). */
   store: z
@@ -140,6 +184,12 @@ export const ConfigSchema = z.strictObject({
         .default([]),
     })
     .prefault({}),
+  /** EHR connections (FHIR R4 with SMART Backend Services); secrets only by file path or variable name. */
+  ehr: z
+    .strictObject({
+      endpoints: z.array(EhrEndpointSchema).default([]),
+    })
+    .prefault({}),
   /** Load the demo pharmacy (a dozen fictional patients). */
   demo: z.boolean().default(false),
   log: z
@@ -151,3 +201,4 @@ export const ConfigSchema = z.strictObject({
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type MllpListenerConfig = z.infer<typeof MllpListenerSchema>;
+export type EhrEndpointConfig = z.infer<typeof EhrEndpointSchema>;

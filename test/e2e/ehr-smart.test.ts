@@ -1,15 +1,15 @@
 // SMART Backend Services: minted assertions checked by the sandbox's independent validator; one token refresh
 // for a thousand concurrent callers; JWKS rotation.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-// eslint-disable-next-line rxbridge/pipeline-boundaries -- the test drives the FHIR adapter directly
+
 import { FhirClient } from '../../src/platform/ehr/fhir/fhir-client.ts';
-// eslint-disable-next-line rxbridge/pipeline-boundaries -- the test drives the FHIR adapter directly
+
 import { RateLimiter } from '../../src/platform/ehr/fhir/resilience.ts';
-// eslint-disable-next-line rxbridge/pipeline-boundaries -- the test drives the FHIR adapter directly
+
 import { mintClientAssertion, SmartTokenSource } from '../../src/platform/ehr/fhir/smart-auth.ts';
-// eslint-disable-next-line rxbridge/pipeline-boundaries -- the validator lives with the sandbox
+
 import { validateClientAssertion } from '../../src/platform/ehr/sandbox/assertion-validator.ts';
-// eslint-disable-next-line rxbridge/pipeline-boundaries -- the sandbox is the EHR under test
+
 import { startSandbox, type Sandbox } from '../../src/platform/ehr/sandbox/sandbox-server.ts';
 import {
   generateSigningKey,

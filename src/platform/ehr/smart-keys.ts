@@ -36,8 +36,8 @@ export interface SigningKey {
 
 /** Where a private key comes from: a PEM (PKCS#8) or JWK file, or an environment variable holding either. */
 export interface KeySource {
-  file?: string;
-  env?: string;
+  file?: string | undefined;
+  env?: string | undefined;
 }
 
 function checkAlgMatchesKey(key: KeyObject, alg: SigningAlg, where: string): void {

@@ -94,6 +94,8 @@ export interface Sandbox {
   readonly data: SandboxData;
   readonly stats: SandboxStats;
   setFaults(faults: SandboxFaults): void;
+  /** The origin clients reach the sandbox through (a proxy in front): used in links, discovery and `aud`. */
+  setPublicUrl(origin: string): void;
   expireAllTokens(): void;
   /** Resources of a type sharing an identifier value: duplicate writes (0 when conditional create works). */
   duplicateWrites(type: string): number;
@@ -1121,8 +1123,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const address = server.address() as AddressInfo;
   origin = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
+  const listenOrigin = origin;
   return {
-    url: origin,
+    url: listenOrigin,
     get fhirBase() {
       return fhirBase();
     },
@@ -1139,6 +1142,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     expireAllTokens() {
       tokens.clear();
+    },
+    setPublicUrl(url: string) {
+      origin = url.replace(/\/+$/, '');
     },
     duplicateWrites: (type: string) => data.duplicateIdentifiers(type),
     close: () =>

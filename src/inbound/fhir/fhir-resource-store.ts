@@ -1,0 +1,33 @@
+// Where resources pulled from EHRs are kept, with the sync watermarks and the bulk import checkpoint, so an
+// interrupted import or sync resumes where it stopped.
+import type { Resource } from '@medplum/fhirtypes';
+import type { BulkManifest } from '../../platform/ehr/bulk-data.ts';
+
+export interface UpsertCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** Progress of one bulk import: the job, its manifest once known, and lines committed per file URL. */
+export interface BulkCheckpoint {
+  statusUrl: string;
+  startedAt: string;
+  manifest?: BulkManifest;
+  committed: Record<string, number>;
+}
+
+export interface FhirResourceStore {
+  /** Writes resources (keyed by endpoint, type, id); unchanged copies are left alone and counted. */
+  upsert(endpoint: string, resources: readonly Resource[]): UpsertCounts;
+  /** Same, plus the bulk checkpoint in the same transaction (a crash never loses or repeats a committed line). */
+  upsertBulk(endpoint: string, resources: readonly Resource[], checkpoint: BulkCheckpoint): void;
+  get(endpoint: string, resourceType: string, id: string): Resource | undefined;
+  count(endpoint: string, resourceType?: string): number;
+  /** The incremental-sync watermark for a key (`MedicationRequest` or `MedicationRequest/patient-1`). */
+  watermark(endpoint: string, key: string): string | undefined;
+  setWatermark(endpoint: string, key: string, value: string): void;
+  bulkCheckpoint(endpoint: string): BulkCheckpoint | undefined;
+  saveBulkCheckpoint(endpoint: string, checkpoint: BulkCheckpoint | undefined): void;
+  close(): void;
+}

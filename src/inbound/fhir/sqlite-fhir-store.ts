@@ -1,0 +1,132 @@
+// FhirResourceStore on a SQLite file (node:sqlite): one row per resource, watermarks and bulk checkpoints beside.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { Resource } from '@medplum/fhirtypes';
+import type { BulkCheckpoint, FhirResourceStore, UpsertCounts } from './fhir-resource-store.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS ehr_resource (
+  endpoint TEXT NOT NULL,
+  type TEXT NOT NULL,
+  id TEXT NOT NULL,
+  version TEXT,
+  last_updated TEXT,
+  json TEXT NOT NULL,
+  PRIMARY KEY (endpoint, type, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ehr_watermark (
+  endpoint TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (endpoint, key)
+);
+CREATE TABLE IF NOT EXISTS ehr_bulk_checkpoint (
+  endpoint TEXT PRIMARY KEY,
+  state TEXT NOT NULL
+);
+`;
+
+export function openSqliteFhirStore(path: string): FhirResourceStore {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new DatabaseSync(path);
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = NORMAL');
+  db.exec('PRAGMA busy_timeout = 5000');
+  db.exec(SCHEMA);
+  const select = db.prepare('SELECT json FROM ehr_resource WHERE endpoint = ? AND type = ? AND id = ?');
+  const insert = db.prepare(
+    `INSERT INTO ehr_resource (endpoint, type, id, version, last_updated, json) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (endpoint, type, id) DO UPDATE SET version = excluded.version,
+       last_updated = excluded.last_updated, json = excluded.json
+     WHERE ehr_resource.json IS NOT excluded.json`,
+  );
+  const saveCheckpoint = db.prepare(
+    'INSERT INTO ehr_bulk_checkpoint (endpoint, state) VALUES (?, ?) ON CONFLICT (endpoint) DO UPDATE SET state = excluded.state',
+  );
+  const deleteCheckpoint = db.prepare('DELETE FROM ehr_bulk_checkpoint WHERE endpoint = ?');
+
+  function write(stmt: StatementSync, endpoint: string, r: Resource, json: string): number {
+    return Number(
+      stmt.run(
+        endpoint,
+        r.resourceType,
+        r.id ?? '',
+        r.meta?.versionId ?? null,
+        r.meta?.lastUpdated ?? null,
+        json,
+      ).changes,
+    );
+  }
+
+  function inTransaction<T>(fn: () => T): T {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const out = fn();
+      db.exec('COMMIT');
+      return out;
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  return {
+    upsert(endpoint, resources) {
+      return inTransaction(() => {
+        const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
+        for (const r of resources) {
+          const existed = select.get(endpoint, r.resourceType, r.id ?? '') !== undefined;
+          const changed = write(insert, endpoint, r, JSON.stringify(r)) > 0;
+          if (!changed) counts.unchanged++;
+          else if (existed) counts.updated++;
+          else counts.inserted++;
+        }
+        return counts;
+      });
+    },
+    upsertBulk(endpoint, resources, checkpoint) {
+      inTransaction(() => {
+        for (const r of resources) write(insert, endpoint, r, JSON.stringify(r));
+        saveCheckpoint.run(endpoint, JSON.stringify(checkpoint));
+      });
+    },
+    get(endpoint, type, id) {
+      const row = select.get(endpoint, type, id) as { json: string } | undefined;
+      return row === undefined ? undefined : (JSON.parse(row.json) as Resource);
+    },
+    count(endpoint, type) {
+      const row = (
+        type === undefined
+          ? db.prepare('SELECT count(*) AS n FROM ehr_resource WHERE endpoint = ?').get(endpoint)
+          : db
+              .prepare('SELECT count(*) AS n FROM ehr_resource WHERE endpoint = ? AND type = ?')
+              .get(endpoint, type)
+      ) as { n: number };
+      return Number(row.n);
+    },
+    watermark(endpoint, key) {
+      const row = db
+        .prepare('SELECT value FROM ehr_watermark WHERE endpoint = ? AND key = ?')
+        .get(endpoint, key) as { value: string } | undefined;
+      return row?.value;
+    },
+    setWatermark(endpoint, key, value) {
+      db.prepare(
+        'INSERT INTO ehr_watermark (endpoint, key, value) VALUES (?, ?, ?) ON CONFLICT (endpoint, key) DO UPDATE SET value = excluded.value',
+      ).run(endpoint, key, value);
+    },
+    bulkCheckpoint(endpoint) {
+      const row = db.prepare('SELECT state FROM ehr_bulk_checkpoint WHERE endpoint = ?').get(endpoint) as
+        { state: string } | undefined;
+      return row === undefined ? undefined : (JSON.parse(row.state) as BulkCheckpoint);
+    },
+    saveBulkCheckpoint(endpoint, checkpoint) {
+      if (checkpoint === undefined) deleteCheckpoint.run(endpoint);
+      else saveCheckpoint.run(endpoint, JSON.stringify(checkpoint));
+    },
+    close() {
+      db.close();
+    },
+  };
+}
