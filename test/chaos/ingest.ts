@@ -147,7 +147,7 @@ function session(
   return new Promise((resolve) => {
     const inFlight: InFlight[] = [];
     const retry: Array<[number, boolean]> = [];
-    let buffer = Buffer.alloc(0);
+    let buffer: Buffer = Buffer.alloc(0);
     let finished = false;
     let ackTimer: NodeJS.Timeout | undefined;
     const ackTimeoutMs = options.ackTimeoutMs ?? 15_000;
