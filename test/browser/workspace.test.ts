@@ -1,0 +1,167 @@
+// The pharmacist's workspace in a real browser (Debian's Chromium, headless) against the real engine: sign in, the
+// discharge that arrived over MLLP is in the queue, the task shows both lists with evidence, decisions by keyboard and
+// mouse with reasons, apply changes the pharmacy profile, sends RDE^O11 and the note to the PCP, and is audited.
+// Screenshots go to docs/screenshots/.
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { demoDischargeA03 } from '../../src/cli/demo/demo-discharge.ts';
+import { freshTotp } from '../support/auth.ts';
+import { buildWebApp } from './build-web.ts';
+import { startWorkspaceEngine, type WorkspaceEngine } from './workspace-engine.ts';
+
+const CHROMIUM = process.env.RXBRIDGE_CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+
+let w: WorkspaceEngine;
+let browser: Browser;
+let page: Page;
+let webRoot: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install Debian's chromium package (or set RXBRIDGE_CHROMIUM)`,
+    );
+  }
+  webRoot = await buildWebApp();
+  w = await startWorkspaceEngine({ webRoot });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
+  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  mkdirSync(SHOTS, { recursive: true });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await w?.stop();
+  if (webRoot) rmSync(webRoot, { recursive: true, force: true });
+});
+
+/**
+ * Every control a keyboard or screen-reader user meets has an accessible name (aria-labelledby, aria-label, a
+ * <label>, its text, or a title). Runs in the page, so it is plain JavaScript text.
+ */
+const NAMELESS_CONTROLS = `(() => {
+  const nameOf = (el) => {
+    const by = el.getAttribute('aria-labelledby');
+    if (by) return by.split(' ').map((id) => (document.getElementById(id) || {}).textContent || '').join(' ');
+    const aria = el.getAttribute('aria-label');
+    if (aria) return aria;
+    if (el.labels && el.labels.length) return [...el.labels].map((l) => l.textContent || '').join(' ');
+    return (el.textContent || '').trim() || el.getAttribute('title') || '';
+  };
+  return [...document.querySelectorAll('button, a[href], input, select, textarea, [role="tab"]')]
+    .filter((el) => nameOf(el).trim() === '')
+    .map((el) => el.outerHTML.slice(0, 120));
+})()`;
+
+async function controlsWithoutName(p: Page): Promise<string[]> {
+  return p.evaluate<string[]>(NAMELESS_CONTROLS);
+}
+
+it('a pharmacist signs in, works a discharge from the queue by keyboard and mouse, and applies it', async () => {
+  // Sign in through the page.
+  await page.goto(w.url);
+  await page.getByLabel('Username').fill(w.pharmacist.username);
+  await page.getByLabel('Password').fill(w.pharmacist.password);
+  await page.getByLabel('Authenticator code').fill(await freshTotp(w.pharmacist.totpSecret!));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Review queue' }).waitFor();
+
+  // The discharge arrives over MLLP; the queue shows it without a reload.
+  expect(await w.send(demoDischargeA03())).toContain('MSA|AA');
+  const row = page.getByRole('link', { name: 'Discharge reconciliation' });
+  await row.waitFor({ timeout: 15_000 });
+  await expect.poll(() => page.getByRole('link', { name: '7-day post-discharge check-in' }).count()).toBe(1);
+  expect(await controlsWithoutName(page)).toEqual([]);
+  await page.screenshot({ path: `${SHOTS}queue.png` });
+
+  // Keyboard: j focuses the most urgent task, Enter opens it.
+  await page.locator('body').press('j');
+  expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Discharge reconciliation');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: /Discharge reconciliation: WHITFIELD/ }).waitFor();
+
+  // The EHR list and the pharmacy profile side by side, each discrepancy with its evidence.
+  await page.getByRole('heading', { name: 'Hospital discharge list (EHR)' }).waitFor();
+  await page.getByRole('heading', { name: 'Pharmacy profile' }).waitFor();
+  await page.locator('table.profile tbody tr').first().waitFor();
+  const items = page.locator('ol.items > li');
+  const count = await items.count();
+  expect(count).toBeGreaterThanOrEqual(2);
+  for (let i = 0; i < count; i++) {
+    const text = await items.nth(i).locator('dl.evidence').innerText();
+    expect(text).toMatch(/Hospital says/);
+    expect(text).toMatch(/Pharmacy has/);
+  }
+  expect(await page.locator('pre.source mark').count()).toBeGreaterThan(0);
+  expect(await page.locator('pre.source mark.current').count()).toBe(1);
+  expect(await controlsWithoutName(page)).toEqual([]);
+  await page.screenshot({ path: `${SHOTS}task.png`, fullPage: true });
+
+  const taskId = decodeURIComponent(page.url().split('#/tasks/')[1]!);
+  const profileBefore = JSON.stringify((await w.api(`/api/tasks/${taskId}`)).body);
+
+  // Item 1 approved with the keyboard (a) and the default reason.
+  await page.locator('body').press('a');
+  await items
+    .nth(0)
+    .getByText(/^Approved by/)
+    .waitFor();
+
+  // Item 2 rejected: the default reason is refused in plain words, a typed one is accepted.
+  await items
+    .nth(1)
+    .getByRole('button', { name: /Reject/ })
+    .click();
+  await items.nth(1).getByRole('alert').getByText('Say why you reject it').waitFor();
+  await items.nth(1).getByLabel('Reason').fill('Patient told us the hospital list is out of date');
+  await items
+    .nth(1)
+    .getByRole('button', { name: /Reject/ })
+    .click();
+  await items
+    .nth(1)
+    .getByText(/^Rejected by .*out of date/)
+    .waitFor();
+
+  // Anything left: approve all remaining in one click.
+  if (count > 2) await page.getByRole('button', { name: /Approve all \d+ remaining/ }).click();
+  await page.getByText('Approved — ready to apply').waitFor();
+
+  // Apply: the pharmacy profile changes on screen, the effects are listed.
+  await page.getByRole('button', { name: 'Apply to pharmacy and send' }).click();
+  await page.getByRole('heading', { name: 'What was sent' }).waitFor();
+  await page.locator('.meta').getByText('Applied').waitFor();
+  const effects = await page.locator('table.effects tbody tr').allInnerTexts();
+  expect(effects.length).toBeGreaterThan(0);
+  expect(effects.every((e) => e.startsWith('Done'))).toBe(true);
+  expect(effects.some((e) => e.includes('note-to-pcp'))).toBe(true);
+
+  const after = (await w.api<{ effects: Array<{ kind: string; status: string }> }>(`/api/tasks/${taskId}`))
+    .body;
+  expect(JSON.stringify(after)).not.toBe(profileBefore);
+  // The pharmacy's HL7 v2 interface received the write-back, and the EHR the note.
+  expect(w.pharmacyFeed.appended.length).toBe(
+    after.effects.filter((e) => e.kind.startsWith('hl7v2:')).length,
+  );
+  expect(w.pharmacyFeed.appended.length).toBeGreaterThan(0);
+  const notes = await w.ehr.searchAll('Communication', { identifier: `urn:rxbridge:effect|${taskId}/note` });
+  expect(notes.matches).toHaveLength(1);
+  // Audited, under the signed-in pharmacist.
+  const audit = await w.engine.store.audit.list({ entity: taskId, limit: 200 });
+  expect(audit.filter((a) => a.source.startsWith('review:apply:')).length).toBe(after.effects.length);
+  expect(audit.some((a) => a.actor === `user:${w.pharmacist.id}` && a.action === 'execute')).toBe(true);
+
+  // The dashboard counts it.
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await page.getByRole('figure', { name: 'Tasks by type' }).waitFor();
+  await page.getByText('approval rate').waitFor();
+  expect(await controlsWithoutName(page)).toEqual([]);
+  await page.screenshot({ path: `${SHOTS}dashboard.png`, fullPage: true });
+});

@@ -1,0 +1,129 @@
+// The metrics dashboard: messages by state, tasks by type, approval rate, time to review, minutes saved, error rates.
+import { useEffect, useState } from 'react';
+import { api } from './api.ts';
+
+interface DashboardData {
+  messagesByState: Record<string, number>;
+  tasksByType: Record<string, number>;
+  tasksByStatus: Record<string, number>;
+  approvalRate: number | null;
+  decidedItems: number;
+  timeToReviewMinutes: { p50: number | null; p90: number | null; count: number };
+  estimatedMinutesSaved: number;
+  errorRates: { deadMessages: number; failedTasks: number };
+  tasksLast7Days: number;
+  generatedAt: string;
+}
+
+const pct = (x: number | null): string => (x === null ? '—' : `${Math.round(x * 1000) / 10}%`);
+
+function BarChart({ title, data, id }: { title: string; data: Record<string, number>; id: string }) {
+  const entries = Object.entries(data).filter(([, n]) => n > 0);
+  const max = Math.max(1, ...entries.map(([, n]) => n));
+  const row = 26;
+  const labelW = 190;
+  const width = 520;
+  const height = Math.max(row, entries.length * row);
+  return (
+    <figure className="chart" aria-labelledby={`${id}-cap`}>
+      <figcaption id={`${id}-cap`}>{title}</figcaption>
+      {entries.length === 0 ? (
+        <p className="muted">Nothing yet.</p>
+      ) : (
+        <svg
+          viewBox={`0 0 ${width} ${height}`}
+          role="img"
+          aria-label={`${title}: ${entries.map(([k, n]) => `${k} ${n}`).join(', ')}`}
+        >
+          {entries.map(([k, n], i) => {
+            const w = ((width - labelW - 50) * n) / max;
+            return (
+              <g key={k} transform={`translate(0, ${i * row})`}>
+                <text x={labelW - 8} y={row / 2 + 5} textAnchor="end" className="axis">
+                  {k}
+                </text>
+                <rect x={labelW} y={4} width={Math.max(2, w)} height={row - 8} className={`bar bar-${k}`} />
+                <text x={labelW + w + 6} y={row / 2 + 5} className="value">
+                  {n}
+                </text>
+              </g>
+            );
+          })}
+        </svg>
+      )}
+    </figure>
+  );
+}
+
+export function Dashboard() {
+  const [data, setData] = useState<DashboardData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    const load = (): void => {
+      api<DashboardData>('/api/dashboard')
+        .then((d) => {
+          setData(d);
+          setError(null);
+        })
+        .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    };
+    load();
+    const timer = window.setInterval(load, 10_000);
+    return () => window.clearInterval(timer);
+  }, []);
+  return (
+    <section aria-labelledby="dash-title">
+      <div className="page-head">
+        <h1 id="dash-title">Dashboard</h1>
+        {data && <p className="muted">as of {new Date(data.generatedAt).toLocaleTimeString()}</p>}
+      </div>
+      {error && (
+        <p className="banner error" role="alert">
+          {error}
+        </p>
+      )}
+      {!data && !error && (
+        <p className="loading" role="status">
+          Loading the figures…
+        </p>
+      )}
+      {data && (
+        <>
+          <div className="tiles">
+            <div className="tile">
+              <span className="big">{pct(data.approvalRate)}</span>
+              <span>approval rate ({data.decidedItems} items decided)</span>
+            </div>
+            <div className="tile">
+              <span className="big">
+                {data.timeToReviewMinutes.p50 === null ? '—' : `${data.timeToReviewMinutes.p50} min`}
+              </span>
+              <span>median time to review (p90 {data.timeToReviewMinutes.p90 ?? '—'} min)</span>
+            </div>
+            <div className="tile">
+              <span className="big">{data.estimatedMinutesSaved} min</span>
+              <span>estimated pharmacist time saved</span>
+            </div>
+            <div className="tile">
+              <span className="big">{pct(data.errorRates.deadMessages)}</span>
+              <span>messages dead-lettered</span>
+            </div>
+            <div className="tile">
+              <span className="big">{pct(data.errorRates.failedTasks)}</span>
+              <span>tasks whose apply failed</span>
+            </div>
+            <div className="tile">
+              <span className="big">{data.tasksLast7Days}</span>
+              <span>tasks in the last 7 days</span>
+            </div>
+          </div>
+          <div className="charts">
+            <BarChart id="msg" title="Messages by state" data={data.messagesByState} />
+            <BarChart id="types" title="Tasks by type" data={data.tasksByType} />
+            <BarChart id="status" title="Tasks by status" data={data.tasksByStatus} />
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
