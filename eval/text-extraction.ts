@@ -102,6 +102,12 @@ export const DISCHARGE_SETS: readonly DischargeSet[] = [
     labels: 'discharge-heldout.gold.json',
     folder: 'discharge-heldout',
   },
+  {
+    title:
+      'Blind discharge summaries (20, written and labelled by a colleague who had not seen the rules or the other sets)',
+    labels: 'discharge-blind.gold.json',
+    folder: 'discharge-blind',
+  },
 ];
 
 function evalDischargeGold(terminology: Terminology): void {
