@@ -119,7 +119,7 @@ describe('client assertions', () => {
     expect(validateClientAssertion(none, ctx())).toMatchObject({ ok: false });
   });
 
-  test('keys load from a PEM file or an environment variable; errors name the source, not the key', async () => {
+  test('keys load from a PEM file or an environment variable; errors name the source, not the key', () => {
     const key = generateSigningKey('RS384');
     const env = { RXB_KEY: privateKeyPem(key) };
     const loaded = loadSigningKey({ env: 'RXB_KEY' }, 'RS384', undefined, env);

@@ -164,7 +164,10 @@ export class SandboxData {
   /** Loads a resource as given (keeps its id), stamping version 1 unless it carries meta. */
   load(resource: Resource, lastUpdated?: string): void {
     if (resource.id === undefined) throw new Error('a loaded resource needs an id');
-    const stamp = lastUpdated ?? resource.meta?.lastUpdated ?? this.#stamp();
+    // Loaded data all carries the load time (not the strictly increasing write stamps).
+    const now = this.#now();
+    this.#lastStamp = Math.max(this.#lastStamp, now);
+    const stamp = lastUpdated ?? resource.meta?.lastUpdated ?? new Date(now).toISOString();
     this.#put(resource, 1, stamp);
   }
 

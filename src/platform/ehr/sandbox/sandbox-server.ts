@@ -737,6 +737,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           continue;
         }
         if (resource === undefined) throw new HttpProblem(400, 'invalid', 'entry has no resource');
+        if ((url.split(/[/?]/)[0] ?? '') !== resource.resourceType) {
+          throw new HttpProblem(400, 'invalid', 'request.url does not match the resource type');
+        }
         if (method === 'POST') result = conditionalCreate(resource, entry.request?.ifNoneExist);
         else if (method === 'PUT' && url.includes('?'))
           result = conditionalUpdate(resource, url.split('?')[1] ?? '');
@@ -980,7 +983,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         'retry-after': String(faults.retryAfterSeconds ?? 1),
       });
     }
-    if (faults.burstEvery !== undefined && n % faults.burstEvery < (faults.burstLength ?? 3)) {
+    if (faults.burstEvery !== undefined && (n - 1) % faults.burstEvery < (faults.burstLength ?? 3)) {
       stats.injected.serverErrors++;
       throw new HttpProblem(faults.burstStatus ?? 503, 'transient', 'service temporarily unavailable');
     }
