@@ -15,6 +15,7 @@ import { startCheckpointer } from './governance/audit/checkpoints.ts';
 import { ensureDemoAccount } from './governance/auth/demo-account.ts';
 import { createConsentRegistry, type ConsentRegistry } from './governance/consent/consent-registry.ts';
 import { createBearerVerifier } from './governance/auth/jwt-verifier.ts';
+import { encryptedStore } from './governance/crypto/encrypted-store.ts';
 import { ephemeralKeyring, loadKeyring, type Keyring } from './governance/crypto/keyring.ts';
 import type { GovernanceStore } from './governance/governance-store.ts';
 import { openPostgresGovernanceStore } from './governance/store/postgres/postgres-governance-store.ts';
@@ -157,14 +158,27 @@ export async function openSecurity(
   return { keyring, governance, auth, consent };
 }
 
-/** Opens the store named by config: `sqlite:<path>` (relative to the working directory) or a postgres URL. */
-export async function openStore(config: Config, clock: Clock = systemClock): Promise<Store> {
+/**
+ * Opens the store named by config: `sqlite:<path>` (relative to the working directory) or a postgres URL, with
+ * patient data encrypted at rest under the keyring.
+ */
+export async function openStore(
+  config: Config,
+  clock: Clock = systemClock,
+  keyring: Keyring = keyringFor(config),
+): Promise<Store> {
   const retry = retryPolicyOf(config);
   if (config.store.startsWith('sqlite:')) {
     const path = config.store.slice('sqlite:'.length);
-    return openSqliteStore({ path: path === ':memory:' ? path : resolve(path), clock, retry });
+    return encryptedStore(
+      await openSqliteStore({ path: path === ':memory:' ? path : resolve(path), clock, retry }),
+      keyring,
+    );
   }
-  return openPostgresStore({ url: config.store, clock, retry, schema: config.scaled.postgresSchema });
+  return encryptedStore(
+    await openPostgresStore({ url: config.store, clock, retry, schema: config.scaled.postgresSchema }),
+    keyring,
+  );
 }
 
 export async function openBus(config: Config): Promise<EventBus> {
@@ -202,7 +216,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
-  const store = await openStore(config, clock);
+  const keyring = keyringFor(config);
+  const store = await openStore(config, clock, keyring);
   const cleanups: Array<() => Promise<void>> = [async () => store.close()];
   const stopAll = async (): Promise<void> => {
     for (const cleanup of cleanups.reverse()) {
@@ -214,7 +229,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     }
   };
   try {
-    const security = await openSecurity(config, store, clock);
+    const security = await openSecurity(config, store, clock, keyring);
     cleanups.push(async () => security.governance.close());
     // Signed checkpoints over the audit chain every minute and at stop (rxbridge audit verify checks them).
     const checkpointer = startCheckpointer({

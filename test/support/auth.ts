@@ -180,7 +180,7 @@ export async function demoSessionCookie(httpUrl: string, stdout: string): Promis
 export interface CdsClient {
   issuer: string;
   jwks: JSONWebKeySet;
-  token(serviceUrl: string, options?: { expiresInSeconds?: number; jti?: string }): Promise<string>;
+  token(serviceUrl: string, options?: { expiresInSeconds?: number; jti?: string; at?: Date }): Promise<string>;
 }
 
 export async function createCdsClient(issuer = 'https://ehr.example.org'): Promise<CdsClient> {
@@ -191,7 +191,7 @@ export async function createCdsClient(issuer = 'https://ehr.example.org'): Promi
     issuer,
     jwks: { keys: [{ ...jwk, kid, alg: 'ES384', use: 'sig' }] },
     token: (serviceUrl, options = {}) => {
-      const now = Math.floor(Date.now() / 1000);
+      const now = Math.floor((options.at ?? new Date()).getTime() / 1000);
       return new SignJWT({})
         .setProtectedHeader({ alg: 'ES384', kid, typ: 'JWT' })
         .setIssuer(issuer)

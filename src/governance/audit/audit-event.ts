@@ -35,7 +35,7 @@ export const HIGH_SEVERITY_CATEGORIES: ReadonlySet<string> = new Set([
 ]);
 
 export function toFhirAuditEvent(record: AuditRecord): AuditEvent {
-  const type = TYPE[record.action] ?? (TYPE.default as { code: string; display: string });
+  const type = TYPE[record.action] ?? TYPE.default;
   return {
     resourceType: 'AuditEvent',
     id: `rxbridge-audit-${record.seq}`,

@@ -14,7 +14,8 @@ export interface ConsentQuestion {
   patient: string;
   /** Who receives the data (`ehr:<endpoint>`, `pcp:<name>`...) or, for a fetch, where it comes from. */
   recipient: string;
-  purpose: PurposeOfUse | string;
+  /** PurposeOfUse code (TREAT, HPAYMT, HOPERAT, ETREAT...). */
+  purpose: string;
   /** What is sent or fetched, e.g. `MedicationDispense`, `RDS^O13`, `Condition`. */
   dataType: string;
 }
@@ -73,7 +74,7 @@ function rulesOf(consent: Consent): { base: Rule | undefined; exceptions: Rule[]
         }
       : {}),
     ...(x['class'] ? { dataTypes: x['class'].map((c) => c.code ?? '').filter(Boolean) } : {}),
-    ...(x.period ? { period: x.period as { start?: string; end?: string } } : {}),
+    ...(x.period ? { period: x.period } : {}),
   });
   return { base: toRule(p), exceptions: (p.provision ?? []).map(toRule) };
 }

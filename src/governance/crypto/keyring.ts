@@ -20,6 +20,9 @@ const MAGIC = Buffer.from('RXE1', 'ascii');
 const HEADER = 4 + 2 + 12 + 32 + 16 + 12 + 16;
 /** Text form for string columns. */
 const TEXT_PREFIX = 'rxe1:';
+const DATA_KEY_USES = 4096;
+/** Deterministic text form. */
+const DET_PREFIX = 'rxd1:';
 
 export class DecryptionError extends Error {
   constructor(message: string) {
@@ -43,6 +46,12 @@ export interface Keyring {
   rewrapText(text: string): string;
   /** Key version a value is wrapped with. */
   versionOf(blob: Uint8Array | string): number;
+  /**
+   * Deterministic encryption (SIV-style: the IV is a keyed hash of the plaintext) for values that must still be
+   * found by equality (partition keys, patient references). Same input, same output; stable across rotations.
+   */
+  encryptDeterministic(plain: string, purpose: string): string;
+  decryptDeterministic(text: string, purpose: string): string;
   /** Keyed hash for lookups on encrypted values (blind index) and opaque ids; stable for a purpose. */
   mac(purpose: string, data: string): string;
   /** Ed25519 key pair derived from the active master key, for signed audit checkpoints. */
@@ -83,8 +92,19 @@ export function createKeyring(keys: ReadonlyMap<number, Buffer>): Keyring {
     if (!k) throw new DecryptionError(`unknown key version ${v}`);
     return k;
   };
-  const derived = (v: number, purpose: string): Buffer =>
-    Buffer.from(hkdfSync('sha256', master(v), Buffer.alloc(0), `rxbridge:${purpose}`, 32));
+  const derivedCache = new Map<string, Buffer>();
+  /** Deterministic values repeat (one patient, many messages): computed once while they stay in this bound. */
+  const detCache = new Map<string, string>();
+  const undetCache = new Map<string, string>();
+  const derived = (v: number, purpose: string): Buffer => {
+    const id = `${v}:${purpose}`;
+    let key = derivedCache.get(id);
+    if (!key) {
+      key = Buffer.from(hkdfSync('sha256', master(v), Buffer.alloc(0), `rxbridge:${purpose}`, 32));
+      derivedCache.set(id, key);
+    }
+    return key;
+  };
   const privateKey = (v: number, purpose: string): KeyObject => {
     const id = `${v}:${purpose}`;
     let key = signers.get(id);
@@ -100,15 +120,34 @@ export function createKeyring(keys: ReadonlyMap<number, Buffer>): Keyring {
     return key;
   };
 
+  /**
+   * The current data key and its wrapped form. A data key serves up to DATA_KEY_USES values (each with its own
+   * random IV, far below GCM's limits) before a fresh one is drawn; a new master key version draws one at once.
+   */
+  let dataKey: { key: Buffer; header: Buffer; version: number; uses: number } | undefined;
+  const currentDataKey = (): { key: Buffer; header: Buffer } => {
+    if (!dataKey || dataKey.version !== active || dataKey.uses >= DATA_KEY_USES) {
+      const key = randomBytes(32);
+      const wrapIv = randomBytes(12);
+      const [wrapped, wrapTag] = aesGcm(master(active), wrapIv, key, `key:${active}`);
+      const version = Buffer.alloc(2);
+      version.writeUInt16BE(active);
+      dataKey = {
+        key,
+        header: Buffer.concat([MAGIC, version, wrapIv, wrapped, wrapTag]),
+        version: active,
+        uses: 0,
+      };
+    }
+    dataKey.uses += 1;
+    return dataKey;
+  };
+
   const encrypt = (plain: Uint8Array, aad?: string): Uint8Array => {
-    const dataKey = randomBytes(32);
-    const wrapIv = randomBytes(12);
-    const [wrapped, wrapTag] = aesGcm(master(active), wrapIv, dataKey, `key:${active}`);
+    const { key, header } = currentDataKey();
     const iv = randomBytes(12);
-    const [ct, tag] = aesGcm(dataKey, iv, plain, aad);
-    const version = Buffer.alloc(2);
-    version.writeUInt16BE(active);
-    return Buffer.concat([MAGIC, version, wrapIv, wrapped, wrapTag, iv, tag, ct]);
+    const [ct, tag] = aesGcm(key, iv, plain, aad);
+    return Buffer.concat([header, iv, tag, ct]);
   };
 
   const parse = (blob: Uint8Array) => {
@@ -128,13 +167,22 @@ export function createKeyring(keys: ReadonlyMap<number, Buffer>): Keyring {
     };
   };
 
+  /** Unwrapped data keys by their wrapped form (bounded): values sharing a data key unwrap once. */
+  const unwrapped = new Map<string, Buffer>();
   const unwrap = (p: ReturnType<typeof parse>): Buffer => {
+    const id = `${p.version}:${Buffer.concat([p.wrapIv, p.wrapped, p.wrapTag]).toString('base64')}`;
+    const cached = unwrapped.get(id);
+    if (cached) return cached;
+    let key: Buffer;
     try {
-      return aesGcmOpen(master(p.version), p.wrapIv, p.wrapped, p.wrapTag, `key:${p.version}`);
+      key = aesGcmOpen(master(p.version), p.wrapIv, p.wrapped, p.wrapTag, `key:${p.version}`);
     } catch (error) {
       if (error instanceof DecryptionError) throw error;
       throw new DecryptionError('data key does not authenticate (tampered or wrong master key)');
     }
+    if (unwrapped.size >= 4096) unwrapped.clear();
+    unwrapped.set(id, key);
+    return key;
   };
 
   const decrypt = (blob: Uint8Array, aad?: string): Uint8Array => {
@@ -177,8 +225,45 @@ export function createKeyring(keys: ReadonlyMap<number, Buffer>): Keyring {
     decryptText: (text, aad) => Buffer.from(decrypt(fromText(text), aad)).toString('utf8'),
     isEncrypted: (value) =>
       typeof value === 'string'
-        ? value.startsWith(TEXT_PREFIX)
+        ? value.startsWith(TEXT_PREFIX) || value.startsWith(DET_PREFIX)
         : value.byteLength >= HEADER && Buffer.from(value.subarray(0, 4)).equals(MAGIC),
+    encryptDeterministic: (plain, purpose) => {
+      const id = `${purpose}\u0000${plain}`;
+      const cached = detCache.get(id);
+      if (cached !== undefined) return cached;
+      const first = Math.min(...masters.keys());
+      const iv = createHmac('sha256', derived(first, `siv:${purpose}`))
+        .update(plain, 'utf8')
+        .digest()
+        .subarray(0, 12);
+      const [ct, tag] = aesGcm(derived(first, `det:${purpose}`), iv, Buffer.from(plain, 'utf8'), purpose);
+      const out = DET_PREFIX + Buffer.concat([iv, tag, ct]).toString('base64url');
+      if (detCache.size >= 20_000) detCache.clear();
+      detCache.set(id, out);
+      return out;
+    },
+    decryptDeterministic: (text, purpose) => {
+      const hit = undetCache.get(`${purpose}\u0000${text}`);
+      if (hit !== undefined) return hit;
+      if (!text.startsWith(DET_PREFIX)) throw new DecryptionError('not a deterministic encrypted value');
+      const b = Buffer.from(text.slice(DET_PREFIX.length), 'base64url');
+      if (b.length < 28) throw new DecryptionError('deterministic value too short');
+      const first = Math.min(...masters.keys());
+      try {
+        const plain = aesGcmOpen(
+          derived(first, `det:${purpose}`),
+          b.subarray(0, 12),
+          b.subarray(28),
+          b.subarray(12, 28),
+          purpose,
+        ).toString('utf8');
+        if (undetCache.size >= 20_000) undetCache.clear();
+        undetCache.set(`${purpose}\u0000${text}`, plain);
+        return plain;
+      } catch {
+        throw new DecryptionError('deterministic value does not authenticate (tampered)');
+      }
+    },
     rewrap,
     rewrapText: (text) => TEXT_PREFIX + Buffer.from(rewrap(fromText(text))).toString('base64'),
     versionOf: (value) => parse(typeof value === 'string' ? fromText(value) : value).version,

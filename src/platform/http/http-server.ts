@@ -171,12 +171,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       typeof o === 'object' &&
       o !== null &&
       'site' in o &&
-      !canSeeSite(
-        principal,
-        (o as { site: unknown }).site as string | null,
-        now,
-        options.auth.settings.defaultSite,
-      );
+      !canSeeSite(principal, o.site as string | null, now, options.auth.settings.defaultSite);
     if (hidden(payload)) {
       reply.code(404);
       return operationOutcome([{ severity: 'error', code: 'not-found', path: 'id', message: 'not found' }]);

@@ -1,0 +1,217 @@
+// S7: AES-256-GCM envelope encryption with versioned keys; tampered ciphertext is an error, never garbage; key
+// rotation (new version + re-wrapping) while writes and reads go on has 0 failures; the whole Store contract holds
+// through the encrypting wrapper, and the database file holds no plaintext of what was stored.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { encryptedStore } from '../../src/governance/crypto/encrypted-store.ts';
+import {
+  createKeyring,
+  DecryptionError,
+  ephemeralKeyring,
+  loadKeyring,
+  parseKeySpec,
+} from '../../src/governance/crypto/keyring.ts';
+import { ManualClock } from '../../src/kernel/clock.ts';
+import { describeStore } from '../../src/platform/store/store.contract.ts';
+
+import { openSqliteStore } from '../../src/platform/store/sqlite/sqlite-store.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'rxb-enc-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+export interface TamperFigures {
+  trials: number;
+  detected: number;
+}
+
+/** Flips one random bit anywhere in an envelope, `trials` times; every flip must throw DecryptionError. */
+export function tamperTrials(trials: number): TamperFigures {
+  const keyring = ephemeralKeyring();
+  let detected = 0;
+  for (let i = 0; i < trials; i++) {
+    const plain = randomBytes(1 + (i % 300));
+    const blob = Buffer.from(keyring.encrypt(plain, 'aad'));
+    const bit = Math.floor(Math.random() * blob.length * 8);
+    blob[bit >> 3] = (blob[bit >> 3] as number) ^ (1 << (bit & 7));
+    try {
+      keyring.decrypt(blob, 'aad');
+    } catch (error) {
+      if (error instanceof DecryptionError) detected += 1;
+    }
+  }
+  return { trials, detected };
+}
+
+/** Writes and reads messages while keys rotate and old values are re-wrapped; counts failures. */
+export async function rotationUnderLoad(
+  messages: number,
+): Promise<{ ops: number; failures: number; versions: number[] }> {
+  const keyring = createKeyring(new Map([[1, randomBytes(32)]]));
+  const store = encryptedStore(await openSqliteStore({ path: ':memory:' }), keyring);
+  let failures = 0;
+  let ops = 0;
+  const ids: string[] = [];
+  const writer = (async () => {
+    for (let i = 0; i < messages; i++) {
+      try {
+        const r = await store.messages.append({
+          channel: 'mllp:test',
+          format: 'hl7v2',
+          idempotencyKey: `k-${i}`,
+          partitionKey: `MRN${i % 50}^^^HOSP`,
+          raw: Buffer.from(`MSH|^~\\&|A|B|C|D|20260101||ADT^A01|${i}|P|2.5.1\rPID|||MRN${i % 50}`),
+        });
+        ids.push(r.id);
+        ops += 1;
+      } catch {
+        failures += 1;
+      }
+    }
+  })();
+  const reader = (async () => {
+    for (let i = 0; i < messages; i++) {
+      const id = ids[Math.floor(Math.random() * ids.length)];
+      if (id === undefined) {
+        await new Promise((r) => setImmediate(r));
+        continue;
+      }
+      try {
+        const m = await store.messages.get(id);
+        if (!m || !Buffer.from(m.raw).toString().startsWith('MSH|')) failures += 1;
+        ops += 1;
+      } catch {
+        failures += 1;
+      }
+    }
+  })();
+  const rotator = (async () => {
+    for (let v = 2; v <= 4; v++) {
+      await new Promise((r) => setTimeout(r, 5));
+      keyring.addKey(randomBytes(32));
+    }
+  })();
+  await Promise.all([writer, reader, rotator]);
+  // Every stored value still opens; re-wrapping an old envelope moves it to the newest key without the payload.
+  for (const id of ids) {
+    const m = await store.messages.get(id);
+    if (!m) failures += 1;
+  }
+  const old = createKeyring(new Map([[1, randomBytes(32)]]));
+  const blob = old.encrypt(Buffer.from('x'));
+  old.addKey(randomBytes(32));
+  if (
+    old.versionOf(old.rewrap(blob)) !== 2 ||
+    Buffer.from(old.decrypt(old.rewrap(blob))).toString() !== 'x'
+  ) {
+    failures += 1;
+  }
+  await store.close();
+  return { ops, failures, versions: [...keyring.versions] };
+}
+
+describe('envelope encryption', () => {
+  it('round-trips, uses a fresh data key and IV per value, and binds the associated data', () => {
+    const keyring = ephemeralKeyring();
+    const a = keyring.encrypt(Buffer.from('PID|||12345'), 'x');
+    const b = keyring.encrypt(Buffer.from('PID|||12345'), 'x');
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
+    expect(Buffer.from(keyring.decrypt(a, 'x')).toString()).toBe('PID|||12345');
+    expect(() => keyring.decrypt(a, 'y')).toThrow(DecryptionError);
+    expect(keyring.decryptText(keyring.encryptText('Jane Doe', 't'), 't')).toBe('Jane Doe');
+    const d1 = keyring.encryptDeterministic('MRN1^^^H', 'p');
+    expect(keyring.encryptDeterministic('MRN1^^^H', 'p')).toBe(d1);
+    expect(keyring.encryptDeterministic('MRN2^^^H', 'p')).not.toBe(d1);
+    expect(keyring.decryptDeterministic(d1, 'p')).toBe('MRN1^^^H');
+  });
+
+  it('any single flipped bit is an error, never garbage (2,000 trials)', () => {
+    const r = tamperTrials(2_000);
+    console.log(`S7 tampered ciphertext detected: ${r.detected}/${r.trials}`);
+    expect(r.detected).toBe(r.trials);
+  });
+
+  it('rotates keys while writing and reading: 0 failures', async () => {
+    const r = await rotationUnderLoad(1_500);
+    console.log(
+      `S7 key rotation under load: ${r.ops} operations, ${r.failures} failures, key versions ${r.versions.join(',')}`,
+    );
+    expect(r.failures).toBe(0);
+    expect(r.versions).toEqual([1, 2, 3, 4]);
+  });
+
+  it('loads keys from RXBRIDGE_KEYS or a key file (created 0600 once), never from config', () => {
+    const spec = `v1:${randomBytes(32).toString('base64')},v2:${randomBytes(32).toString('base64')}`;
+    expect(loadKeyring({ env: { RXBRIDGE_KEYS: spec } }).keyring.activeVersion).toBe(2);
+    expect(() => parseKeySpec('v1:short', 'test')).toThrow(/32/);
+    const file = join(dir, 'keys', 'rxbridge.keys');
+    const first = loadKeyring({ env: {}, defaultKeyFile: file });
+    expect(first.created).toBe(true);
+    const again = loadKeyring({ env: {}, defaultKeyFile: file });
+    expect(again.created).toBe(false);
+    expect(Buffer.from(again.keyring.decrypt(first.keyring.encrypt(Buffer.from('ok')))).toString()).toBe(
+      'ok',
+    );
+    expect(() => loadKeyring({ env: { RXBRIDGE_KEY_FILE: join(dir, 'missing') } })).toThrow(/does not exist/);
+  });
+});
+
+// The contract's audit hash check recomputes the hash from the returned (plaintext) fields; with audit encryption
+// the chain covers the stored ciphertext instead, so audit encryption is checked separately below.
+const keyringForContract = ephemeralKeyring();
+describeStore(
+  'encrypted sqlite (Store contract through the encrypting wrapper)',
+  (clock, options) =>
+    openSqliteStore({ path: ':memory:', clock, ...options }).then((s) =>
+      encryptedStore(s, keyringForContract, { audit: false }),
+    ),
+  { disableAuditGuard: 'DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;' },
+);
+
+describe('what reaches the database file', () => {
+  it('holds no plaintext of raw bodies, patient names, identifiers, payloads or audit details', async () => {
+    const path = join(dir, 'plain-check', 'store.db');
+    const store = encryptedStore(
+      await openSqliteStore({ path, clock: new ManualClock() }),
+      ephemeralKeyring(),
+    );
+    const mrn = 'CANARYMRN7731';
+    await store.messages.append({
+      channel: 'mllp:t',
+      format: 'hl7v2',
+      idempotencyKey: 'k1',
+      partitionKey: `${mrn}^^^GENHOSP`,
+      raw: Buffer.from(
+        `MSH|^~\\&|A|B|C|D|20260101||ADT^A03|1|P|2.5.1\rPID|||${mrn}||Zyxwvutsonian^Quillonia`,
+      ),
+    });
+    await store.tasks.create({
+      key: 't1',
+      type: 'discharge-reconciliation',
+      priority: 'high',
+      patient: { display: 'Quillonia Zyxwvutsonian', sourceIdentifier: `${mrn}^^^GENHOSP` },
+      payload: { summary: 'Quillonia takes metformin' },
+    });
+    await store.audit.record({
+      actor: 'user:x',
+      action: 'read',
+      category: 'task',
+      patient: `${mrn}^^^GENHOSP`,
+      source: 'test',
+      outcome: 'success',
+      detail: 'Quillonia asked',
+    });
+    const [task] = await store.tasks.list({});
+    expect(task?.patient.display).toBe('Quillonia Zyxwvutsonian');
+    expect((await store.messages.list({ partitionKey: `${mrn}^^^GENHOSP` })).length).toBe(1);
+    expect((await store.audit.list({ patient: `${mrn}^^^GENHOSP` }))[0]?.detail).toBe('Quillonia asked');
+    expect(await store.audit.verify()).toMatchObject({ ok: true, checked: 2 });
+    await store.close();
+    const files = readdirSync(join(dir, 'plain-check')).map((f) => readFileSync(join(dir, 'plain-check', f)));
+    for (const bytes of files) {
+      for (const canary of [mrn, 'Zyxwvutsonian', 'Quillonia']) expect(bytes.includes(canary)).toBe(false);
+    }
+  });
+});
