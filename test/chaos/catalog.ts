@@ -8,6 +8,7 @@ import { r5Outage } from './r5-outage.ts';
 import { r6DiskFull } from './r6-disk-full.ts';
 import { r7Limits } from './r7-limits.ts';
 import { r8WorkerKill } from './r8-worker-kill.ts';
+import { r9EhrFaults } from './r9-ehr-faults.ts';
 import type { ScenarioOptions, ScenarioResult } from './scenarios.ts';
 
 export interface Scenario {
@@ -43,4 +44,5 @@ export const SCENARIOS: Record<string, Scenario> = {
     notApplicable: 'embedded mode has no separate workers; killing its one process is R2',
     run: r8WorkerKill,
   },
+  R9: { title: 'EHR faults through the fault proxy', modes: ['embedded', 'scaled'], run: r9EhrFaults },
 };
