@@ -1,4 +1,6 @@
 // npm run eval: runs every evaluation module in turn and prints its report (each module skips itself without data).
+import { ccdaPairedEval } from './ccda-paired.ts';
+import { ccdaVendorsEval } from './ccda-vendors.ts';
 import { hl7v2PairedEval } from './hl7v2-paired.ts';
 import { pilotEval } from './pilot.ts';
 import { scenariosEval } from './scenarios.ts';
@@ -13,6 +15,8 @@ export interface EvalModule {
 
 export const EVALS: readonly EvalModule[] = [
   hl7v2PairedEval,
+  ccdaPairedEval,
+  ccdaVendorsEval,
   { name: 'text extraction', run: evalTextExtraction },
   scenariosEval,
   syntheaReconcileEval,

@@ -68,6 +68,8 @@ const T = {
   dischargeDiagnosis: `${E}33`,
   admissionDiagnosis: `${E}34`,
   encounterDiagnosis: `${E}80`,
+  preoperativeDiagnosis: `${E}65`,
+  postoperativeDiagnosis: `${E}51`,
   resultOrganizer: `${E}1`,
   resultObservation: `${E}2`,
   vitalsOrganizer: `${E}26`,
@@ -117,7 +119,9 @@ function mapStatement(run: CcdaRun, st: XmlElement, at: EntryContext): Reference
     has(PROBLEM_CONCERN) ||
     has(T.dischargeDiagnosis) ||
     has(T.admissionDiagnosis) ||
-    has(T.encounterDiagnosis)
+    has(T.encounterDiagnosis) ||
+    has(T.preoperativeDiagnosis) ||
+    has(T.postoperativeDiagnosis)
   )
     return mapProblemAct(run, st, at);
   if (has(PROBLEM_OBSERVATION)) return mapProblemObservation(run, st, at, undefined);

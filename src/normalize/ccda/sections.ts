@@ -20,6 +20,7 @@ export type SectionKind =
   | 'planOfTreatment'
   | 'dischargeDiagnosis'
   | 'admissionDiagnosis'
+  | 'procedureDiagnosis'
   | 'hospitalCourse'
   | 'other';
 
@@ -47,6 +48,11 @@ const DEFS: SectionDef[] = [
   { kind: 'planOfTreatment', roots: [`${P}10`], loinc: ['18776-5'] },
   { kind: 'dischargeDiagnosis', roots: [`${P}24`], loinc: ['11535-2', '78375-3'] },
   { kind: 'admissionDiagnosis', roots: [`${P}43`], loinc: ['46241-6', '42347-5'] },
+  {
+    kind: 'procedureDiagnosis',
+    roots: [`${P}34`, `${P}35`, `${P}36`],
+    loinc: ['10219-4', '10218-6', '59768-2'],
+  },
   { kind: 'hospitalCourse', roots: ['1.3.6.1.4.1.19376.1.5.3.1.3.5'], loinc: ['8648-8'] },
 ];
 const BY_ROOT = new Map(DEFS.flatMap((d) => d.roots.map((r) => [r, d.kind] as const)));
