@@ -8,6 +8,8 @@ export const SectionKind = {
   History: 'history',
   Allergies: 'allergies',
   Problems: 'problems',
+  /** Where to pick the medicines up, what was sent to which pharmacy: a second copy of the list, not a list. */
+  Logistics: 'logistics',
   Other: 'other',
 } as const;
 export type SectionKind = (typeof SectionKind)[keyof typeof SectionKind];
@@ -19,6 +21,11 @@ export interface SectionRule {
 
 /** Header words → section kind; the first rule that matches wins (medication headers are checked first). */
 export const SECTION_RULES: readonly SectionRule[] = [
+  {
+    pattern:
+      /\b(?:where to (?:get|pick up) (?:your )?(?:medications?|medicines|prescriptions)|preferred pharmacy|pharmacy information)\b/i,
+    kind: 'logistics',
+  },
   {
     pattern: /\b(?:medications?|meds|prescriptions?|rx)\b(?!.*\b(?:allerg|hospital meds))/i,
     kind: 'medications',
@@ -57,7 +64,11 @@ export const STATUS_CUES: ReadonlyArray<{ pattern: RegExp; status: MedicationCha
     pattern: /\b(?:not to be resumed|do not resume|should stop|to stop|stop taking|no longer take)\b/i,
     status: 'stopped',
   },
-  { pattern: /\bno change\b|\bunchanged\b|\bsame as before\b|\bhome medications?\b/i, status: 'continued' },
+  {
+    pattern:
+      /\bno change\b|\bunchanged\b|\bsame as before\b|\bhome medications?\b|\bkeep taking\b|\bthe same way\b|\bas (?:you did )?before\b/i,
+    status: 'continued',
+  },
   { pattern: /\bnew medicines?\b|\bnew medications?\b/i, status: 'new' },
   // "hold until INR recheck, then resume": held now, whatever follows the condition (checked last, so it wins).
   { pattern: /\bhold(?:ing)?\s+(?:until|till|for|while|off|x\s*\d|\d)\b|\bon hold until\b/i, status: 'held' },
@@ -117,7 +128,23 @@ export const LIMITED_COURSE =
  * sentence was given in hospital, belongs to the past, or is negated, so it is not a discharge medication.
  */
 export const EXCLUDING_TRIGGERS =
-  /\b(?:(?:was|were|is|been) (?:given|treated|started|loaded|managed|maintained|placed|receiving)|received|receiving|treated (?:with|in)|in the (?:hospital|emergency department|ed|icu)|while (?:inpatient|admitted|in (?:the )?hospital)|during (?:the )?(?:procedure|admission|hospitali[sz]ation|stay)|peri-?operative(?:ly)?|hospital meds|was on|previously (?:on|tried|took)|tried|history of|denies|no|not|do not take|avoid|allergic to|instead of)\b/i;
+  /\b(?:(?:was|were|is|been) (?:given|treated|started|loaded|managed|maintained|placed|receiving)|received|rec'?d|receiving|treated (?:with|in)|in the (?:hospital|emergency department|ed|icu)|while (?:inpatient|admitted|in (?:the )?hospital)|during (?:the )?(?:procedure|admission|hospitali[sz]ation|stay)|peri-?operative(?:ly)?|hospital meds|was on|previously (?:on|tried|took)|tried|history of|denies|no|not|do not take|avoid|allergic to|instead of)\b/i;
+
+/**
+ * A heading for the list the patient goes home with ("Discharge medications", "Meds on D/C", "Your medication
+ * list"). An item there without a status of its own, in a document with no home list to compare against, is read
+ * as continued: the list is what the patient takes now, and the reconciliation against the pharmacy profile then
+ * decides whether it is new to the pharmacy. Such a status is marked as implied (lower confidence).
+ */
+export const DISCHARGE_LIST_HEADER =
+  /\b(?:discharge|d\/c|at home|go(?:ing)? home|your (?:medications?|medicines|medication list)|medication list|medications? to take|current medications?)\b/i;
+
+/**
+ * "Commonly known as: LASIX", "What changed: how much to take": a labelled field of the item above, inside a
+ * medication section; neither a heading nor a medication of its own.
+ */
+export const ITEM_FIELD_LABEL =
+  /^[\s\-–—•*]*(?:commonly known as|also known as|known as|brand names?|what changed|why (?:changed|stopped)|reason(?: for (?:change|stopping|use))?|indication|notes?|comments?|last dose(?: given)?|next dose(?: due)?|prescriber|ordered by|refills?|quantity|qty|disp(?:ense)?)\s*$/i;
 
 /** Trigger scope ends at these (NegEx "termination" terms): a new clause about what to do now. */
 export const TRIGGER_TERMINATORS =

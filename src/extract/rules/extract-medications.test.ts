@@ -292,3 +292,70 @@ describe('terminology false positives', () => {
     expect(m?.name).toBe('vitamin D3');
   });
 });
+
+describe('document shapes found by the blind set', () => {
+  const statuses = (text: string) => extract(text).map((m) => [m.concept?.name, m.status]);
+
+  test('labelled fields under an item ("Commonly known as:", "What changed:") keep the section status', () => {
+    const note = [
+      'CHANGE how you take these medications',
+      '  carvedilol 12.5 MG tablet',
+      '  Commonly known as: COREG',
+      '  Take 1 tablet by mouth twice daily.',
+      '  What changed: how much to take',
+      '  warfarin 5 MG tablet',
+      '  Take 1 tablet by mouth daily.',
+      'Where to Get Your Medications',
+      '  carvedilol 12.5 MG tablet',
+    ].join('\n');
+    expect(statuses(note)).toEqual([
+      ['carvedilol', 'changed'],
+      ['warfarin', 'changed'],
+    ]);
+  });
+
+  test('a status closing the item: "..., new." and "This is new."', () => {
+    const note =
+      'DISCHARGE MEDICATIONS:\n1. Lasix 40 mg p.o. daily, new.\n2. Zocor 20 mg q.h.s. This is new.\n';
+    expect(statuses(note)).toEqual([
+      ['furosemide', 'new'],
+      ['simvastatin', 'new'],
+    ]);
+  });
+
+  test('a discharge list item without a marker is continued, marked implied and less confident', () => {
+    const note = "Meds on D/C: digoxin 0.125 mg PO daily, amlodipine 5 mg PO daily\nD/C'D: naproxen 500 mg\n";
+    const found = extract(note);
+    expect(found.map((m) => [m.concept?.name, m.status, m.statusImplied])).toEqual([
+      ['digoxin', 'continued', true],
+      ['amlodipine', 'continued', true],
+      ['naproxen', 'stopped', undefined],
+    ]);
+    const stated = extract('Discharge medications: digoxin 0.125 mg PO daily, continue.')[0];
+    expect(found[0]?.confidence).toBeLessThan(stated?.confidence ?? 0);
+  });
+
+  test('no implied status when a home list gives something to compare against', () => {
+    const note = 'Home medications: digoxin 0.125 mg daily\nDischarge medications: digoxin 0.25 mg daily\n';
+    expect(extract(note).map((m) => [m.concept?.name, m.status, m.statusImplied])).toEqual([
+      ['digoxin', 'changed', undefined],
+    ]);
+  });
+
+  test('a table aligned with spaces starts a medication section again after a skipped one', () => {
+    const note = [
+      'Inpatient only: vitamin K 5 mg IV once.',
+      'Medication            Dose                 Instructions',
+      'digoxin 0.125 mg tab  0.125 mg PO daily    Continue',
+      'tramadol 50 mg tab    --                   Discontinued',
+    ].join('\n');
+    expect(statuses(note)).toEqual([
+      ['digoxin', 'continued'],
+      ['tramadol', 'stopped'],
+    ]);
+  });
+
+  test("REC'D in the ED is hospital-only", () => {
+    expect(extract("REC'D ROCEPHIN 1G IV X1 IN ED.\nMEDS ON D/C: LASIX 20MG PO QD")).toHaveLength(1);
+  });
+});

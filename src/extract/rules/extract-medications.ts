@@ -10,12 +10,14 @@ import type {
 import { parseSig } from '../sig/parse-sig.ts';
 import {
   AFTER_NAME_STATUS,
+  DISCHARGE_LIST_HEADER,
   EXCLUDING_AFTER,
   EXCLUDING_TRIGGERS,
   HEADER_ONLY_CUES,
   HOME_GROUP_CUE,
   HOME_LIST_ACTION,
   HOME_LIST_HEADER,
+  ITEM_FIELD_LABEL,
   LEADING_CUE,
   LIMITED_COURSE,
   PRESCRIBED_CUE,
@@ -64,7 +66,12 @@ const LEADING_STATUS =
 const TRAILING_STATUS =
   /[([–—-]\s*(stop|stopped|discontinue|discontinued|d\/c|hold|held|on hold|new|started|changed|increased|decreased|dose changed|continue|continued|resumed)\s*[)\]]?\s*$/i;
 const HEADER_STATUS =
-  /\b(stop|stopped|discontinue|discontinued|hold|held|new|start|started|change|changed|continue|continued|resume)\b/i;
+  /\b(stop|stopped|discontinue|discontinued|d\/c'd|dc'd|hold|held|new|start|started|change|changed|continue|continued|resume)(?![\w'])/i;
+/** "..., new." / "This is new." / "continue." closing an item: the status said after the directions. */
+const CLOSING_STATUS =
+  /[,;.]\s*(?:this is (?:a )?|status:?\s*)?(new|continue|continued|stop|stopped|discontinue|discontinued|hold|held|changed|resume|resumed|unchanged|no change)(?:\s+(?:medication|med|medicine))?\s*\.?\s*$/i;
+/** "Medication    Dose / Route / Frequency    Instructions": the header row of a table aligned with spaces. */
+const ALIGNED_TABLE_HEADER = /^\s*(?:medications?|meds|drugs?|medication name|drug name)\s{2,}\S/i;
 
 /** Status words → status. */
 const STATUS_WORDS: ReadonlyMap<string, MedicationChange> = new Map([
@@ -73,6 +80,8 @@ const STATUS_WORDS: ReadonlyMap<string, MedicationChange> = new Map([
   ['discontinue', 'stopped'],
   ['discontinued', 'stopped'],
   ['d/c', 'stopped'],
+  ["d/c'd", 'stopped'],
+  ["dc'd", 'stopped'],
   ['hold', 'held'],
   ['held', 'held'],
   ['on hold', 'held'],
@@ -206,6 +215,8 @@ interface Item {
   homeList: boolean;
   /** Split from the item before it at a comma or "and" ("continue her albuterol ... and fluticasone ..."). */
   joined: boolean;
+  /** Under a heading for the list the patient goes home with ("Discharge medications", "Meds on D/C"). */
+  dischargeList: boolean;
 }
 
 /** A medication with what the status rules need to know about where it came from. */
@@ -242,7 +253,10 @@ export function extractMedications(text: string, options: ExtractMedicationsOpti
  *    one not on it is new; home-list entries repeated in the discharge list are not reported twice;
  * 3. a course with an end ("for 7 days", "x 10 days") is new;
  * 4. when the writer names the home medicines as a group to go on with ("Resume all home medications",
- *    "Keep taking your other medications"), what is listed apart from them is new.
+ *    "Keep taking your other medications"), what is listed apart from them is new;
+ * 5. on a discharge list ("Discharge medications", "Meds on D/C") with no home list in the document: continued,
+ *    marked `statusImplied` with a lower confidence — the reconciliation against the pharmacy profile decides
+ *    whether it is new to the pharmacy.
  * Anything else keeps an empty status rather than a guess.
  */
 function applyImpliedStatus(text: string, found: Found[]): ExtractedMedication[] {
@@ -276,6 +290,12 @@ function applyImpliedStatus(text: string, found: Found[]): ExtractedMedication[]
     if (dropped.has(f)) continue;
     const m = f.medication;
     if (!m.status && !f.item.homeList && (LIMITED_COURSE.test(m.text) || homeGroup)) m.status = 'new';
+    // 5. on the discharge list, with nothing to compare against: what the patient goes on taking (implied).
+    if (!m.status && f.item.dischargeList && home.length === 0) {
+      m.status = 'continued';
+      m.statusImplied = true;
+      m.confidence = Math.round(Math.max(0.1, m.confidence - 0.1) * 100) / 100;
+    }
     out.push(m);
   }
   return out;
@@ -300,6 +320,7 @@ function sameRegimen(a: ExtractedMedication, b: ExtractedMedication): boolean {
 }
 
 const SKIPPED_SECTIONS: ReadonlySet<SectionKind> = new Set([
+  'logistics',
   'hospital-course',
   'history',
   'allergies',
@@ -317,11 +338,18 @@ function splitItems(text: string, terminology: Terminology): Item[] {
   const items: Item[] = [];
   let headerStatus: MedicationChange | undefined;
   let homeList = false;
+  let dischargeList = false;
   let section: SectionKind = 'other';
   for (const line of allMatches(LINE, text)) {
     let start = line.index;
     const lineText = line[0];
     const end = line.index + lineText.length;
+    if (ALIGNED_TABLE_HEADER.test(lineText)) {
+      section = 'medications';
+      headerStatus = undefined;
+      homeList = isHomeListHeader(lineText);
+      continue;
+    }
     // A line that is only a title: "DISCHARGE MEDICATIONS", "# Medications", "New Medications", "Continue".
     const standalone = STANDALONE_HEADER.exec(lineText);
     if (
@@ -334,6 +362,7 @@ function splitItems(text: string, terminology: Terminology): Item[] {
         section = kind;
         headerStatus = kind === 'medications' ? statusOfHeader(standalone[1]) : undefined;
         homeList = kind === 'medications' && isHomeListHeader(standalone[1]);
+        dischargeList = kind === 'medications' && DISCHARGE_LIST_HEADER.test(standalone[1]);
         continue;
       }
     }
@@ -341,22 +370,28 @@ function splitItems(text: string, terminology: Terminology): Item[] {
     const colon = lineText.indexOf(':');
     if (colon !== -1) {
       const prefix = lineText.slice(0, colon);
+      // A heading that ends its line may be a sentence ("Keep taking your regular medicines the same way:").
+      const maxWords = lineText.slice(colon + 1).trim() === '' ? 14 : 8;
+      if (section === 'medications' && ITEM_FIELD_LABEL.test(prefix)) continue;
       if (
         !HAS_DIGIT.test(prefix) &&
         !startsMedication(prefix, terminology) &&
-        prefix.split(/\s+/).length <= 8
+        prefix.trim().split(/\s+/).length <= maxWords
       ) {
         const kind = sectionKindOf(prefix);
         if (kind !== 'other') section = kind;
         else if (SKIPPED_SECTIONS.has(section)) section = 'other';
         headerStatus = statusOfHeader(prefix);
         homeList = isHomeListHeader(prefix);
+        if (kind === 'medications') dischargeList = DISCHARGE_LIST_HEADER.test(prefix);
         start += colon + 1;
       }
     }
     if (SKIPPED_SECTIONS.has(section)) continue;
     if (PIPE_ROW.test(lineText)) {
       pushTableRow(text, start, end, headerStatus, homeList, items);
+      const row = items.at(-1);
+      if (row) row.dischargeList = dischargeList;
       continue;
     }
     // Sentences that name no drug ("Take 1 tablet daily.", "Status: no change.") continue the one before.
@@ -380,6 +415,7 @@ function splitItems(text: string, terminology: Terminology): Item[] {
           if (kind !== 'other') section = kind;
           headerStatus = statusOfHeader(prefix);
           homeList = isHomeListHeader(prefix);
+          if (kind === 'medications') dischargeList = DISCHARGE_LIST_HEADER.test(prefix);
           from += colonAt + 1;
         }
       }
@@ -394,6 +430,7 @@ function splitItems(text: string, terminology: Terminology): Item[] {
             contextStart: sentence[0],
             homeList,
             joined,
+            dischargeList,
           });
           joined = true;
         }
@@ -440,7 +477,16 @@ function pushTableRow(
   let to = end;
   while (from < to && /[\s|]/.test(text[from] ?? '')) from++;
   while (to > from && /[\s|]/.test(text[to - 1] ?? '')) to--;
-  if (to > from) items.push({ start: from, end: to, status, contextStart: from, homeList, joined: false });
+  if (to > from)
+    items.push({
+      start: from,
+      end: to,
+      status,
+      contextStart: from,
+      homeList,
+      joined: false,
+      dischargeList: false,
+    });
 }
 
 /** Sentences of a line: a full stop or semicolon followed by a capital ends one. */
@@ -679,7 +725,7 @@ function parseItem(input: string, item: Item, terminology: Terminology): Found |
   const name = text.slice(nameStart, nameEnd);
   const rest = text.slice(nameEnd);
 
-  const trailing = TRAILING_STATUS.exec(text);
+  const trailing = TRAILING_STATUS.exec(text) ?? CLOSING_STATUS.exec(rest);
   if (trailing?.[1]) status = STATUS_WORDS.get(trailing[1].toLowerCase()) ?? status;
   else {
     const column = COLUMN_STATUS.exec(rest) ?? INNER_STATUS.exec(rest);

@@ -51,6 +51,8 @@ export interface ExtractedMedication {
   /** Why "as needed" ("pain", "shortness of breath"). */
   prnReason?: string;
   status?: MedicationChange;
+  /** The status is read from where the item sits (a discharge list with no change marker), not said of it. */
+  statusImplied?: boolean;
   /** 0..1: lower when the drug is not in the terminology or fields are missing. */
   confidence: number;
   /** Combination products ("hydrocodone/acetaminophen 5/325"): each ingredient the terminology knows, in written order. */
