@@ -1,5 +1,7 @@
 // `npm run bench`: every benchmark, our figures beside the peers' measured in the same run.
 import { benchChecks } from './checks.ts';
+import { benchFhirAssertions } from './fhir-assertions.ts';
+import { benchFhirBulk } from './fhir-bulk.ts';
 import { benchHl7Parse } from './hl7-parse.ts';
 import { benchMllpIngest } from './mllp-ingest.ts';
 import { benchTextExtraction } from './text-extraction.ts';
@@ -9,3 +11,5 @@ benchHl7Parse();
 await benchMllpIngest();
 benchChecks();
 benchTextExtraction();
+await benchFhirAssertions();
+await benchFhirBulk();

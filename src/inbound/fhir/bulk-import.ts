@@ -1,13 +1,12 @@
 // Bulk NDJSON import: kick-off (or resume the job in the checkpoint), wait for the manifest, stream every file into
 // the store in batches, each batch committed with the checkpoint, so a crash resumes at the next uncommitted line.
-import type { Resource } from '@medplum/fhirtypes';
 import {
   parseNdjsonLine,
   type BulkDataClient,
   type BulkExportRequest,
   type BulkProgress,
 } from '../../platform/ehr/bulk-data.ts';
-import type { BulkCheckpoint, FhirResourceStore } from './fhir-resource-store.ts';
+import type { BulkCheckpoint, FhirResourceStore, RawResource } from './fhir-resource-store.ts';
 
 export interface BulkImportOptions {
   endpoint: string;
@@ -62,10 +61,10 @@ export async function importBulk(options: BulkImportOptions): Promise<BulkImport
     const skip = checkpoint.committed[file.url] ?? 0;
     if (file.count !== undefined && skip >= file.count) continue;
     for await (const batch of bulk.download(file, skip, manifest.requiresAccessToken)) {
-      const good: Resource[] = [];
+      const good: RawResource[] = [];
       batch.lines.forEach((line, i) => {
         const parsed = parseNdjsonLine(line);
-        if (parsed.ok) good.push(parsed.resource);
+        if (parsed.ok) good.push({ resource: parsed.resource, json: line });
         else if (invalid.length < 1000)
           invalid.push({ file: file.type, line: batch.firstLine + i + 1, error: parsed.error });
       });

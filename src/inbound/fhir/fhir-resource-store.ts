@@ -3,6 +3,11 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { BulkManifest } from '../../platform/ehr/bulk-data.ts';
 
+export interface RawResource {
+  resource: Resource;
+  json: string;
+}
+
 export interface UpsertCounts {
   inserted: number;
   updated: number;
@@ -20,8 +25,11 @@ export interface BulkCheckpoint {
 export interface FhirResourceStore {
   /** Writes resources (keyed by endpoint, type, id); unchanged copies are left alone and counted. */
   upsert(endpoint: string, resources: readonly Resource[]): UpsertCounts;
-  /** Same, plus the bulk checkpoint in the same transaction (a crash never loses or repeats a committed line). */
-  upsertBulk(endpoint: string, resources: readonly Resource[], checkpoint: BulkCheckpoint): void;
+  /**
+   * Resources as received (the parsed resource and its NDJSON text, stored as is), plus the bulk checkpoint in the
+   * same transaction: a crash never loses or repeats a committed line.
+   */
+  upsertBulk(endpoint: string, resources: readonly RawResource[], checkpoint: BulkCheckpoint): void;
   get(endpoint: string, resourceType: string, id: string): Resource | undefined;
   count(endpoint: string, resourceType?: string): number;
   /** The incremental-sync watermark for a key (`MedicationRequest` or `MedicationRequest/patient-1`). */
