@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { Counter } from 'prom-client';
 import type { OperationOutcome } from '@medplum/fhirtypes';
 import { ErrorCode } from '../../kernel/errors.ts';
 import type { Issue } from '../../kernel/result.ts';
@@ -129,10 +130,38 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     }
   });
 
+  // Bodies that reach parsing, by route policy (public / authenticated): the security suite checks that no
+  // unauthenticated request to a protected route ever gets here.
+  const bodiesParsed =
+    (options.metrics.registry.getSingleMetric('rxbridge_http_bodies_parsed_total') as
+      Counter<'policy'> | undefined) ??
+    new Counter({
+      name: 'rxbridge_http_bodies_parsed_total',
+      help: 'Request bodies handed to a parser, by route policy (public or authenticated)',
+      labelNames: ['policy'],
+      registers: [options.metrics.registry],
+    });
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    const policy = request.routeOptions.config?.policy;
+    bodiesParsed.inc({
+      policy: policy === undefined ? 'none' : 'public' in policy ? 'public' : 'authenticated',
+    });
+    return payload;
+  });
+
   // Authentication and authorization before anything reads the body (Fastify parses bodies after onRequest).
   app.addHook('onRequest', async (request, reply) => {
     const policy = request.routeOptions.config?.policy;
-    if (policy === undefined || 'public' in policy) return;
+    // No route here: answer 404 now, so an unknown URL never gets a body parsed either.
+    if (policy === undefined) {
+      return sendIssue(reply, 404, {
+        severity: 'error',
+        code: 'not-found',
+        path: request.url.split('?')[0] ?? '',
+        message: 'no such route',
+      });
+    }
+    if ('public' in policy) return undefined;
     const principal = await options.auth.authenticate({
       cookie: request.headers.cookie,
       authorization: request.headers.authorization,
