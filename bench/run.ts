@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, our figures beside the peers' measured in the same run.
+import { benchCcda } from './ccda.ts';
 import { benchChecks } from './checks.ts';
 import { benchFhirAssertions } from './fhir-assertions.ts';
 import { benchFhirBulk } from './fhir-bulk.ts';
@@ -11,5 +12,6 @@ benchHl7Parse();
 await benchMllpIngest();
 benchChecks();
 benchTextExtraction();
+benchCcda();
 await benchFhirAssertions();
 await benchFhirBulk();

@@ -138,6 +138,14 @@ function tokenize(s: string, limits: XmlLimits, unbound: Set<string>): XmlElemen
   let elements = 0;
   let pos = s.charCodeAt(0) === 0xfeff ? 1 : 0;
   const n = s.length;
+  /** Names already checked against NAME: documents repeat a few dozen names thousands of times. */
+  const validNames = new Set<string>();
+  const checkName = (name: string, at: number, what: string): void => {
+    if (validNames.has(name)) return;
+    if (!NAME.test(name))
+      throw new Refusal('structure', at, `"${name.slice(0, 40)}" is not a valid ${what} name`);
+    validNames.add(name);
+  };
 
   const resolve = (prefix: string, at: number): string => {
     for (let i = scopes.length - 1; i >= 0; i--) {
@@ -222,8 +230,7 @@ function tokenize(s: string, limits: XmlLimits, unbound: Set<string>): XmlElemen
       i++;
     }
     const rawName = s.slice(pos + 1, i);
-    if (!NAME.test(rawName))
-      throw new Refusal('structure', tagAt, `"${rawName.slice(0, 40)}" is not a valid element name`);
+    checkName(rawName, tagAt, 'element');
     if (root && stack.length === 0) throw new Refusal('structure', tagAt, 'a second root element');
     if (++elements > limits.maxElements)
       throw new Refusal('too-long', tagAt, `more than ${limits.maxElements} elements; document refused`);
@@ -257,8 +264,7 @@ function tokenize(s: string, limits: XmlLimits, unbound: Set<string>): XmlElemen
       const eq = s.indexOf('=', i);
       if (eq === -1) throw new Refusal('structure', i, `attribute without a value in <${rawName}>`);
       const attrName = s.slice(i, eq).trim();
-      if (!NAME.test(attrName))
-        throw new Refusal('structure', i, `"${attrName.slice(0, 40)}" is not a valid attribute name`);
+      checkName(attrName, i, 'attribute');
       let q = eq + 1;
       while (
         q < n &&
