@@ -24,8 +24,15 @@ import {
   webhookNotifier,
   type AlertThresholds,
 } from '../src/review/rollout/alerts.ts';
-import { createWritablePharmacy, type WritablePharmacy } from '../src/review/rollout/pharmacy-writeback.ts';
-import { actionFields, type ActionFields } from '../src/review/rollout/proposals.ts';
+import type { MessageId } from '../src/kernel/ids.ts';
+import { createTaskEffects } from '../src/outbound/apply-task.ts';
+import { treatmentConsent } from '../src/outbound/consent-gate.ts';
+import { createWritablePharmacy, type WritablePharmacy } from '../src/outbound/pharmacy/writable-pharmacy.ts';
+import type { TaskStore } from '../src/platform/store/task-store.ts';
+import { createReviewService, type ReviewService } from '../src/review/review-service.ts';
+import type { ItemAction } from '../src/review/task-model.ts';
+import { actionFields, type ActionFields, type ProposedItem } from '../src/review/rollout/proposals.ts';
+import { workspaceDecisions } from '../src/review/rollout/task-decisions.ts';
 import { setMode } from '../src/review/rollout/rollout-admin.ts';
 import { createRolloutGate } from '../src/review/rollout/rollout-gate.ts';
 import { createRolloutMetrics } from '../src/review/rollout/rollout-metrics.ts';
@@ -178,7 +185,7 @@ export function dischargeFor(
     const has = (name: string): boolean => active.some((rx) => rx.drugName.toLowerCase().includes(name));
     const extra = has('aspirin') ? 'DOCUSATE 100MG BID' : 'ASPIRIN 81MG DAILY';
     lines.push(extra);
-    truth.push(actionFields({ action: 'review', drug: drugOf(terminology, extra.split(' ')[0] ?? '') }));
+    truth.push(actionFields({ action: 'add-note', drug: drugOf(terminology, extra.split(' ')[0] ?? '') }));
   }
   return { patient: profile.patient, text: `${lines.join(', ')}${stopped}`, kind, truth };
 }
@@ -235,14 +242,16 @@ export function degradedTerminology(base: Terminology): Terminology {
 // ---------------------------------------------------------------------------------------------------------
 // The simulated pharmacist.
 // - off/shadow: works each discharge by hand from the list (the truth): makes the changes in the pharmacy
-//   system; records them through the rollout decision interface for odd-numbered patients only, so that the
-//   others are validated against the pharmacy's later state.
-// - suggest/auto: answers each task item: approve when it is what they would do, edit when the action is right
-//   but a value is not, reject when they would do nothing; adds what the engine missed (manual); makes the
-//   approved changes in the pharmacy. Audits every auto write: approves a right one, reverses a wrong one.
-// - The prescriber refutes one scripted change in eight (every eighth discharge with a change): the
-//   pharmacist then does nothing about it, whatever the engine says.
-// - Decision times: 20–60 minutes after receipt with a proposal, 90–150 minutes by hand.
+//   system; records them through the rollout decision interface for odd-numbered discharges only (and always for
+//   a note, which leaves no trace in the pharmacy), so that the others are validated against the pharmacy's state.
+// - suggest/auto: answers each item of the discharge task in the workspace (review service: approve when it is
+//   what they would do, edit when the action is right but a value is not, reject when they would do nothing),
+//   then applies the task (the workspace writes the approved changes back); records what the engine missed
+//   (manual). Reviews every auto write afterwards: keeps a right one, reverses a wrong one (recorded; putting a
+//   discontinued prescription back is a new prescription, outside the pilot).
+// - The prescriber refutes one scripted change in eight (every eighth discharge): the pharmacist then does
+//   nothing about it, whatever the engine says.
+// - Decision times: 20–60 minutes after receipt with a proposal, 60–100 for a miss, 90–130 by hand.
 // ---------------------------------------------------------------------------------------------------------
 
 interface SentDischarge {
@@ -258,12 +267,30 @@ function sameFields(a: ActionFields, b: ActionFields): boolean {
   return true;
 }
 
-async function pharmacistWorks(
-  sent: SentDischarge,
-  mode: RolloutMode,
-  rollout: RolloutStore,
-  pharmacy: WritablePharmacy,
-): Promise<void> {
+/** The workspace action for truth fields (an edit's replacement action). */
+function itemActionOf(fields: ActionFields): ItemAction {
+  const kind = fields['action'] as ItemAction['kind'];
+  const [value, unit] = (fields['strength'] ?? '').split(' ');
+  return {
+    kind,
+    ...(kind === 'update-regimen' && value && unit ? { strength: { value: Number(value), unit } } : {}),
+    ...(kind === 'update-regimen' && fields['frequency']
+      ? { frequencyPerDay: Number(fields['frequency']) }
+      : {}),
+  };
+}
+
+interface PharmacistDeps {
+  rollout: RolloutStore;
+  pharmacy: WritablePharmacy;
+  review: ReviewService;
+  tasks: TaskStore;
+  clock: ManualClock;
+}
+
+const RPH = 'user:pilot-rph';
+
+async function pharmacistWorks(sent: SentDischarge, mode: RolloutMode, deps: PharmacistDeps): Promise<void> {
   const { discharge, messageId } = sent;
   const refuted = discharge.kind !== 'none' && sent.serial % 8 === 7;
   const truth = refuted ? [] : discharge.truth;
@@ -271,84 +298,90 @@ async function pharmacistWorks(
   const decide = async (
     d: Omit<Decision, 'workflow' | 'messageId' | 'patientId' | 'pharmacist'>,
   ): Promise<void> => {
-    await rollout.saveDecision({
-      ...d,
-      workflow: WORKFLOW,
-      messageId,
-      patientId,
-      pharmacist: 'user:pilot-rph',
-    });
+    await deps.rollout.saveDecision({ ...d, workflow: WORKFLOW, messageId, patientId, pharmacist: RPH });
   };
   const applyByHand = async (fields: ActionFields, key: string): Promise<void> => {
     const prescriptionId = fields['prescription'];
-    if (prescriptionId === undefined || fields['action'] === 'review') return;
-    const [value, unit] = (fields['strength'] ?? '').split(' ');
-    await pharmacy.apply({
+    const action = fields['action'];
+    if (prescriptionId === undefined || (action !== 'discontinue' && action !== 'update-regimen')) return;
+    const { strength, frequencyPerDay } = itemActionOf(fields);
+    await deps.pharmacy.apply({
       key,
       patientId,
       prescriptionId,
-      ...(fields['action'] === 'discontinue' ? { status: 'discontinued' as const } : {}),
-      ...(fields['action'] === 'update-regimen' && value && unit
-        ? { strength: { value: Number(value), unit }, frequencyPerDay: Number(fields['frequency']) }
-        : {}),
+      action,
+      drug: fields['drug'] ?? '',
+      ...(strength ? { strength } : {}),
+      ...(frequencyPerDay !== undefined ? { frequencyPerDay } : {}),
+      decidedBy: RPH,
+      reason: 'reconciled by hand from the discharge list',
     });
   };
   const minutes = (base: number): Date =>
     new Date(sent.receivedAt.getTime() + (base + (sent.serial % 5) * 10) * MINUTE_MS);
 
-  const runs = await rollout.runs({ workflow: WORKFLOW });
-  const run = runs.find((r) => r.messageId === messageId);
+  const run = (await deps.rollout.runs({ workflow: WORKFLOW })).find((r) => r.messageId === messageId);
   if (mode === 'off' || mode === 'shadow' || run === undefined) {
     for (const [i, fields] of truth.entries()) {
       await applyByHand(fields, `manual:${messageId}:${i}`);
-      // A review (no pharmacy write) leaves no trace in the pharmacy system: it is always recorded.
       if (sent.serial % 2 === 1 || fields['prescription'] === undefined)
         await decide({ key: `manual:${messageId}:${i}`, verdict: 'manual', fields, at: minutes(90) });
     }
     return;
   }
+  const matches = (t: ActionFields, item: ProposedItem): boolean =>
+    (item.prescriptionId !== undefined && t['prescription'] === item.prescriptionId) ||
+    (t['prescription'] === undefined && t['drug'] === item.fields['drug']);
   const answered = new Set<ActionFields>();
-  for (const item of run.items) {
-    const wanted = truth.find(
-      (t) =>
-        (item.prescriptionId !== undefined && t['prescription'] === item.prescriptionId) ||
-        (t['prescription'] === undefined && t['drug'] === item.fields['drug']),
-    );
+  // Auto writes, reviewed afterwards.
+  for (const item of run.items.filter((i) => i.disposition === 'auto-applied')) {
+    const wanted = truth.find((t) => matches(t, item));
     if (wanted) answered.add(wanted);
-    const key = `answer:${messageId}:${item.itemId}`;
-    if (item.disposition === 'auto-applied') {
-      if (wanted && sameFields(wanted, item.fields)) {
-        await decide({ key, itemId: item.itemId, verdict: 'approve', fields: item.fields, at: minutes(20) });
-      } else {
-        await decide({
-          key,
-          itemId: item.itemId,
-          verdict: 'reverse',
-          fields: item.fields,
-          at: minutes(20),
-          reason: 'not what the discharge meant',
-        });
-        if (item.write)
-          await pharmacy.apply({ ...item.write, key: `reverse:${item.write.key}`, status: 'active' });
-      }
-      continue;
+    const right = wanted !== undefined && sameFields(wanted, item.fields);
+    await decide({
+      key: `audit:${messageId}:${item.itemId}`,
+      itemId: item.itemId,
+      verdict: right ? 'approve' : 'reverse',
+      fields: item.fields,
+      at: minutes(20),
+      ...(right ? {} : { reason: 'not what the discharge meant' }),
+    });
+  }
+  // The discharge task in the workspace.
+  deps.clock.set(minutes(20));
+  const [task] = await deps.tasks.list({
+    sourceMessageId: messageId,
+    type: 'discharge-reconciliation',
+  });
+  if (task !== undefined) {
+    let approved = 0;
+    for (const item of run.items.filter((i) => i.disposition !== 'auto-applied')) {
+      const wanted = truth.find((t) => matches(t, item));
+      if (wanted) answered.add(wanted);
+      if (wanted === undefined)
+        await deps.review.decideItem(
+          task.id,
+          item.itemId,
+          { decision: 'reject', reason: 'no change needed' },
+          RPH,
+        );
+      else if (sameFields(wanted, item.fields))
+        await deps.review.decideItem(
+          task.id,
+          item.itemId,
+          { decision: 'approve', reason: 'matches the discharge' },
+          RPH,
+        );
+      else
+        await deps.review.decideItem(
+          task.id,
+          item.itemId,
+          { decision: 'edit', reason: 'corrected from the discharge', action: itemActionOf(wanted) },
+          RPH,
+        );
+      if (wanted !== undefined) approved++;
     }
-    if (wanted === undefined) {
-      await decide({
-        key,
-        itemId: item.itemId,
-        verdict: 'reject',
-        fields: item.fields,
-        at: minutes(20),
-        reason: 'no change needed',
-      });
-    } else if (sameFields(wanted, item.fields)) {
-      await decide({ key, itemId: item.itemId, verdict: 'approve', fields: item.fields, at: minutes(20) });
-      await applyByHand(wanted, key);
-    } else {
-      await decide({ key, itemId: item.itemId, verdict: 'edit', fields: wanted, at: minutes(20) });
-      await applyByHand(wanted, key);
-    }
+    if (approved > 0) await deps.review.apply(task.id, RPH);
   }
   for (const [i, fields] of truth.entries()) {
     if (answered.has(fields)) continue;
@@ -454,6 +487,19 @@ export async function runPilot(options: PilotOptions = {}): Promise<PilotResult>
     const base = createStarterTerminology();
     const degraded = degradedTerminology(base);
     const pharmacy = createWritablePharmacy(createEmbeddedPharmacy(demoPharmacyAsOf(DEMO_PHARMACY, START)));
+    const review = createReviewService({
+      tasks: store.tasks,
+      audit: store.audit,
+      clock,
+      effects: createTaskEffects({
+        writers: [pharmacy],
+        pharmacy,
+        consent: treatmentConsent(),
+        audit: store.audit,
+        clock,
+      }),
+    });
+    const pharmacist: PharmacistDeps = { rollout, pharmacy, review, tasks: store.tasks, clock };
     const registry = new Registry();
     const metrics = createRolloutMetrics(registry);
     const gate = createRolloutGate({
@@ -541,12 +587,7 @@ export async function runPilot(options: PilotOptions = {}): Promise<PilotResult>
           serial++;
         }
         for (const s of sent)
-          await pharmacistWorks(
-            s,
-            cohortPatients.has(s.discharge.patient.id) ? mode : 'off',
-            rollout!,
-            pharmacy,
-          );
+          await pharmacistWorks(s, cohortPatients.has(s.discharge.patient.id) ? mode : 'off', pharmacist);
         clock.set(new Date(START.getTime() + (week + 1) * WEEK_MS));
       }
       const until = clock.now();
@@ -556,6 +597,7 @@ export async function runPilot(options: PilotOptions = {}): Promise<PilotResult>
         workflows: [WORKFLOW],
         bars: PILOT_BARS,
         pharmacy,
+        workspaceDecisions: await workspaceDecisions(store!.tasks, since),
         now: until,
       });
       const value = report.workflows[0]!;
@@ -644,6 +686,7 @@ export async function runPilot(options: PilotOptions = {}): Promise<PilotResult>
       workflows: [WORKFLOW],
       bars: PILOT_BARS,
       pharmacy,
+      workspaceDecisions: await workspaceDecisions(store.tasks, START),
       now: clock.now(),
     });
     const result: PilotResult = {

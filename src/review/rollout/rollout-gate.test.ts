@@ -15,7 +15,8 @@ import { reconcileMedications } from '../../reconcile/reconcile-medications.ts';
 import { ehrMedicationFromExtraction } from '../../reconcile/ehr-medication.ts';
 import { extractMedications } from '../../extract/rules/extract-medications.ts';
 import { createStarterTerminology } from '../../terminology/starter-terminology.ts';
-import { createWritablePharmacy, type WritablePharmacy } from './pharmacy-writeback.ts';
+// eslint-disable-next-line rxbridge/pipeline-boundaries -- the workspace's embedded write-back, as main.ts wires it
+import { createWritablePharmacy, type WritablePharmacy } from '../../outbound/pharmacy/writable-pharmacy.ts';
 import { setMode } from './rollout-admin.ts';
 import { createRolloutGate } from './rollout-gate.ts';
 import type { Guardrails } from './rollout-model.ts';
@@ -148,8 +149,8 @@ describe('rollout gate', () => {
     );
     expect(decision).toMatchObject({ mode: 'shadow', createTasks: false });
     const [recorded] = await store.runs({});
-    expect(recorded?.items.map((i) => [i.type, i.disposition, i.write?.status])).toEqual([
-      ['discontinued-still-active', 'recorded', 'discontinued'],
+    expect(recorded?.items.map((i) => [i.type, i.disposition, i.write?.action])).toEqual([
+      ['discontinued-still-active', 'recorded', 'discontinue'],
     ]);
     expect(
       (await pharmacy.getProfile('P0005'))?.prescriptions.find((p) => p.id === 'P0005-RX3')?.status,

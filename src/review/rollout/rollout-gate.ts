@@ -89,7 +89,7 @@ export function createRolloutGate(deps: RolloutGateDeps): RolloutGate {
       `${run.settingNote}; guardrails passed: type ${item.type}, priority ${item.priority}, ` +
       `confidence ${item.confidence.toFixed(2)} >= ${g.minConfidence.toFixed(2)}, within rate caps`;
     try {
-      const { applied } = await deps.writeBack.apply(write);
+      const { applied } = await deps.writeBack.apply({ ...write, decidedBy: 'system:rollout', reason });
       await deps.audit.record({
         actor: 'system:rollout',
         action: 'update',

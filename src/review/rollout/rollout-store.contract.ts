@@ -32,7 +32,8 @@ function run(messageId: string, minutes: number): EngineRun {
           key: 'discharge-reconciliation:d1',
           patientId: 'P0005',
           prescriptionId: 'P0005-RX3',
-          status: 'discontinued',
+          action: 'discontinue',
+          drug: 'amlodipine',
         },
         disposition: 'recorded',
       },
@@ -88,7 +89,7 @@ export function rolloutStoreContract(open: () => Promise<RolloutStore>): void {
       const all = await store.runs({ workflow: 'discharge-reconciliation' });
       expect(all.map((r) => r.messageId)).toEqual(['m1', 'm2']);
       expect(all[0]?.at).toEqual(at(10));
-      expect(all[0]?.items[0]?.write?.status).toBe('discontinued');
+      expect(all[0]?.items[0]?.write?.action).toBe('discontinue');
       expect((await store.runs({ since: at(15) })).map((r) => r.messageId)).toEqual(['m2']);
       expect((await store.runs({ until: at(15) })).map((r) => r.messageId)).toEqual(['m1']);
       expect(await store.runs({ workflow: 'care-gaps' })).toEqual([]);

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 // eslint-disable-next-line rxbridge/pipeline-boundaries -- the demo pharmacy for later-state validation
 import { DEMO_PHARMACY, createEmbeddedPharmacy } from '../../platform/pharmacy/embedded/index.ts';
-import { createWritablePharmacy } from './pharmacy-writeback.ts';
+// eslint-disable-next-line rxbridge/pipeline-boundaries -- the workspace's embedded write-back, as main.ts wires it
+import { createWritablePharmacy } from '../../outbound/pharmacy/writable-pharmacy.ts';
 import { actionFields, type ProposedItem } from './proposals.ts';
 import { cohortKey, parseCohort, resolveMode, type ModeSetting } from './rollout-model.ts';
 import type { Decision, EngineRun } from './rollout-store.ts';
@@ -30,7 +31,8 @@ function item(
       key: `w:${id}`,
       patientId: 'P0005',
       prescriptionId: fields['prescription'],
-      status: 'discontinued',
+      action: 'discontinue',
+      drug: fields['drug'] ?? '',
     };
   }
   return out;
@@ -125,7 +127,10 @@ describe('compareRuns', () => {
       key: 'by-hand',
       patientId: 'P0005',
       prescriptionId: 'P0005-RX3',
-      status: 'discontinued',
+      action: 'discontinue',
+      drug: 'amlodipine',
+      decidedBy: 'user:rph',
+      reason: 'discharge list stops it',
     });
     const after = await compareRuns(runs, [], pharmacy);
     expect(after.agreement.rate).toBe(1);

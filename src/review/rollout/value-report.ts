@@ -113,6 +113,8 @@ export interface ReportOptions {
   pharmacy?: PharmacySystem;
   /** Messages in the period and how many were dead-lettered (from the message store), when known. */
   deadLetters?: { messages: number; dead: number };
+  /** Decisions made in the workspace (task-decisions.ts), counted with those in the rollout store. */
+  workspaceDecisions?: readonly Decision[];
   now: Date;
 }
 
@@ -289,9 +291,12 @@ export async function buildValueReport(store: RolloutStore, options: ReportOptio
     if (runs.length === 0 && options.workflows === undefined) continue;
     // Decisions may come after the period's events: take those on the period's messages up to now.
     const messages = new Set(runs.map((r) => r.messageId));
-    const decisions = (await store.decisions({ workflow, since: options.since })).filter((d) =>
-      messages.has(d.messageId),
-    );
+    const decisions = [
+      ...(await store.decisions({ workflow, since: options.since })),
+      ...(options.workspaceDecisions ?? []).filter((d) => d.workflow === workflow),
+    ]
+      .filter((d) => messages.has(d.messageId))
+      .sort((a, b) => a.at.getTime() - b.at.getTime());
     workflows.push(await workflowValue(workflow, runs, decisions, options));
   }
   return {
