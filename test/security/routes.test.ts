@@ -187,7 +187,7 @@ async function suite(engine: Engine): Promise<RouteFigures> {
                 name: '',
                 sites: [],
                 ...c.principal,
-                roles: c.principal.roles as Role[],
+                roles: c.principal.roles,
               },
               r.policy.permission,
             )
@@ -259,7 +259,7 @@ async function suite(engine: Engine): Promise<RouteFigures> {
     const permission = 'permission' in r.policy ? r.policy.permission : undefined;
     const c = callers.find((x) =>
       permission
-        ? can({ kind: 'user', id: '', name: '', sites: [], roles: x.principal.roles as Role[] }, permission)
+        ? can({ kind: 'user', id: '', name: '', sites: [], roles: x.principal.roles }, permission)
         : true,
     );
     if (!c || c.actor === 'api-key:') continue;
@@ -287,7 +287,7 @@ async function suite(engine: Engine): Promise<RouteFigures> {
       const permission = 'permission' in r.policy ? r.policy.permission : undefined;
       const c = callers.find((x) =>
         permission
-          ? can({ kind: 'user', id: '', name: '', sites: [], roles: x.principal.roles as Role[] }, permission)
+          ? can({ kind: 'user', id: '', name: '', sites: [], roles: x.principal.roles }, permission)
           : true,
       );
       if (!c) continue;
