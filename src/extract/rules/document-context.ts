@@ -27,6 +27,12 @@ export const SECTION_RULES: readonly SectionRule[] = [
     kind: 'logistics',
   },
   {
+    // "Past medication trials: fluoxetine (no benefit)": what was tried before, not what is taken now.
+    pattern:
+      /\b(?:(?:past|previous|prior|failed) (?:medication |med |drug )?trials|medications? (?:previously )?tried)\b/i,
+    kind: 'history',
+  },
+  {
     pattern: /\b(?:medications?|meds|prescriptions?|rx)\b(?!.*\b(?:allerg|hospital meds))/i,
     kind: 'medications',
   },
@@ -38,7 +44,7 @@ export const SECTION_RULES: readonly SectionRule[] = [
   { pattern: /\b(?:allerg(?:y|ies)|adverse reactions?)\b/i, kind: 'allergies' },
   {
     pattern:
-      /\b(?:hospital course|course in hospital|ed course|procedures?|hospital meds|treatment in hospital|inpatient only|not for discharge)\b/i,
+      /\b(?:hospital course|hosp\.? course|course in hospital|ed course|procedures?|hospital meds|treatment in hospital|inpatient only|not for discharge)\b/i,
     kind: 'hospital-course',
   },
   {
@@ -128,7 +134,7 @@ export const LIMITED_COURSE =
  * sentence was given in hospital, belongs to the past, or is negated, so it is not a discharge medication.
  */
 export const EXCLUDING_TRIGGERS =
-  /\b(?:(?:was|were|is|been) (?:given|treated|started|loaded|managed|maintained|placed|receiving)|received|rec'?d|receiving|treated (?:with|in)|in the (?:hospital|emergency department|ed|icu)|while (?:inpatient|admitted|in (?:the )?hospital)|during (?:the )?(?:procedure|admission|hospitali[sz]ation|stay)|peri-?operative(?:ly)?|hospital meds|was on|previously (?:on|tried|took)|tried|history of|denies|no|not|do not take|avoid|allergic to|instead of)\b/i;
+  /\b(?:(?:was|were|is|been) (?:given|treated|started|loaded|managed|maintained|placed|receiving)|received|rec'?d|receiving|treated (?:with|in)|in the (?:hospital|emergency department|ed|icu)|while (?:inpatient|admitted|in (?:the )?hospital)|during (?:the )?(?:procedure|admission|hospitali[sz]ation|stay)|peri-?operative(?:ly)?|hospital meds|(?:was|were) on|no longer (?:on|taking)|return to the (?:er|ed|emergency)|call 911|previously (?:on|tried|took)|tried|history of|denies|no|not|do not take|avoid|allergic to|instead of)\b/i;
 
 /**
  * A heading for the list the patient goes home with ("Discharge medications", "Meds on D/C", "Your medication
@@ -152,7 +158,7 @@ export const TRIGGER_TERMINATORS =
 
 /** Words before a drug name inside an item that state its status ("continue her albuterol", "start", "stop taking"). */
 export const LEADING_CUE =
-  /\b(stop(?:ped)?|discontinue[d]?|d\/c|hold|held|new|start(?:ed)?|begin|change[d]?|increase[d]?|decrease[d]?|continue[d]?|resume[d]?)\b(?:\s+(?:taking|using|her|his|him|them|your|the|home|own|on|with))*\s*$/i;
+  /\b(stop(?:ped)?|discontinue[d]?|d\/c|hold|held|new|start(?:ed)?|begin|change[d]?|increase[d]?|decrease[d]?|continue[d]?|resume[d]?|keep)\b(?:\s+(?:taking|using|giving|her|his|him|them|your|the|home|own|on|with))*\s*$/i;
 
 /** NegEx post-triggers: right after the name, these say the drug is not being given ("Entresto is not covered"). */
 export const EXCLUDING_AFTER =

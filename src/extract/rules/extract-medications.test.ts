@@ -359,3 +359,38 @@ describe('document shapes found by the blind set', () => {
     expect(extract("REC'D ROCEPHIN 1G IV X1 IN ED.\nMEDS ON D/C: LASIX 20MG PO QD")).toHaveLength(1);
   });
 });
+
+describe('more shapes found by the blind set', () => {
+  const statuses = (text: string) => extract(text).map((m) => [m.concept?.name, m.status]);
+
+  test('past medication trials and an abbreviated hospital course are not discharge medications', () => {
+    const note =
+      'Past medication trials: paroxetine (no benefit).\nHOSP COURSE: ON HEPARIN GTT X 48 HRS.\nDischarge medications: digoxin 0.125 mg daily, new.';
+    expect(statuses(note)).toEqual([['digoxin', 'new']]);
+  });
+
+  test('"keep giving", "-- DECREASE to", and a table cell opening with a status', () => {
+    expect(
+      statuses('Medicines to give at home:\n* Keep giving loratadine 10 mg by mouth once a day.'),
+    ).toEqual([['loratadine', 'continued']]);
+    expect(statuses('DISCHARGE MEDICATIONS:\n1. Digoxin -- DECREASE to 0.125 mg daily.')).toEqual([
+      ['digoxin', 'changed'],
+    ]);
+    expect(
+      statuses(
+        '| Medication | How | Status |\n| Pravastatin 40 mg | 1 tab nightly | DOSE INCREASED (was 20 mg) |',
+      ),
+    ).toEqual([['pravastatin', 'changed']]);
+  });
+
+  test('"were on ... no longer" and return precautions name no discharge medication', () => {
+    const note =
+      'You were on Pradaxa in 2021 and are no longer taking it.\nYour medication list: digoxin 0.125 mg daily\nReturn to the ER if albuterol is needed more than every 4 hours.';
+    expect(statuses(note)).toEqual([['digoxin', 'continued']]);
+  });
+
+  test('combination names written with a hyphen resolve to the combination', () => {
+    const found = extract('Discharge medications: senna-docusate 8.6-50 mg 1 tab nightly, new.');
+    expect(found.map((m) => [m.concept?.name, m.status])).toEqual([['docusate / sennosides, USP', 'new']]);
+  });
+});

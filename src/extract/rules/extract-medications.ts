@@ -55,7 +55,10 @@ const SENTENCE_END = /[.;](?=\s+[A-Z(])|;/g;
 const COLUMN_STATUS =
   /\s{2,}(stop|stopped|discontinue|discontinued|hold|held|new|start|started|changed?|increased|decreased|continue|continued|resume|resumed|unchanged|no change)\b[^\n]*$/i;
 const INNER_STATUS =
-  /(?:[([–—-]|status:)\s*(stop|stopped|discontinue|discontinued|d\/c|hold|held|on hold|new|started|changed|increased|decreased|dose changed|continue|continued|resumed|unchanged|no change)\b/i;
+  /(?:[([–—-]|status:)\s*(stop|stopped|discontinue|discontinued|d\/c|hold|held|on hold|new|start|started|change|changed|increase|increased|decrease|decreased|dose changed|continue|continued|resume|resumed|unchanged|no change)\b/i;
+/** A table cell that opens with a status: "CHANGED - dose increased", "NEW - take with food", "DOSE INCREASED". */
+const CELL_STATUS =
+  /^(?:dose\s+)?(stop|stopped|discontinue|discontinued|hold|held|new|start|started|change|changed|increase|increased|decrease|decreased|continue|continued|resume|resumed|unchanged|no change)\b/i;
 const STANDALONE_HEADER = /^[\s#*\-–—=]*([A-Za-z][A-Za-z /&'()-]{1,60}?)[\s:*#=-]*$/;
 const COUNT_DOSE =
   /\b(\d+(?:\.\d+)?|one|two|three|four|half|1\/2)\s*(tablets?|tabs?|capsules?|caps?|puffs?|sprays?|drops?|patch(?:es)?)(?![a-z])/i;
@@ -102,6 +105,7 @@ const STATUS_WORDS: ReadonlyMap<string, MedicationChange> = new Map([
   ['unchanged', 'continued'],
   ['no change', 'continued'],
   ['begin', 'new'],
+  ['keep', 'continued'],
 ]);
 
 /** Words that begin instructions, never a drug name. */
@@ -470,7 +474,8 @@ function pushTableRow(
   let status = headerStatus;
   for (const cell of text.slice(start, end).split('|')) {
     const word = cell.trim().toLowerCase();
-    const cellStatus = STATUS_WORDS.get(word);
+    const opening = CELL_STATUS.exec(word)?.[1];
+    const cellStatus = STATUS_WORDS.get(word) ?? (opening ? STATUS_WORDS.get(opening) : undefined);
     if (cellStatus) status = cellStatus;
   }
   let from = start;

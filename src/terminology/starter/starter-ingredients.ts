@@ -1782,6 +1782,24 @@ export const STARTER_INGREDIENTS: readonly StarterIngredient[] = [
   },
   { rxcui: '1596', name: 'bisacodyl', tty: 'IN', source: S, brands: [{ rxcui: '151672', name: 'Dulcolax' }] },
   {
+    rxcui: '10438',
+    name: 'theophylline',
+    tty: 'IN',
+    source: S,
+    brands: [
+      { rxcui: '203388', name: 'Theo-24' },
+      { rxcui: '203394', name: 'Elixophyllin' },
+    ],
+  },
+  { rxcui: '48203', name: 'clavulanate', tty: 'IN', source: S },
+  {
+    rxcui: '608343',
+    name: 'calcium carbonate / cholecalciferol',
+    tty: 'MIN',
+    parts: ['1897', '2418'],
+    source: S,
+  },
+  {
     rxcui: '3361',
     name: 'dicyclomine',
     tty: 'IN',
