@@ -119,9 +119,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     await p.exited;
   };
 
-  // One after the other: the first process creates the schema; the rest find it ready.
+  // The listener first (it creates the schema), then the workers together.
   await startListener();
-  for (let i = 0; i < workerPorts.length; i++) await startWorker(i);
+  await Promise.all(workerPorts.map((_, i) => startWorker(i)));
 
   return {
     mode,

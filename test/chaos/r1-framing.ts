@@ -47,7 +47,7 @@ function sendChunks(port: number, chunks: Buffer[], expected: number): Promise<s
 }
 
 export async function r1Framing(options: ScenarioOptions): Promise<ScenarioResult> {
-  const perStream = options.size === 'full' ? 3 : 2;
+  const perStream = options.messages ?? (options.size === 'full' ? 3 : 2);
   const cluster = await startCluster({ mode: options.mode, workers: 1, demo: false });
   const failures: string[] = [];
   const tag = runTag();

@@ -43,7 +43,7 @@ export async function r6DiskFull(options: ScenarioOptions): Promise<ScenarioResu
       'cannot mount a tmpfs here (needs root and mount permission); run as root',
     ]);
   }
-  const sizeMb = options.mode === 'embedded' ? 12 : 8;
+  const sizeMb = 8;
   const total = options.messages ?? (options.size === 'full' ? 3_000 : 1_200);
   const mountPoint = mkdtempSync(join(tmpdir(), 'rxb-full-'));
   execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m`, 'tmpfs', mountPoint]);
