@@ -24,7 +24,6 @@ import {
   webhookNotifier,
   type AlertThresholds,
 } from '../src/review/rollout/alerts.ts';
-import type { MessageId } from '../src/kernel/ids.ts';
 import { createTaskEffects } from '../src/outbound/apply-task.ts';
 import { treatmentConsent } from '../src/outbound/consent-gate.ts';
 import { createWritablePharmacy, type WritablePharmacy } from '../src/outbound/pharmacy/writable-pharmacy.ts';
