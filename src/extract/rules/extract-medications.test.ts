@@ -394,3 +394,15 @@ describe('more shapes found by the blind set', () => {
     expect(found.map((m) => [m.concept?.name, m.status])).toEqual([['docusate / sennosides, USP', 'new']]);
   });
 });
+
+test('"resume all home medications except X": the home list is continued, X is stopped', () => {
+  const note = [
+    'Home meds: digoxin 0.125 mg daily, pravastatin 40 mg daily, naproxen 500 mg BID.',
+    'Plan: Resume all home medications except naproxen - STOP it.',
+  ].join('\n');
+  expect(extract(note).map((m) => [m.concept?.name, m.status])).toEqual([
+    ['digoxin', 'continued'],
+    ['pravastatin', 'continued'],
+    ['naproxen', 'stopped'],
+  ]);
+});

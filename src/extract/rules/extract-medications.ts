@@ -73,6 +73,8 @@ const HEADER_STATUS =
 /** "..., new." / "This is new." / "continue." closing an item: the status said after the directions. */
 const CLOSING_STATUS =
   /[,;.]\s*(?:this is (?:a )?|status:?\s*)?(new|continue|continued|stop|stopped|discontinue|discontinued|hold|held|changed|resume|resumed|unchanged|no change)(?:\s+(?:medication|med|medicine))?\s*\.?\s*$/i;
+const EXCEPT_CUE = /\b(?:resume|continue|restart|keep taking)\b[^.;]*\bexcept(?:\s+for)?\b/i;
+const HOLD_WORD = /\bhold\b/i;
 /** "Medication    Dose / Route / Frequency    Instructions": the header row of a table aligned with spaces. */
 const ALIGNED_TABLE_HEADER = /^\s*(?:medications?|meds|drugs?|medication name|drug name)\s{2,}\S/i;
 
@@ -294,6 +296,8 @@ function applyImpliedStatus(text: string, found: Found[]): ExtractedMedication[]
     if (dropped.has(f)) continue;
     const m = f.medication;
     if (!m.status && !f.item.homeList && (LIMITED_COURSE.test(m.text) || homeGroup)) m.status = 'new';
+    // The home list itself, when the writer says to resume it and does not repeat an entry: continued.
+    if (!m.status && f.item.homeList && homeGroup) m.status = 'continued';
     // 5. on the discharge list, with nothing to compare against: what the patient goes on taking (implied).
     if (!m.status && f.item.dischargeList && home.length === 0) {
       m.status = 'continued';
@@ -715,7 +719,11 @@ function parseItem(input: string, item: Item, terminology: Terminology): Found |
   const firstWord = words[0];
   if (!firstWord || NOT_A_NAME.has(firstWord.word.toLowerCase())) return undefined;
   // ConText: a trigger earlier in the sentence ("was given", "in the hospital", "no") rules the mention out.
-  if (isExcluded(input.slice(item.contextStart, start + firstWord.start))) return undefined;
+  const context = input.slice(item.contextStart, start + firstWord.start);
+  if (isExcluded(context)) return undefined;
+  // "Resume all home medications EXCEPT aspirin and naproxen": the ones named after "except" are not resumed.
+  const except = EXCEPT_CUE.exec(context);
+  if (except) status = HOLD_WORD.test(input.slice(item.contextStart, item.end)) ? 'held' : 'stopped';
   if (EXCLUDING_AFTER.test(text.slice((match ? words[match.count - 1] : words.at(-1))?.end ?? 0)))
     return undefined;
 
