@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, our figures beside the peers' measured in the same run.
 import { benchCcda } from './ccda.ts';
 import { benchChecks } from './checks.ts';
+import { benchDischargeToTask } from './discharge-to-task.ts';
 import { benchFhirAssertions } from './fhir-assertions.ts';
 import { benchFhirBulk } from './fhir-bulk.ts';
 import { benchHl7Parse } from './hl7-parse.ts';
@@ -15,3 +16,4 @@ benchTextExtraction();
 benchCcda();
 await benchFhirAssertions();
 await benchFhirBulk();
+await benchDischargeToTask();

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { AuditLog } from '../governance/audit/audit-log.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { ErrorCode, RxBridgeError } from '../kernel/errors.ts';
+import { canSeeSite } from '../governance/rbac/roles.ts';
 import { sendIssue } from '../platform/http/http-server.ts';
 import type { PharmacyProfile, PharmacySystem } from '../platform/pharmacy/pharmacy-system.ts';
 import type { MessageStore } from '../platform/store/message-store.ts';
@@ -54,6 +55,12 @@ export const TaskListQuery = z.strictObject({
   priority: priorityEnum.optional(),
   sla: z.enum(['overdue', 'due-soon', 'on-time', 'done']).optional(),
   patient: z.string().max(100).optional().describe('pharmacy patient id'),
+  sort: z
+    .enum(['urgency', 'newest'])
+    .default('urgency')
+    .describe(
+      'urgency: priority then due time, counts over the whole view; newest: latest first, counts over the page',
+    ),
   limit: z.coerce.number().int().min(1).max(500).default(200),
 });
 export const ItemDecisionBody = z.strictObject({
@@ -88,6 +95,10 @@ export const TaskSummarySchema = z.object({
   patient: z.object({ display: z.string(), pharmacyPatientId: z.string().optional() }),
   site: z.string().nullable(),
   summary: z.string().nullable(),
+  sourceControlId: z
+    .string()
+    .nullable()
+    .describe('MSH-10 (or document id) of the message the task came from'),
   itemCount: z.number().int(),
   decidedCount: z.number().int(),
   dueAt: z.string(),
@@ -108,7 +119,7 @@ export const TaskListSchema = z.object({
 // ---- JSON views ------------------------------------------------------------------------------------------
 
 export function taskSummaryJson(task: Task, now: Date): z.infer<typeof TaskSummarySchema> {
-  const payload = (task.payload ?? {}) as { summary?: string };
+  const payload = (task.payload ?? {}) as { summary?: string; source?: { controlId?: string | null } };
   const work = workOf(task);
   const items = itemsOf(task);
   return {
@@ -122,6 +133,7 @@ export function taskSummaryJson(task: Task, now: Date): z.infer<typeof TaskSumma
     patient: task.patient,
     site: task.site,
     summary: payload.summary ?? null,
+    sourceControlId: payload.source?.controlId ?? null,
     itemCount: items.length,
     decidedCount: items.filter((i) => work.decisions[i.id] !== undefined).length,
     dueAt: dueAtOf(task).toISOString(),
@@ -165,6 +177,8 @@ export interface WorkspaceRouteDeps {
   notesOf?: (patientId: string) => unknown[];
   /** The stored messages of a patient as FHIR bundles (for the prior-authorization packet). */
   bundlesOf?: (sourceIdentifier: string) => Promise<Bundle[]>;
+  /** The site of records without one (config security.defaultSite). */
+  defaultSite?: string;
   /** Creates a task through the one creation path (routing, rollout). */
   createTask: (task: NewTask) => Promise<{ task: Task; created: boolean }>;
 }
@@ -180,6 +194,19 @@ export function routeConfig(permission: Permission): FastifyContextConfig {
 export function actorOf(request: FastifyRequest): string {
   const p = request.principal;
   return p ? `${p.kind}:${p.id}` : 'anonymous';
+}
+
+/**
+ * Site scoping in the queries (the server also drops what the caller may not see from responses): a principal sees
+ * its sites' tasks and patients; a record without a site belongs to the default site.
+ */
+export function seesSite(
+  request: FastifyRequest,
+  site: string | null | undefined,
+  defaultSite: string,
+): boolean {
+  const p = request.principal;
+  return p === undefined || canSeeSite(p, site, new Date(), defaultSite);
 }
 
 /** RxBridgeError codes as HTTP: what the caller can do about it, in plain words. */
@@ -222,6 +249,20 @@ function parse<T extends z.ZodType>(
 
 const DAY_MS = 86_400_000;
 
+function countsOf(rows: ReadonlyArray<{ priority: string; sla: string; type: string }>) {
+  const counts = {
+    byPriority: { high: 0, medium: 0, low: 0 } as Record<string, number>,
+    bySla: { overdue: 0, 'due-soon': 0, 'on-time': 0, done: 0 } as Record<string, number>,
+    byType: {} as Record<string, number>,
+  };
+  for (const r of rows) {
+    counts.byPriority[r.priority] = (counts.byPriority[r.priority] ?? 0) + 1;
+    counts.bySla[r.sla] = (counts.bySla[r.sla] ?? 0) + 1;
+    counts.byType[r.type] = (counts.byType[r.type] ?? 0) + 1;
+  }
+  return counts;
+}
+
 export function registerWorkspaceRoutes(app: FastifyInstance, deps: WorkspaceRouteDeps): void {
   const { tasks, audit, review, clock } = deps;
   const read = routeConfig('tasks:read');
@@ -239,7 +280,10 @@ export function registerWorkspaceRoutes(app: FastifyInstance, deps: WorkspaceRou
     });
 
   /** Loads the whole active queue (bounded) once and filters in memory: counts stay consistent with the list. */
-  async function queue(q: z.infer<typeof TaskListQuery>, actor: string) {
+  const defaultSite = deps.defaultSite ?? 'main';
+  async function queue(q: z.infer<typeof TaskListQuery>, request: FastifyRequest) {
+    const actor = actorOf(request);
+    const visible = (t: Task): boolean => seesSite(request, t.site, defaultSite);
     const now = clock.now();
     const statuses =
       q.status !== undefined
@@ -251,24 +295,30 @@ export function registerWorkspaceRoutes(app: FastifyInstance, deps: WorkspaceRou
             : q.view === 'exceptions'
               ? (['failed'] as const)
               : ACTIVE_STATUSES;
+    if (q.sort === 'newest' && (q.view === 'active' || q.view === 'all' || q.view === 'done')) {
+      // Straight from the store's newest-first index: cheap enough to poll.
+      const page = await tasks.list({
+        ...(statuses ? { statuses } : {}),
+        ...(q.type ? { type: q.type } : {}),
+        ...(q.priority ? { priority: q.priority } : {}),
+        limit: q.limit,
+      });
+      const rows = page
+        .filter(visible)
+        .map((t) => taskSummaryJson(t, now))
+        .filter((r) => (q.sla ? r.sla === q.sla : true));
+      return { total: rows.length, counts: countsOf(rows), tasks: rows };
+    }
     let list = await tasks.list({ ...(statuses ? { statuses } : {}), limit: 2000 });
     if (q.view === 'exceptions') {
       const exceptions = await tasks.list({ type: 'exception', statuses: ACTIVE_STATUSES, limit: 500 });
       list = [...list, ...exceptions.filter((t) => t.status !== 'failed')];
     }
+    list = list.filter(visible);
     if (q.view === 'mine') list = list.filter((t) => t.assignee === actor);
     if (q.patient) list = list.filter((t) => t.patient.pharmacyPatientId === q.patient);
     const rows = list.map((t) => taskSummaryJson(t, now));
-    const counts = {
-      byPriority: { high: 0, medium: 0, low: 0 } as Record<string, number>,
-      bySla: { overdue: 0, 'due-soon': 0, 'on-time': 0, done: 0 } as Record<string, number>,
-      byType: {} as Record<string, number>,
-    };
-    for (const r of rows) {
-      counts.byPriority[r.priority] = (counts.byPriority[r.priority] ?? 0) + 1;
-      counts.bySla[r.sla] = (counts.bySla[r.sla] ?? 0) + 1;
-      counts.byType[r.type] = (counts.byType[r.type] ?? 0) + 1;
-    }
+    const counts = countsOf(rows);
     const rank = { high: 0, medium: 1, low: 2 } as const;
     const filtered = rows
       .filter((r) => (q.type ? r.type === q.type : true))
@@ -282,7 +332,7 @@ export function registerWorkspaceRoutes(app: FastifyInstance, deps: WorkspaceRou
   app.get('/api/tasks', { config: read }, async (request, reply) => {
     const q = parse(TaskListQuery, request.query, reply);
     if (!q.ok) return q.reply;
-    const result = await queue(q.value, actorOf(request));
+    const result = await queue(q.value, request);
     await auditRead(request, 'GET /api/tasks');
     return result;
   });
@@ -376,9 +426,11 @@ export function registerWorkspaceRoutes(app: FastifyInstance, deps: WorkspaceRou
   );
 
   // ---- patients ----------------------------------------------------------------------------------------------
-  const profileOf = async (id: string): Promise<PharmacyProfile> => {
+  const profileOf = async (id: string, request: FastifyRequest): Promise<PharmacyProfile> => {
     const profile = await deps.pharmacy.getProfile(id);
-    if (!profile) throw new RxBridgeError(ErrorCode.NotFound, `no pharmacy patient ${id}`);
+    if (!profile || !seesSite(request, profile.patient.site, defaultSite)) {
+      throw new RxBridgeError(ErrorCode.NotFound, `no pharmacy patient ${id}`);
+    }
     return profile;
   };
 
@@ -387,7 +439,7 @@ export function registerWorkspaceRoutes(app: FastifyInstance, deps: WorkspaceRou
     { config: read },
     async (request, reply) => {
       try {
-        const profile = await profileOf(request.params.id);
+        const profile = await profileOf(request.params.id, request);
         await audit.record({
           actor: actorOf(request),
           action: 'read',
@@ -408,7 +460,7 @@ export function registerWorkspaceRoutes(app: FastifyInstance, deps: WorkspaceRou
     { config: read },
     async (request, reply) => {
       try {
-        const profile = await profileOf(request.params.id);
+        const profile = await profileOf(request.params.id, request);
         const mine = (await tasks.list({ limit: 2000 })).filter(
           (t) => t.patient.pharmacyPatientId === profile.patient.id,
         );
@@ -467,7 +519,7 @@ export function registerWorkspaceRoutes(app: FastifyInstance, deps: WorkspaceRou
       const body = parse(FollowUpBody, request.body, reply);
       if (!body.ok) return body.reply;
       try {
-        const profile = await profileOf(request.params.id);
+        const profile = await profileOf(request.params.id, request);
         const now = clock.now();
         let task: NewTask | undefined;
         if (body.value.kind === 'adherence-note') {
