@@ -46,6 +46,8 @@ import { createWritablePharmacy, type WritablePharmacy } from './outbound/pharma
 import { createWorkspace, type WorkspaceOptions } from './outbound/workspace.ts';
 import { createCareGapEngine, type CareGapEngine } from './checks/care-gaps/care-gaps.ts';
 import { registerCdsHooksRoutes } from './checks/cds-hooks/cds-hooks-routes.ts';
+import { keyRingFor } from './platform/ehr/fhir/from-config.ts';
+import { registerJwksRoute } from './platform/ehr/jwks-route.ts';
 import { createLoadedTerminology } from './terminology/loaded/loaded-terminology.ts';
 import { createStarterTerminology } from './terminology/starter-terminology.ts';
 import type { Terminology } from './terminology/terminology.ts';
@@ -392,6 +394,13 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         now: () => clock.now(),
         ...(cdsiDir !== undefined ? { careGaps: loadCareGapEngine(cdsiDir) } : {}),
       });
+      // Our SMART Backend Services public keys (every ehr.endpoints key ring), for the EHRs to verify assertions.
+      if (config.ehr.endpoints.length > 0) {
+        registerJwksRoute(
+          app,
+          config.ehr.endpoints.map((e) => keyRingFor(e)),
+        );
+      }
       await app.listen({ host: config.http.host, port: config.http.port });
       cleanups.push(async () => app.close());
       const address = app.server.address();
