@@ -110,6 +110,12 @@ export const DISCHARGE_SETS: readonly DischargeSet[] = [
   },
   {
     title:
+      'Development set 3 (20, styles like the second blind set, written by a third colleague; a dev set from its first run)',
+    labels: 'discharge-dev3.gold.json',
+    folder: 'discharge-dev3',
+  },
+  {
+    title:
       'Second blind set (20, another colleague, other styles; scored only as totals, never read while changing the rules)',
     labels: 'discharge-blind2.gold.json',
     folder: 'discharge-blind2',
