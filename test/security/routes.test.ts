@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../src/config/config-schema.ts';
-import { ROLES, can, type Principal, type Role } from '../../src/governance/rbac/roles.ts';
+import { ROLES, can, type Principal } from '../../src/governance/rbac/roles.ts';
 import { startEngine, type Engine } from '../../src/main.ts';
 import type { RegisteredRoute } from '../../src/platform/http/http-server.ts';
 import { createHttpServer } from '../../src/platform/http/http-server.ts';
