@@ -46,6 +46,7 @@ export interface IngestedDocument {
   /** Where the document was (file name, or the location inside a Direct message). */
   location: string;
   append?: AppendResult;
+  partitionKey?: string;
   issues: Issue[];
 }
 
@@ -84,7 +85,7 @@ export async function ingestCcdaFile(
       raw: Buffer.from(d.xml, 'utf8'),
       summary: { type: keys.value.type, controlId: keys.value.idempotencyKey.slice(5), sender: channel },
     });
-    out.push({ location: d.location, append, issues: [] });
+    out.push({ location: d.location, append, partitionKey: keys.value.partitionKey, issues: [] });
   }
   return ok(out, issues);
 }
