@@ -6,11 +6,13 @@ import { benchFhirAssertions } from './fhir-assertions.ts';
 import { benchFhirBulk } from './fhir-bulk.ts';
 import { benchHl7Parse } from './hl7-parse.ts';
 import { benchMllpIngest } from './mllp-ingest.ts';
+import { benchScale } from './scale.ts';
 import { benchTextExtraction } from './text-extraction.ts';
 
 console.log('# RxBridge benchmarks');
 benchHl7Parse();
 await benchMllpIngest();
+await benchScale();
 benchChecks();
 benchTextExtraction();
 benchCcda();
