@@ -8,6 +8,7 @@ import { registerEhrCommand } from './commands/ehr-command.ts';
 import { registerMessagesCommand } from './commands/messages-command.ts';
 import { registerReconcileCommand } from './commands/reconcile-command.ts';
 import { registerSandboxCommand } from './commands/sandbox-command.ts';
+import { registerRolloutCommand } from './commands/rollout-command.ts';
 import { registerSendCommand } from './commands/send-command.ts';
 import { registerSigCommand } from './commands/sig-command.ts';
 import { registerStartCommands } from './commands/start-command.ts';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerCheckCommand(program);
   registerEhrCommand(program);
   registerSandboxCommand(program);
+  registerRolloutCommand(program);
   registerUsersCommand(program);
   registerAuditCommand(program);
   return program;
