@@ -85,7 +85,7 @@ describe('rxbridge rollout', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('set changes one cohort with a reason and audits it; status shows who and why', async () => {
-    const set = await cli(
+    const set = await cliProcess(
       'rollout',
       'set',
       'discharge-reconciliation',
