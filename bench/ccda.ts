@@ -53,6 +53,19 @@ function blueButtonCount(data: BlueButtonData): number {
 
 type Runner = (xml: string) => number;
 
+/** @medplum/ccda logs every value type it does not handle; keep the table readable. */
+function quietly<T>(run: () => T): T {
+  const { log, warn } = console;
+  console.log = () => undefined;
+  console.warn = () => undefined;
+  try {
+    return run();
+  } finally {
+    console.log = log;
+    console.warn = warn;
+  }
+}
+
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = path.join(dir, name);
@@ -85,7 +98,7 @@ export function benchCcda(rounds = Number(process.env['BENCH_RUNS'] ?? 3)): void
     },
     {
       name: '@medplum/ccda convertXmlToCcda + convertCcdaToFhir',
-      run: (xml) => clinicalCount(convertCcdaToFhir(convertXmlToCcda(xml))),
+      run: (xml) => quietly(() => clinicalCount(convertCcdaToFhir(convertXmlToCcda(xml)))),
     },
     { name: 'bluebutton 0.4.2', run: (xml) => blueButtonCount(blueButton(xml).data) },
   ];
