@@ -275,3 +275,28 @@ describe('alert email', () => {
     await new Promise((r) => server.close(r));
   });
 });
+
+describe('deploy/prometheus/rxbridge-alerts.yml', () => {
+  it('parses, and every metric its rules use is one the engine exports', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parse } = await import('yaml');
+    const text = readFileSync(
+      new URL('../../../deploy/prometheus/rxbridge-alerts.yml', import.meta.url),
+      'utf8',
+    );
+    const doc = parse(text) as {
+      groups: Array<{ rules: Array<{ alert: string; expr: string; labels: { severity: string } }> }>;
+    };
+    const rules = doc.groups.flatMap((g) => g.rules);
+    expect(rules.length).toBeGreaterThanOrEqual(4);
+    const registry = new Registry();
+    createRolloutMetrics(registry);
+    const exported = new Set((await registry.getMetricsAsJSON()).map((m) => m.name));
+    for (const rule of rules) {
+      expect(['warning', 'critical']).toContain(rule.labels.severity);
+      const names = rule.expr.match(/rxbridge_[a-z_]+/g) ?? [];
+      expect(names.length, rule.alert).toBeGreaterThan(0);
+      for (const name of names) expect(exported, `${rule.alert}: ${name}`).toContain(name);
+    }
+  });
+});
