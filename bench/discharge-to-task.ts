@@ -7,39 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connectMllp } from '../src/inbound/mllp/mllp-client.ts';
-import { DEMO_PHARMACY } from '../src/platform/pharmacy/embedded/demo-pharmacy.ts';
+import { DEMO_PATIENT_COUNT, dischargeFor } from '../test/browser/demo-discharges.ts';
 import { spawnSync } from 'node:child_process';
 import { CLI, freePort, PROJECT_ROOT, startEngineProcess } from '../test/support/engine-process.ts';
 import { machineLine } from './machine.ts';
-
-const ts = (d: Date): string => d.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-
-const PATIENTS = DEMO_PHARMACY.profiles;
-
-/** An ADT^A03 for a demo patient: the pharmacy's medicines with the first dose doubled and the last one left off. */
-export function dischargeFor(index: number, seq: number, at: Date): { controlId: string; text: string } {
-  const profile = PATIENTS[index % PATIENTS.length]!;
-  const p = profile.patient;
-  const mrn = p.identifiers.find((i) => i.system === 'GENHOSP')?.value ?? p.id;
-  const meds = profile.prescriptions.filter((rx) => rx.status === 'active');
-  const lines = meds.slice(0, Math.max(1, meds.length - 1)).map((rx, i) => {
-    const name = rx.drugName.split(' ')[0]!.toUpperCase();
-    const strength = rx.strength
-      ? `${rx.strength.value * (i === 0 ? 2 : 1)}${rx.strength.unit.toUpperCase()}`
-      : '';
-    return `${name} ${strength} DAILY`.replace(/\s+/g, ' ');
-  });
-  const controlId = `BENCH${String(seq).padStart(8, '0')}`;
-  const stamp = ts(at);
-  const text = [
-    `MSH|^~\\&|EPICADT|GENHOSP|RXBRIDGE|MAINSTREETRX|${stamp}||ADT^A03^ADT_A03|${controlId}|P|2.5.1`,
-    `EVN|A03|${stamp}`,
-    `PID|1||${mrn}^^^GENHOSP^MR||${p.family.toUpperCase()}^${p.given.toUpperCase()}||${p.birthDate.replace(/-/g, '')}|${p.gender === 'female' ? 'F' : 'M'}`,
-    `PV1|1|I|4W^412^1^GENHOSP||||2345678901^LINDQVIST^MARTA^^^DR|||MED||||||||||||||||||||||||||01||||||||${stamp}|${stamp}`,
-    `OBX|1|TX|10183-2^Discharge medications^LN||${lines.join(', ')}||||||F`,
-  ].join('\r');
-  return { controlId, text };
-}
 
 const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? NaN;
@@ -152,7 +123,7 @@ export async function benchDischargeToTask(
       .sort((a, b) => a - b);
     const missing = total - latencies.length;
     console.log(
-      `load: ${rate} discharges/s for ${seconds} s (${total} messages, ${PATIENTS.length} patients), poll every ${pollMs} ms + the request (${polls} polls, one per ${((performance.now() - start) / polls).toFixed(0)} ms on average: the latency resolution)`,
+      `load: ${rate} discharges/s for ${seconds} s (${total} messages, ${DEMO_PATIENT_COUNT} patients), poll every ${pollMs} ms + the request (${polls} polls, one per ${((performance.now() - start) / polls).toFixed(0)} ms on average: the latency resolution)`,
     );
     console.log('| measure | p50 ms | p90 ms | p99 ms | max ms | n |');
     console.log('|---|---|---|---|---|---|');

@@ -270,7 +270,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       metrics,
       pharmacy,
       terminology,
-      ...(options.workspace ? { options: options.workspace } : {}),
+      defaultSite: config.security.defaultSite,
+      // Consent from the governance registry before anything leaves.
+      options: { consent: security.consent, ...options.workspace },
     });
 
     let worker: PipelineWorker | undefined;

@@ -31,7 +31,7 @@ export interface WorkspaceOptions {
   writers?: PharmacyWriter[];
   /** The EHR notes to the PCP go to. */
   ehr?: EhrClient;
-  /** Until the governance consent registry is wired: treatment purposes allowed (see consent-gate.ts). */
+  /** The consent registry (governance); without one, treatment purposes are allowed (see consent-gate.ts). */
   consent?: ConsentGate;
   policy?: RoutingPolicy;
 }
@@ -45,6 +45,8 @@ export interface WorkspaceDeps {
   metrics?: EngineMetrics;
   pharmacy: WritablePharmacy;
   terminology: Terminology;
+  /** The site of records without one (config security.defaultSite). */
+  defaultSite?: string;
   options?: WorkspaceOptions;
 }
 
@@ -118,6 +120,7 @@ export function createWorkspace(deps: WorkspaceDeps): Workspace {
         terminology: deps.terminology,
         notesOf: (id) => deps.pharmacy.notesOf(id),
         bundlesOf,
+        ...(deps.defaultSite ? { defaultSite: deps.defaultSite } : {}),
         createTask: (task) => createTask(task, 'system:workspace', 'POST /api/patients/:id/follow-ups'),
       });
       registerOpenApiRoute(app);

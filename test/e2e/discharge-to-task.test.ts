@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demoDischargeA03 } from '../../src/cli/demo/demo-discharge.ts';
+import { dischargeFor } from '../browser/demo-discharges.ts';
 import { startWorkspaceEngine, type WorkspaceEngine } from '../browser/workspace-engine.ts';
 
 let w: WorkspaceEngine;
@@ -137,12 +138,55 @@ it('a discharge becomes a task; decisions with reasons; apply writes the pharmac
   expect((await w.engine.store.audit.verify()).ok).toBe(true);
 });
 
+it('a consent directive refusing notes keeps the note to the PCP in; the pharmacy write-back still happens', async () => {
+  // Patient P0002 refused sharing Communications with anyone.
+  await w.engine.security.consent.put(
+    'P0002',
+    {
+      resourceType: 'Consent',
+      status: 'active',
+      scope: { text: 'patient-privacy' },
+      category: [{ text: 'privacy' }],
+      dateTime: '2026-10-02T00:00:00Z',
+      provision: { type: 'deny', class: [{ code: 'Communication' }] },
+    },
+    'test',
+  );
+  const { text, controlId } = dischargeFor(1, 9001, new Date());
+  expect(await w.send(text)).toContain('MSA|AA');
+  let row: TaskRow | undefined;
+  for (let i = 0; i < 200 && !row; i++) {
+    const { body } = await w.api<{ tasks: Array<TaskRow & { sourceControlId: string }> }>(
+      '/api/tasks?view=all&sort=newest&type=discharge-reconciliation',
+    );
+    row = body.tasks.find((t) => t.sourceControlId === controlId);
+    if (!row) await new Promise((r) => setTimeout(r, 25));
+  }
+  expect(row?.patient.pharmacyPatientId).toBe('P0002');
+  await w.api(`/api/tasks/${row!.id}/decision`, {
+    method: 'POST',
+    body: JSON.stringify({ decision: 'approve', reason: 'matches the discharge summary' }),
+  });
+  const feedBefore = w.pharmacyFeed.appended.length;
+  const applied = (await w.api<TaskView>(`/api/tasks/${row!.id}/apply`, { method: 'POST' })).body;
+  const note = applied.effects.find((e) => e.kind === 'note-to-pcp');
+  expect(note?.status).toBe('skipped');
+  expect(note?.detail).toMatch(/^consent: refused/);
+  expect(applied.effects.filter((e) => e.kind !== 'note-to-pcp').every((e) => e.status === 'done')).toBe(
+    true,
+  );
+  expect(w.pharmacyFeed.appended.length).toBeGreaterThan(feedBefore);
+  const sent = await w.ehr.searchAll('Communication', { identifier: `urn:rxbridge:effect|${row!.id}/note` });
+  expect(sent.matches).toHaveLength(0);
+  const denied = await w.engine.store.audit.list({ entity: row!.id, limit: 100 });
+  expect(denied.some((a) => a.source === 'review:apply:note-to-pcp' && a.outcome === 'denied')).toBe(true);
+});
+
 it('follow-ups: a prior-authorization packet as JSON and a printable page, an MTM summary', async () => {
   // The hospital's discharge with a diagnosis (DG1) and a creatinine result, for the same patient.
   const fixture = readFileSync(new URL('../fixtures/hl7v2/adt-a03-discharge.hl7', import.meta.url), 'utf8');
   expect(await w.send(fixture.trim().replace(/\r?\n/g, '\r'))).toMatch(/MSA\|(AA|CA)/);
-  const { body: tasks } = await w.api<{ tasks: TaskRow[] }>('/api/tasks?view=all');
-  const patientId = tasks.tasks[0]!.patient.pharmacyPatientId!;
+  const patientId = 'P0001';
   const pa = await w.api<TaskView>(`/api/patients/${patientId}/follow-ups`, {
     method: 'POST',
     body: JSON.stringify({ kind: 'prior-authorization', drug: 'metformin' }),
