@@ -24,6 +24,13 @@ const SCHEMA = `
     id text PRIMARY KEY, user_id text NOT NULL, granted_at bigint NOT NULL, expires_at bigint NOT NULL,
     doc jsonb NOT NULL);
   CREATE INDEX IF NOT EXISTS gov_break_glass_time ON gov_break_glass (granted_at);
+  -- Checkpoints and break-glass grants are evidence: the application role may add them, never change them.
+  DO $$
+  BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rxbridge_app') THEN
+      REVOKE UPDATE, DELETE, TRUNCATE ON gov_checkpoints, gov_break_glass FROM rxbridge_app;
+    END IF;
+  END $$;
 `;
 
 export interface PostgresGovernanceOptions {

@@ -136,6 +136,29 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX tasks_assignee ON tasks (assignee, status);
     `,
   },
+  {
+    version: 3,
+    name: 'application role rxbridge_app: everything except UPDATE, DELETE and TRUNCATE of audit rows',
+    // The engine logs in as a member of rxbridge_app (docs/security.md); the owner that runs migrations keeps the
+    // append-only trigger as a second guard. The role is cluster-wide, so creating it may race another schema.
+    sql: `
+      DO $$
+      BEGIN
+        CREATE ROLE rxbridge_app NOLOGIN;
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+      END $$;
+      DO $$
+      DECLARE s text := current_schema();
+      BEGIN
+        EXECUTE format('GRANT USAGE ON SCHEMA %I TO rxbridge_app', s);
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO rxbridge_app', s);
+        EXECUTE format('GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA %I TO rxbridge_app', s);
+        EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA %I GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO rxbridge_app', s);
+        EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA %I GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO rxbridge_app', s);
+        EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON %I.audit_log FROM rxbridge_app', s);
+      END $$;
+    `,
+  },
 ];
 
 /** Creates the schema if missing and applies the migrations not yet recorded, all in one locked transaction. */

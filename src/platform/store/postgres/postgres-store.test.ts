@@ -98,7 +98,7 @@ describeWithPostgres('postgres store', availability, () => {
     await client.connect();
     try {
       const rows = await client.query<{ version: number }>(`SELECT version FROM ${schema}.schema_migrations`);
-      expect(rows.rows).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(rows.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
       const tables = await client.query<{ n: string }>(
         `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = $1`,
         [schema],
