@@ -72,7 +72,11 @@ interface DischargeGold {
 }
 
 /** The drug as the gold set names it: ingredient names, alphabetical, " / " between them. */
+/** RxNorm writes some ingredient names with a pharmacopoeia suffix ("sennosides, USP"); labels do not. */
 function drugKey(m: ExtractedMedication): string {
+  return rawDrugKey(m).replace(/, USP\b/g, '');
+}
+function rawDrugKey(m: ExtractedMedication): string {
   if (m.ingredients && m.ingredients.length > 1)
     return m.ingredients
       .map((i) => i.name)

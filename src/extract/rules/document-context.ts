@@ -10,6 +10,8 @@ export const SectionKind = {
   Problems: 'problems',
   /** Where to pick the medicines up, what was sent to which pharmacy: a second copy of the list, not a list. */
   Logistics: 'logistics',
+  /** "Please do NOT take:", "Medicines to avoid": drugs named so that they are not taken. */
+  Avoid: 'avoid',
   Other: 'other',
 } as const;
 export type SectionKind = (typeof SectionKind)[keyof typeof SectionKind];
@@ -27,6 +29,11 @@ export const SECTION_RULES: readonly SectionRule[] = [
     kind: 'logistics',
   },
   {
+    // "Please do NOT take: ...", "Medicines to avoid": named so they are not taken.
+    pattern: /\b(?:do not take|don't take|medicines? to avoid|medications? to avoid|avoid these)\b/i,
+    kind: 'avoid',
+  },
+  {
     // "Past medication trials: fluoxetine (no benefit)": what was tried before, not what is taken now.
     pattern:
       /\b(?:(?:past|previous|prior|failed) (?:medication |med |drug )?trials|medications? (?:previously )?tried)\b/i,
@@ -38,7 +45,7 @@ export const SECTION_RULES: readonly SectionRule[] = [
   },
   {
     pattern:
-      /^\s*(?:new|start(?:ed)?|stop(?:ped)?|continued?|change[ds]?|hold|held|discontinued?|resumed?|unchanged)\b/i,
+      /^\s*(?:new|start(?:ed)?|stop(?:ped)?|continued?|change[ds]?|hold|held|discontinued?|resumed?|unchanged|prn|as needed)\b|\b(?:keep taking|continue taking|stop taking|start taking|what (?:we )?changed|changes to your (?:medicines|medications))\b/i,
     kind: 'medications',
   },
   { pattern: /\b(?:allerg(?:y|ies)|adverse reactions?)\b/i, kind: 'allergies' },
@@ -120,7 +127,14 @@ export const PRESCRIBED_CUE =
 
 /** Right after a drug name (and its strength): "His ramipril was held ...", "lisinopril has been stopped". */
 export const AFTER_NAME_STATUS =
-  /^\s*(?:\d+(?:\.\d+)?\s*(?:mg|mcg|g|units?)\s*)?(?:was|were|is|has been|have been|will be)\s+(held|stopped|discontinued|started|increased|decreased|changed|resumed|continued)\b/i;
+  /^\s*(?:[\w.,/%-]+\s+){0,4}?(?:was|were|is|has been|have been|will be)\s+(held|stopped|discontinued|started|increased|decreased|reduced|lowered|changed|resumed|continued)\b/i;
+
+/**
+ * A dose change said in words after the name: "increased from 20 mg to 80 mg", "DOSE INCREASED from 2.5 mL",
+ * "your dose has been increased", "reduced from 0.25 mg to 0.125 mg".
+ */
+export const CHANGE_PHRASE =
+  /\b(?:increased|decreased|reduced|lowered|raised|titrated(?: up| down)?|adjusted)\s+(?:from|to)\b|\bdose\s+(?:has been |was |is )?(?:increased|decreased|reduced|lowered|changed)\b/i;
 
 /**
  * A course with an end ("for 7 days", "x 10 days", "for 3 more days", "through Friday") and no status of its own:
@@ -150,7 +164,7 @@ export const DISCHARGE_LIST_HEADER =
  * medication section; neither a heading nor a medication of its own.
  */
 export const ITEM_FIELD_LABEL =
-  /^[\s\-–—•*]*(?:commonly known as|also known as|known as|brand names?|what changed|why (?:changed|stopped)|reason(?: for (?:change|stopping|use))?|indication|notes?|comments?|last dose(?: given)?|next dose(?: due)?|prescriber|ordered by|refills?|quantity|qty|disp(?:ense)?)\s*$/i;
+  /^[\s\-–—•*]*(?:commonly known as|also known as|known as|brand names?|what changed|why (?:changed|stopped)|reason(?: for (?:change|stopping|use))?|indication|notes?|comments?|last dose(?: given)?|next dose(?: due)?|previously|was|now|prescriber|ordered by|refills?|quantity|qty|disp(?:ense)?)\s*$/i;
 
 /** Trigger scope ends at these (NegEx "termination" terms): a new clause about what to do now. */
 export const TRIGGER_TERMINATORS =

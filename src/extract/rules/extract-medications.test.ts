@@ -406,3 +406,49 @@ test('"resume all home medications except X": the home list is continued, X is s
     ['naproxen', 'stopped'],
   ]);
 });
+
+describe('shapes found by development set 3', () => {
+  const statuses = (text: string) => extract(text).map((m) => [m.concept?.name, m.status]);
+
+  test('dose changes said in words after the name are changes', () => {
+    expect(statuses('Discharge medications:\n1. Pravastatin increased from 20 mg to 40 mg nightly')).toEqual([
+      ['pravastatin', 'changed'],
+    ]);
+    expect(statuses('Her digoxin was reduced from 0.25 mg to 0.125 mg daily.')).toEqual([
+      ['digoxin', 'changed'],
+    ]);
+    expect(statuses('Her potassium chloride 20 mEq daily was stopped.')).toEqual([
+      ['potassium chloride', 'stopped'],
+    ]);
+  });
+
+  test('any heading that is not skipped can carry a status; taper day lines are not drugs', () => {
+    const note =
+      'PAIN PLAN (new - take as directed):\n- Tramadol 50 mg tablets, TAPER:\n    Days 1-3: 1 tablet every 6 hours as needed';
+    expect(statuses(note)).toEqual([['tramadol', 'new']]);
+  });
+
+  test('"Keep taking" and "Please do NOT take:" headings; an allergy heading with a date', () => {
+    const note = [
+      'Allergies as of 05/22:',
+      '  Enalapril - Angioedema',
+      'Keep taking',
+      '  • Digoxin 0.125 mg once a day.',
+      'Please do NOT take:',
+      '  • Sleeping pills such as zolpidem (Ambien).',
+    ].join('\n');
+    expect(statuses(note)).toEqual([['digoxin', 'continued']]);
+  });
+
+  test('an aligned medication table is the discharge list; ** NEW ** marks an item', () => {
+    const note = [
+      'MEDICATION                        DOSE / ROUTE     TIMES',
+      'Memantine                         10 mg PO         0800 2000',
+      'Insulin lispro ** NEW **          per sliding scale SC  0730',
+    ].join('\n');
+    expect(statuses(note)).toEqual([
+      ['memantine', 'continued'],
+      ['insulin lispro', 'new'],
+    ]);
+  });
+});

@@ -10,6 +10,7 @@ import type {
 import { parseSig } from '../sig/parse-sig.ts';
 import {
   AFTER_NAME_STATUS,
+  CHANGE_PHRASE,
   DISCHARGE_LIST_HEADER,
   EXCLUDING_AFTER,
   EXCLUDING_TRIGGERS,
@@ -55,7 +56,7 @@ const SENTENCE_END = /[.;](?=\s+[A-Z(])|;/g;
 const COLUMN_STATUS =
   /\s{2,}(stop|stopped|discontinue|discontinued|hold|held|new|start|started|changed?|increased|decreased|continue|continued|resume|resumed|unchanged|no change)\b[^\n]*$/i;
 const INNER_STATUS =
-  /(?:[([–—-]|status:)\s*(stop|stopped|discontinue|discontinued|d\/c|hold|held|on hold|new|start|started|change|changed|increase|increased|decrease|decreased|dose changed|continue|continued|resume|resumed|unchanged|no change)\b/i;
+  /(?:[([–—*-]|status:)\s*(stop|stopped|discontinue|discontinued|d\/c|hold|held|on hold|new|start|started|change|changed|increase|increased|decrease|decreased|dose changed|continue|continued|resume|resumed|unchanged|no change)\b/i;
 /** A table cell that opens with a status: "CHANGED - dose increased", "NEW - take with food", "DOSE INCREASED". */
 const CELL_STATUS =
   /^(?:dose\s+)?(stop|stopped|discontinue|discontinued|hold|held|new|start|started|change|changed|increase|increased|decrease|decreased|continue|continued|resume|resumed|unchanged|no change)\b/i;
@@ -107,6 +108,8 @@ const STATUS_WORDS: ReadonlyMap<string, MedicationChange> = new Map([
   ['unchanged', 'continued'],
   ['no change', 'continued'],
   ['begin', 'new'],
+  ['reduced', 'changed'],
+  ['lowered', 'changed'],
   ['keep', 'continued'],
 ]);
 
@@ -155,6 +158,19 @@ const NOT_A_NAME: ReadonlySet<string> = new Set([
   'refills',
   'dispense',
   'sig',
+  'check',
+  'recheck',
+  'eat',
+  'drink',
+  'call',
+  'avoid',
+  'day',
+  'days',
+  'week',
+  'weeks',
+  'please',
+  'previously',
+  'now',
 ]);
 
 const UNIT_DISPLAY: ReadonlyMap<string, string> = new Map([
@@ -329,6 +345,7 @@ function sameRegimen(a: ExtractedMedication, b: ExtractedMedication): boolean {
 
 const SKIPPED_SECTIONS: ReadonlySet<SectionKind> = new Set([
   'logistics',
+  'avoid',
   'hospital-course',
   'history',
   'allergies',
@@ -356,6 +373,7 @@ function splitItems(text: string, terminology: Terminology): Item[] {
       section = 'medications';
       headerStatus = undefined;
       homeList = isHomeListHeader(lineText);
+      dischargeList = !homeList;
       continue;
     }
     // A line that is only a title: "DISCHARGE MEDICATIONS", "# Medications", "New Medications", "Continue".
@@ -368,7 +386,8 @@ function splitItems(text: string, terminology: Terminology): Item[] {
       const kind = sectionKindOf(standalone[1]);
       if (kind !== 'other' || lineText.trim().endsWith(':') || /^[^a-z]*$/.test(lineText)) {
         section = kind;
-        headerStatus = kind === 'medications' ? statusOfHeader(standalone[1]) : undefined;
+        // Any heading that is not skipped may carry a status: "PAIN PLAN (new - take as directed):".
+        headerStatus = SKIPPED_SECTIONS.has(kind) ? undefined : statusOfHeader(standalone[1]);
         homeList = kind === 'medications' && isHomeListHeader(standalone[1]);
         dischargeList = kind === 'medications' && DISCHARGE_LIST_HEADER.test(standalone[1]);
         continue;
@@ -382,7 +401,7 @@ function splitItems(text: string, terminology: Terminology): Item[] {
       const maxWords = lineText.slice(colon + 1).trim() === '' ? 14 : 8;
       if (section === 'medications' && ITEM_FIELD_LABEL.test(prefix)) continue;
       if (
-        !HAS_DIGIT.test(prefix) &&
+        (!HAS_DIGIT.test(prefix) || (sectionKindOf(prefix) !== 'other' && !/^\s*\d/.test(prefix))) &&
         !startsMedication(prefix, terminology) &&
         prefix.trim().split(/\s+/).length <= maxWords
       ) {
@@ -748,6 +767,7 @@ function parseItem(input: string, item: Item, terminology: Terminology): Found |
   const after = AFTER_NAME_STATUS.exec(rest)?.[1]?.toLowerCase();
   if (after) status = STATUS_WORDS.get(after) ?? (after === 'started' ? 'new' : status);
   for (const statusCue of STATUS_CUES) if (statusCue.pattern.test(rest)) status = statusCue.status;
+  if (status !== 'stopped' && status !== 'held' && CHANGE_PHRASE.test(rest)) status = 'changed';
 
   const { strength, dose, strengths } = readAmounts(rest);
   const frequency = findFrequency(rest)?.frequency;
