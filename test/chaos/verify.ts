@@ -175,3 +175,24 @@ export function promisesKept(f: Figures): boolean {
     f.unfinished === 0
   );
 }
+
+/** Messages with pipeline work left, by a single count query (cheap enough to poll during a soak). */
+export async function unfinishedCount(store: Cluster['store']): Promise<number> {
+  const sql = `SELECT count(*) AS n FROM messages WHERE state IN (${UNFINISHED.map((s) => `'${s}'`).join(',')})`;
+  if (store.kind === 'sqlite') {
+    const db = new DatabaseSync(store.path, { readOnly: true });
+    try {
+      db.exec('PRAGMA busy_timeout = 5000');
+      return Number((db.prepare(sql).get() as { n: number }).n);
+    } finally {
+      db.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: store.url, options: `-c search_path=${store.schema}` });
+  await client.connect();
+  try {
+    return Number((await client.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
