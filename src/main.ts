@@ -26,6 +26,11 @@ import { newId } from './kernel/ids.ts';
 import { registerMessageRoutes } from './pipeline/message-routes.ts';
 import { startPipelineWorker, type PipelineWorker } from './pipeline/pipeline-worker.ts';
 import { createMessageProcessor } from './pipeline/process-message.ts';
+import { openPostgresRolloutStore } from './review/rollout/postgres/postgres-rollout-store.ts';
+import { createRolloutGate } from './review/rollout/rollout-gate.ts';
+import { createRolloutMetrics } from './review/rollout/rollout-metrics.ts';
+import type { RolloutStore } from './review/rollout/rollout-store.ts';
+import { openSqliteRolloutStore } from './review/rollout/sqlite/sqlite-rollout-store.ts';
 import type { EventBus } from './platform/bus/event-bus.ts';
 import { createLocalBus } from './platform/bus/local/local-bus.ts';
 import { openNatsBus } from './platform/bus/nats/nats-bus.ts';
@@ -121,6 +126,15 @@ export function keyringFor(config: Config, env: NodeJS.ProcessEnv = process.env)
   const defaultKeyFile =
     path !== undefined ? join(dirname(resolve(path)), 'rxbridge.keys') : resolve('./data/rxbridge.keys');
   return loadKeyring({ env, defaultKeyFile }).keyring;
+}
+
+/** Rollout modes, runs, decisions and alerts (issue #11): own tables beside the engine's, same database. */
+export async function openRolloutStore(config: Config): Promise<RolloutStore> {
+  if (config.store.startsWith('sqlite:')) {
+    const path = config.store.slice('sqlite:'.length);
+    return openSqliteRolloutStore(path === ':memory:' ? path : resolve(path));
+  }
+  return openPostgresRolloutStore({ url: config.store, schema: config.scaled.postgresSchema });
 }
 
 export async function openGovernanceStore(config: Config): Promise<GovernanceStore> {
@@ -277,6 +291,17 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
     let worker: PipelineWorker | undefined;
     if (options.workers !== false) {
+      // Rollout (#11): each workflow's mode per cohort decides what a discharge does; auto writes go through
+      // the workspace's write-back. Modes are set with `rxbridge rollout set`.
+      const rolloutStore = await openRolloutStore(config);
+      cleanups.push(async () => rolloutStore.close());
+      const rollout = createRolloutGate({
+        store: rolloutStore,
+        audit: store.audit,
+        clock,
+        writeBack: pharmacy,
+        metrics: createRolloutMetrics(metrics.registry),
+      });
       const process = createMessageProcessor({
         pharmacy,
         terminology,
@@ -285,6 +310,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         clock,
         metrics,
         logger,
+        rollout,
       });
       const w = startPipelineWorker({
         id: `worker-${hostname()}-${newId().slice(0, 8)}`,

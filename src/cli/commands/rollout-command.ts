@@ -1,11 +1,9 @@
 // `rxbridge rollout status|set|report|alerts` and `rxbridge report`: workflow modes per cohort, the value report,
 // rollout alerts. Works straight on the store named by the config (SQLite file or PostgreSQL).
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import type { Config } from '../../config/config-schema.ts';
-import { openStore } from '../../main.ts';
+import { openRolloutStore, openStore } from '../../main.ts';
 import type { Store } from '../../platform/store/store.ts';
 import {
   applyRules,
@@ -13,7 +11,6 @@ import {
   webhookNotifier,
   type AlertNotifier,
 } from '../../review/rollout/alerts.ts';
-import { openPostgresRolloutStore } from '../../review/rollout/postgres/postgres-rollout-store.ts';
 import { ModeChangeError, setMode } from '../../review/rollout/rollout-admin.ts';
 import {
   MODES,
@@ -27,7 +24,6 @@ import {
   type Workflow,
 } from '../../review/rollout/rollout-model.ts';
 import type { RolloutStore } from '../../review/rollout/rollout-store.ts';
-import { openSqliteRolloutStore } from '../../review/rollout/sqlite/sqlite-rollout-store.ts';
 import { workspaceDecisions } from '../../review/rollout/task-decisions.ts';
 import {
   buildValueReport,
@@ -37,15 +33,6 @@ import {
 } from '../../review/rollout/value-report.ts';
 import { CliError, ExitCode, printJson } from '../cli-output.ts';
 import { configFor } from './engine-config.ts';
-
-/** The rollout tables live next to the engine's: same SQLite file, or same PostgreSQL database. */
-export async function openRolloutStore(config: Config): Promise<RolloutStore> {
-  if (config.store.startsWith('sqlite:')) {
-    const path = config.store.slice('sqlite:'.length);
-    return openSqliteRolloutStore(path === ':memory:' ? path : resolve(path));
-  }
-  return openPostgresRolloutStore({ url: config.store, schema: config.scaled.postgresSchema });
-}
 
 async function withStores<T>(
   program: Command,
