@@ -48,7 +48,12 @@ export const SECTION_RULES: readonly SectionRule[] = [
       /^\s*(?:new|start(?:ed)?|stop(?:ped)?|continued?|change[ds]?|hold|held|discontinued?|resumed?|unchanged|prn|as needed)\b|\b(?:keep taking|continue taking|stop taking|start taking|what (?:we )?changed|changes to your (?:medicines|medications))\b/i,
     kind: 'medications',
   },
-  { pattern: /\b(?:allerg(?:y|ies)|adverse reactions?)\b/i, kind: 'allergies' },
+  {
+    pattern: /\b(?:allerg(?:y|ies)|adverse (?:drug )?reactions?|drug intolerances?|intolerances)\b/i,
+    kind: 'allergies',
+  },
+  // A heading that is only "Summary" (or "Brief summary") tells the stay; "Discharge summary" titles do not match.
+  { pattern: /^\s*(?:brief |clinical )?summary\s*$/i, kind: 'hospital-course' },
   {
     pattern:
       /\b(?:hospital course|hosp\.? course|course in hospital|ed course|procedures?|hospital meds|treatment in hospital|inpatient only|not for discharge)\b/i,

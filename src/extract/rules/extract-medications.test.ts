@@ -452,3 +452,14 @@ describe('shapes found by development set 3', () => {
     ]);
   });
 });
+
+test('adverse drug reactions and a bare "Summary" heading are not lists; a translated line is one medication', () => {
+  const note = [
+    'Adverse drug reactions: haloperidol - acute dystonia.',
+    'Summary: Trazodone was ineffective.',
+    'MEDICATIONS:',
+    'NEW - Montelukast 10 mg: 1 tablet at night.',
+    '  Montelukast 10 mg: one tablet at night.',
+  ].join('\n');
+  expect(extract(note).map((m) => [m.concept?.name, m.status])).toEqual([['montelukast', 'new']]);
+});

@@ -306,6 +306,17 @@ function applyImpliedStatus(text: string, found: Found[]): ExtractedMedication[]
       else f.medication.status = 'new';
     }
   }
+  // The same drug named again with no status of its own and no other strength, after a mention that has one
+  // (a translation line, a reminder in the instructions), is the same medication: reported once, with its status.
+  const seen: Found[] = [];
+  for (const f of found) {
+    if (dropped.has(f) || f.item.homeList) continue;
+    const m = f.medication;
+    const key = drugIdentity(m);
+    const earlier = seen.find((e) => drugIdentity(e.medication) === key);
+    if (earlier?.medication.status && !m.status && sameStrength(earlier.medication, m)) dropped.add(f);
+    else seen.push(f);
+  }
   const homeGroup = HOME_GROUP_CUE.test(text);
   const out: ExtractedMedication[] = [];
   for (const f of found) {
@@ -334,6 +345,12 @@ function drugIdentity(m: ExtractedMedication): string {
       .sort()
       .join('+');
   return m.name.toLowerCase();
+}
+
+/** No strength on one of them, or the same strength. */
+function sameStrength(a: ExtractedMedication, b: ExtractedMedication): boolean {
+  if (!a.strength || !b.strength) return true;
+  return a.strength.value === b.strength.value && a.strength.unit === b.strength.unit;
 }
 
 /** Same product and regimen as written: name (salt and release words count), strength, dose and schedule. */
