@@ -263,7 +263,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     /** Routes use this: a failed audit write refuses the response (503) instead of sending PHI unrecorded. */
     const routeAudit = guardedAudit(store.audit);
     const demoCredentials = config.demo
-      ? await ensureDemoAccount(security.auth, security.governance, config.security.defaultSite)
+      ? await ensureDemoAccount(security.auth, security.governance)
       : undefined;
     const bus = await openBus(config);
     cleanups.push(async () => bus.close());
