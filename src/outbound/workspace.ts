@@ -34,6 +34,8 @@ export interface WorkspaceOptions {
   /** The consent registry (governance); without one, treatment purposes are allowed (see consent-gate.ts). */
   consent?: ConsentGate;
   policy?: RoutingPolicy;
+  /** How often dead letters are turned into exception tasks (default 5 s). */
+  exceptionSyncMs?: number;
 }
 
 export interface WorkspaceDeps {
@@ -56,6 +58,8 @@ export interface Workspace {
   createTask(task: NewTask, actor: string, source: string): Promise<CreatedTask>;
   /** The TaskStore to give the pipeline: new tasks are routed (auto-apply) after the pipeline stores them. */
   pipelineTasks: TaskStore;
+  /** Creates an exception task for each dead-lettered message not yet in the queue; returns how many. */
+  syncExceptions(): Promise<number>;
   register(app: FastifyInstance): void;
 }
 
@@ -97,9 +101,38 @@ export function createWorkspace(deps: WorkspaceDeps): Workspace {
     }
     return out;
   };
+  /**
+   * The exception queue: every dead-lettered message becomes an `exception` task (once, keyed by the message) so
+   * what could not be processed is in front of someone, beside the failed applies.
+   */
+  const syncExceptions = async (): Promise<number> => {
+    let created = 0;
+    for (const m of await deps.messages.list({ state: 'dead', limit: 200 })) {
+      const result = await createTask(
+        {
+          key: `exception:${m.id}`,
+          type: 'exception',
+          priority: 'high',
+          patient: { sourceIdentifier: m.partitionKey, display: `${m.partitionKey} (message not processed)` },
+          sourceMessageId: m.id,
+          payload: {
+            summary: `${m.summary.type ?? m.format} ${m.summary.controlId ?? ''} from ${m.summary.sender ?? m.channel} could not be processed: ${(m.lastError ?? 'unknown error').slice(0, 300)}`,
+            items: [],
+            source: { messageId: m.id, type: m.summary.type ?? null, controlId: m.summary.controlId ?? null },
+          },
+        },
+        'system:workspace',
+        'exception-queue',
+      );
+      if (result.created) created++;
+    }
+    return created;
+  };
+
   return {
     review,
     createTask,
+    syncExceptions,
     pipelineTasks: withRouting(deps.tasks, {
       policy,
       review,
@@ -124,6 +157,20 @@ export function createWorkspace(deps: WorkspaceDeps): Workspace {
         createTask: (task) => createTask(task, 'system:workspace', 'POST /api/patients/:id/follow-ups'),
       });
       registerOpenApiRoute(app);
+      // Dead letters reach the exception queue within a few seconds, for as long as the server runs.
+      const timer = setInterval(() => {
+        syncExceptions().catch((error: unknown) =>
+          deps.logger.warn(
+            { err: error instanceof Error ? error.message : String(error) },
+            'exception sync failed',
+          ),
+        );
+      }, options.exceptionSyncMs ?? 5_000);
+      timer.unref();
+      app.addHook('onClose', () => {
+        clearInterval(timer);
+        return Promise.resolve();
+      });
     },
   };
 }

@@ -88,6 +88,7 @@ export async function startWorkspaceEngine(
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
     workspace: {
       ehr,
+      exceptionSyncMs: 200,
       writers: [
         createHl7PharmacyWriter({
           name: `hl7v2:127.0.0.1:${feedServer.address().port}`,

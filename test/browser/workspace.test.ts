@@ -164,4 +164,17 @@ it('a pharmacist signs in, works a discharge from the queue by keyboard and mous
   await page.getByText('approval rate').waitFor();
   expect(await controlsWithoutName(page)).toEqual([]);
   await page.screenshot({ path: `${SHOTS}dashboard.png`, fullPage: true });
+
+  // A follow-up from the patient timeline: the MTM summary note, drafted, approved and sent to the EHR.
+  await page.goto(`${w.url}/#/patients/P0001`);
+  await page.getByRole('heading', { name: /WHITFIELD, ELEANOR/ }).waitFor();
+  expect(await page.locator('ol.timeline li').count()).toBeGreaterThan(2);
+  await page.getByRole('button', { name: 'MTM summary' }).click();
+  await page.getByRole('heading', { name: /MTM summary: WHITFIELD/ }).waitFor();
+  expect(await page.getByLabel('Note to the primary care provider').inputValue()).toContain(
+    'Current medications:',
+  );
+  await page.getByRole('button', { name: 'Approve and send the note' }).click();
+  await page.locator('.meta').getByText('Applied').waitFor();
+  expect(await page.locator('table.effects tbody tr').first().innerText()).toMatch(/^Done\s+note-to-pcp/);
 });

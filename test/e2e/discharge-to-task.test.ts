@@ -215,6 +215,32 @@ it('follow-ups: a prior-authorization packet as JSON and a printable page, an MT
   expect(bad.body.resourceType).toBe('OperationOutcome');
 });
 
+it('a message that cannot be processed lands in the exception queue', async () => {
+  // Stored as a listener stores what it receives; the pipeline cannot read it and dead-letters it.
+  await w.engine.store.messages.append({
+    channel: 'mllp:default',
+    format: 'hl7v2',
+    idempotencyKey: 'GENHOSP|BAD0001',
+    partitionKey: 'msg:BAD0001',
+    raw: Buffer.from('NOT AN HL7 MESSAGE'),
+    summary: { type: 'ADT^A03', controlId: 'BAD0001', sender: 'EPICADT' },
+  });
+  w.engine.worker?.wake();
+  let found: Array<TaskRow & { summary: string }> = [];
+  for (let i = 0; i < 300 && found.length === 0; i++) {
+    const { body } = await w.api<{ tasks: Array<TaskRow & { summary: string }> }>(
+      '/api/tasks?view=exceptions',
+    );
+    found = body.tasks.filter((t) => t.type === 'exception' && t.summary.includes('BAD0001'));
+    if (found.length === 0) await new Promise((r) => setTimeout(r, 25));
+  }
+  const states = (await w.engine.store.messages.list({ limit: 10 })).map(
+    (m) => `${m.summary.controlId}:${m.state}:${m.lastError}`,
+  );
+  expect(found, states.join('\n')).toHaveLength(1);
+  expect(found[0]!.summary).toMatch(/could not be processed/);
+});
+
 it('publishes an OpenAPI 3.1 document generated from the route schemas', async () => {
   const doc = (await (await fetch(`${w.url}/api/openapi.json`)).json()) as {
     openapi: string;

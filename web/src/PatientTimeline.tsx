@@ -1,7 +1,8 @@
 // The patient timeline: messages received, tasks and decisions, fills — newest first.
-import { useEffect, useState } from 'react';
-import { api } from './api.ts';
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, type TaskDetail } from './api.ts';
 import { shortTime } from './format.ts';
+import { go } from './route.ts';
 
 interface Timeline {
   patient: { id: string; given: string; family: string; birthDate: string };
@@ -16,23 +17,66 @@ export function PatientTimeline({ id }: { id: string }) {
       .then(setData)
       .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   }, [id]);
-  if (error)
-    return (
+  const [drug, setDrug] = useState('');
+  const [busy, setBusy] = useState(false);
+  const start = (kind: string, extra: Record<string, string> = {}): void => {
+    setBusy(true);
+    setError(null);
+    api<TaskDetail>(`/api/patients/${encodeURIComponent(id)}/follow-ups`, {
+      method: 'POST',
+      body: { kind, ...extra },
+    })
+      .then((t) => go(`#/tasks/${t.id}`))
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))
+      .finally(() => setBusy(false));
+  };
+  const startPa = (e: FormEvent): void => {
+    e.preventDefault();
+    start('prior-authorization', { drug });
+  };
+  if (!data) {
+    return error ? (
       <p className="banner error" role="alert">
         {error}
       </p>
-    );
-  if (!data)
-    return (
+    ) : (
       <p className="loading" role="status">
         Loading the timeline…
       </p>
     );
+  }
   return (
     <section aria-labelledby="tl-title">
       <h1 id="tl-title">
         {data.patient.family.toUpperCase()}, {data.patient.given} · born {data.patient.birthDate}
       </h1>
+      <div className="filters" role="group" aria-label="Start a follow-up">
+        <button type="button" disabled={busy} onClick={() => start('adherence-note')}>
+          Adherence note to the PCP
+        </button>
+        <button type="button" disabled={busy} onClick={() => start('mtm-summary')}>
+          MTM summary
+        </button>
+        <form onSubmit={startPa}>
+          <label className="inline">
+            Prior authorization for
+            <input value={drug} onChange={(e) => setDrug(e.target.value)} placeholder="drug name" />
+          </label>{' '}
+          <button type="submit" disabled={busy || drug.trim().length < 2}>
+            Build packet
+          </button>
+        </form>
+      </div>
+      {busy && (
+        <p className="working" role="status">
+          Preparing the follow-up…
+        </p>
+      )}
+      {error && (
+        <p className="banner error" role="alert">
+          {error}
+        </p>
+      )}
       <ol className="timeline">
         {data.events.map((e, i) => (
           <li key={i} className={`tl-${e.kind}`}>

@@ -177,10 +177,14 @@ export function TaskView({ id, user }: { id: string; user: User }) {
             <button
               type="button"
               className="primary"
-              onClick={() => void act('complete', '/decision', { decision: 'approve', reason: 'Completed' })}
+              onClick={() =>
+                void act('complete', '/decision', { decision: 'approve', reason: 'Done' }).then(
+                  (t) => t && apply(),
+                )
+              }
               disabled={busy !== null}
             >
-              Mark done
+              {task.note.trim() !== '' ? 'Approve and send the note' : 'Mark done'}
             </button>
           )}
           {open && !heldByOther && undecided > 1 && (
