@@ -61,7 +61,8 @@ export class CcdaRun {
   encounter: Ref | undefined;
   readonly #entries: BundleEntry[] = [];
   readonly #seen = new Set<string>();
-  #narrative: Map<string, string> | undefined;
+  #narrative: Map<string, XmlElement> | undefined;
+  readonly #texts = new Map<string, string>();
 
   constructor(doc: XmlElement, documentKey: string, context: CcdaMapContext) {
     this.doc = doc;
@@ -109,16 +110,23 @@ export class CcdaRun {
     this.info('incomplete', path, `value withheld (nullFlavor ${flavor})`);
   }
 
-  /** The text of the narrative element with this ID (`#id` or `id`). Indexed on first use. */
+  /** The text of the narrative element with this ID (`#id` or `id`). IDs are indexed on first use, texts on demand. */
   narrative(ref: string): string | undefined {
     if (!this.#narrative) {
-      const index = new Map<string, string>();
+      const index = new Map<string, XmlElement>();
       this.doc.walk((el) => {
-        const id = el.attr('ID');
-        if (id !== undefined && !index.has(id)) index.set(id, collapse(el.rawText()));
+        const id = el.attrs['ID'];
+        if (id !== undefined && !index.has(id)) index.set(id, el);
       });
       this.#narrative = index;
     }
-    return this.#narrative.get(ref.startsWith('#') ? ref.slice(1) : ref);
+    const id = ref.startsWith('#') ? ref.slice(1) : ref;
+    const cached = this.#texts.get(id);
+    if (cached !== undefined) return cached;
+    const el = this.#narrative.get(id);
+    if (!el) return undefined;
+    const text = collapse(el.rawText());
+    this.#texts.set(id, text);
+    return text;
   }
 }
