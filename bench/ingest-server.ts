@@ -7,6 +7,8 @@ import { Hl7Server, type Hl7MessageEvent } from '@medplum/hl7';
 import { startMllpServer } from '../src/inbound/mllp/mllp-server.ts';
 import type { AppendResult, IncomingMessage, MessageStore } from '../src/platform/store/message-store.ts';
 import { openSqliteStore } from '../src/platform/store/sqlite/sqlite-store.ts';
+import { encryptedStore } from '../src/governance/crypto/encrypted-store.ts';
+import { ephemeralKeyring } from '../src/governance/crypto/keyring.ts';
 import { freePort } from '../test/support/engine-process.ts';
 
 export const INGEST_TARGETS = ['rxbridge-sqlite', 'rxbridge-memory', 'medplum'] as const;
@@ -36,7 +38,11 @@ async function start(target: IngestTarget): Promise<{ port: number; stop: () => 
   switch (target) {
     case 'rxbridge-sqlite': {
       const dir = mkdtempSync(join(tmpdir(), 'rxb-bench-'));
-      const store = await openSqliteStore({ path: join(dir, 'bench.db') });
+      // As the engine composes it (src/main.ts openStore): bodies and patient keys encrypted at rest.
+      const store = encryptedStore(
+        await openSqliteStore({ path: join(dir, 'bench.db') }),
+        ephemeralKeyring(),
+      );
       const server = await startMllpServer({
         host: '127.0.0.1',
         port: 0,

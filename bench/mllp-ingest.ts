@@ -25,7 +25,7 @@ interface Target {
 }
 
 const TARGETS: Target[] = [
-  { name: 'rxbridge (SQLite, fsync before ACK)', id: 'rxbridge-sqlite' },
+  { name: 'rxbridge (SQLite, encrypted at rest, fsync before ACK)', id: 'rxbridge-sqlite' },
   { name: '@medplum/hl7 Hl7Server (stores nothing)', id: 'medplum' },
   { name: 'rxbridge listener, store that resolves at once (ceiling, not durable)', id: 'rxbridge-memory' },
 ];
