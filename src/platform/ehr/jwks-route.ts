@@ -1,5 +1,6 @@
 // GET /.well-known/jwks.json: the public keys EHRs use to check our client assertions (every endpoint's ring).
 import type { FastifyInstance } from 'fastify';
+import { PUBLIC } from '../http/http-server.ts';
 import type { KeyRing, PublicJwk } from './smart-keys.ts';
 
 export function registerJwksRoute(
@@ -7,7 +8,7 @@ export function registerJwksRoute(
   rings: readonly KeyRing[],
   now: () => number = Date.now,
 ): void {
-  app.get('/.well-known/jwks.json', { config: { access: 'public' } }, async (_request, reply) => {
+  app.get('/.well-known/jwks.json', { config: { policy: PUBLIC } }, async (_request, reply) => {
     const seen = new Set<string>();
     const keys: PublicJwk[] = [];
     for (const ring of rings) {
