@@ -89,7 +89,22 @@ export const STATUS_CUES: ReadonlyArray<{ pattern: RegExp; status: MedicationCha
   },
   { pattern: /\bnew medicines?\b|\bnew medications?\b/i, status: 'new' },
   // "hold until INR recheck, then resume": held now, whatever follows the condition (checked last, so it wins).
-  { pattern: /\bhold(?:ing)?\s+(?:until|till|for|while|off|x\s*\d|\d)\b|\bon hold until\b/i, status: 'held' },
+  {
+    pattern: /\bhold(?:ing)?\s+(?:until|till|for|while|off|x\s*\d|\d)\b|\bon hold until\b/i,
+    status: 'held',
+  },
+];
+
+/**
+ * Weaker cues, read only when nothing else gave the item a status: "... is new", "on hold since admission",
+ * "OK to restart Eliquis on Monday" (held until then).
+ */
+export const WEAK_STATUS_CUES: ReadonlyArray<{ pattern: RegExp; status: MedicationChange }> = [
+  { pattern: /\bis (?:a )?new\b/i, status: 'new' },
+  {
+    pattern: /\bon hold\b|\b(?:ok(?:ay)? to |may )?restart(?:ing)?\s+(?:\w+\s+)?(?:on|in|after|once|when)\b/i,
+    status: 'held',
+  },
 ];
 
 /**
@@ -153,7 +168,7 @@ export const LIMITED_COURSE =
  * sentence was given in hospital, belongs to the past, or is negated, so it is not a discharge medication.
  */
 export const EXCLUDING_TRIGGERS =
-  /\b(?:(?:was|were|is|been) (?:given|treated|started|loaded|managed|maintained|placed|receiving)|received|rec'?d|receiving|treated (?:with|in)|in the (?:hospital|emergency department|ed|icu)|while (?:inpatient|admitted|in (?:the )?hospital)|during (?:the )?(?:procedure|admission|hospitali[sz]ation|stay)|peri-?operative(?:ly)?|hospital meds|(?:was|were) on|no longer (?:on|taking)|return to the (?:er|ed|emergency)|call 911|previously (?:on|tried|took)|tried|history of|denies|no|not|do not take|avoid|allergic to|instead of)\b/i;
+  /\b(?:(?:was|were|is|been) (?:given|treated|started|loaded|managed|maintained|placed|receiving)|received|rec'?d|receiving|(?:controlled|anticoagulated|managed|bridged) with|treated (?:with|in)|in the (?:hospital|emergency department|ed|icu)|while (?:inpatient|admitted|in (?:the )?hospital)|during (?:the )?(?:procedure|admission|hospitali[sz]ation|stay)|peri-?operative(?:ly)?|hospital meds|(?:was|were) on|no longer (?:on|taking)|return to the (?:er|ed|emergency)|call 911|previously (?:on|tried|took)|tried|history of|denies|no|not|do not take|avoid|allergic to|instead of)\b/i;
 
 /**
  * A heading for the list the patient goes home with ("Discharge medications", "Meds on D/C", "Your medication
@@ -181,4 +196,4 @@ export const LEADING_CUE =
 
 /** NegEx post-triggers: right after the name, these say the drug is not being given ("Entresto is not covered"). */
 export const EXCLUDING_AFTER =
-  /^[\s,]*(?:is|was|were) not\b|^[\s,]*(?:not covered|not started|not given|was not)\b|\b(?:was|were) (?:given|administered)\b|\bgiven (?:once|x\s?1|in the (?:ed|er|emergency department|hospital|clinic))\b/i;
+  /^[\s,]*(?:infusion|drip|gtt)\b|^[\s,]*(?:is|was|were) not\b|^[\s,]*(?:not covered|not started|not given|was not)\b|\b(?:was|were) (?:given|administered)\b|\bgiven (?:once|x\s?1|in the (?:ed|er|emergency department|hospital|clinic))\b/i;

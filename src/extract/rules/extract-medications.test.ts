@@ -463,3 +463,16 @@ test('adverse drug reactions and a bare "Summary" heading are not lists; a trans
   ].join('\n');
   expect(extract(note).map((m) => [m.concept?.name, m.status])).toEqual([['montelukast', 'new']]);
 });
+
+test('infusions are inpatient; "on hold" and "OK to restart ... on" hold only items without a status of their own', () => {
+  const note = [
+    'Rate was controlled with a diltiazem infusion.',
+    'Discharge medications:',
+    '- Methotrexate 15 mg weekly - on hold since admission. OK to restart on Monday.',
+    '- Folic acid 1 mg daily - continue, even while methotrexate is on hold.',
+  ].join('\n');
+  expect(extract(note).map((m) => [m.concept?.name, m.status])).toEqual([
+    ['methotrexate', 'held'],
+    ['folic acid', 'continued'],
+  ]);
+});

@@ -25,6 +25,7 @@ import {
   sectionKindOf,
   STATUS_CUES,
   TRIGGER_TERMINATORS,
+  WEAK_STATUS_CUES,
 } from './document-context.ts';
 import type { SectionKind } from './document-context.ts';
 import { findDoseForm } from './form-rules.ts';
@@ -171,6 +172,7 @@ const NOT_A_NAME: ReadonlySet<string> = new Set([
   'please',
   'previously',
   'now',
+  'back',
 ]);
 
 const UNIT_DISPLAY: ReadonlyMap<string, string> = new Map([
@@ -785,6 +787,7 @@ function parseItem(input: string, item: Item, terminology: Terminology): Found |
   if (after) status = STATUS_WORDS.get(after) ?? (after === 'started' ? 'new' : status);
   for (const statusCue of STATUS_CUES) if (statusCue.pattern.test(rest)) status = statusCue.status;
   if (status !== 'stopped' && status !== 'held' && CHANGE_PHRASE.test(rest)) status = 'changed';
+  if (!status) status = WEAK_STATUS_CUES.find((c) => c.pattern.test(rest))?.status;
 
   const { strength, dose, strengths } = readAmounts(rest);
   const frequency = findFrequency(rest)?.frequency;
