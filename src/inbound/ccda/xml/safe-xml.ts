@@ -47,9 +47,6 @@ const FALLBACK_NAMESPACES: Record<string, string> = {
   hl7: V3,
 };
 
-const NAME =
-  /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*(?::[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?$/;
-
 class Refusal extends Error {
   readonly code: 'security' | 'structure' | 'too-long';
   readonly at: number;
@@ -94,10 +91,6 @@ function decode(raw: string, at: number): string {
   });
 }
 
-interface Scope {
-  prefixes: Record<string, string> | undefined;
-}
-
 /**
  * Parses an XML document into an element tree. Every refusal is one `error` issue saying what and where (line and
  * column). A DOCTYPE, ENTITY or other markup declaration is refused before anything is read.
@@ -130,42 +123,71 @@ export function parseSafeXml(text: string, limits: XmlLimits = DEFAULT_XML_LIMIT
   }
 }
 
+/** Name characters: ASCII letters, digits, `_ - . :`, and everything from U+00B7 up (XML 1.0 §2.3, loosely). */
+const NAME_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z0-9_.:-]/.test(ch)) NAME_CHAR[c] = /[A-Za-z_]/.test(ch) ? 2 : 1;
+}
+/** 0 = not a name character, 1 = name character, 2 = may also start a name. */
+function nameChar(c: number): number {
+  return c < 128 ? NAME_CHAR[c]! : c >= 0xc0 ? 2 : c === 0xb7 ? 1 : 0;
+}
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** The namespace declarations in scope, with the qualified names already worked out under them. */
+class NsContext {
+  readonly prefixes: Readonly<Record<string, string>>;
+  readonly names = new Map<string, string>();
+  constructor(prefixes: Readonly<Record<string, string>>) {
+    this.prefixes = prefixes;
+  }
+}
+
 function tokenize(s: string, limits: XmlLimits, unbound: Set<string>): XmlElement {
   const stack: XmlElement[] = [];
   const rawNames: string[] = [];
-  const scopes: Scope[] = [];
+  const contexts: NsContext[] = [new NsContext({ xml: XML_NS })];
   let root: XmlElement | undefined;
   let elements = 0;
   let pos = s.charCodeAt(0) === 0xfeff ? 1 : 0;
   const n = s.length;
-  /** Names already checked against NAME: documents repeat a few dozen names thousands of times. */
-  const validNames = new Set<string>();
-  const checkName = (name: string, at: number, what: string): void => {
-    if (validNames.has(name)) return;
-    if (!NAME.test(name))
-      throw new Refusal('structure', at, `"${name.slice(0, 40)}" is not a valid ${what} name`);
-    validNames.add(name);
-  };
 
-  const resolve = (prefix: string, at: number): string => {
-    for (let i = scopes.length - 1; i >= 0; i--) {
-      const p = scopes[i]!.prefixes;
-      if (p && p[prefix] !== undefined) return p[prefix];
-    }
-    if (prefix === 'xml') return XML_NS;
+  const resolve = (ctx: NsContext, prefix: string, at: number): string => {
+    const uri = ctx.prefixes[prefix];
+    if (uri !== undefined) return uri;
     const fallback = FALLBACK_NAMESPACES[prefix];
     if (fallback === undefined)
       throw new Refusal('structure', at, `namespace prefix "${prefix}" is not declared`);
     unbound.add(prefix);
     return fallback;
   };
-  const qualify = (raw: string, at: number, isAttribute: boolean): string => {
+  /** Element (isAttribute false) or attribute name as the tree spells it; cached per namespace context. */
+  const qualify = (ctx: NsContext, raw: string, at: number, isAttribute: boolean): string => {
+    const key = isAttribute ? `@${raw}` : raw;
+    const cached = ctx.names.get(key);
+    if (cached !== undefined) return cached;
     const colon = raw.indexOf(':');
-    if (colon === -1) return isAttribute ? raw : (KNOWN_PREFIXES[resolve('', at)] ?? '') + raw;
-    const prefix = raw.slice(0, colon);
-    const local = raw.slice(colon + 1);
-    const known = KNOWN_PREFIXES[resolve(prefix, at)];
-    return known === undefined ? raw : known + local;
+    let out: string;
+    if (colon === -1) out = isAttribute ? raw : (KNOWN_PREFIXES[resolve(ctx, '', at)] ?? '') + raw;
+    else {
+      const known = KNOWN_PREFIXES[resolve(ctx, raw.slice(0, colon), at)];
+      out = known === undefined ? raw : known + raw.slice(colon + 1);
+    }
+    ctx.names.set(key, out);
+    return out;
+  };
+  /** Scans a name starting at i; returns its end. */
+  const scanName = (i: number, what: string): number => {
+    if (i >= n || nameChar(s.charCodeAt(i)) !== 2) {
+      const end = Math.min(n, i + 40);
+      throw new Refusal('structure', i, `"${s.slice(i, end).split(/[\s>]/)[0]}" is not a valid ${what} name`);
+    }
+    let j = i + 1;
+    while (j < n && nameChar(s.charCodeAt(j)) !== 0) j++;
+    return j;
   };
 
   while (pos < n) {
@@ -217,20 +239,20 @@ function tokenize(s: string, limits: XmlLimits, unbound: Set<string>): XmlElemen
       if (open === undefined) throw new Refusal('structure', pos, `unexpected end tag </${name}>`);
       if (open !== name) throw new Refusal('structure', pos, `end tag </${name}> does not match <${open}>`);
       stack.pop();
-      scopes.pop();
+      contexts.pop();
       pos = end + 1;
       continue;
     }
     // Start tag.
     const tagAt = pos;
-    let i = pos + 1;
-    while (i < n) {
-      const c = s.charCodeAt(i);
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x3e || c === 0x2f) break;
-      i++;
-    }
+    let i = scanName(pos + 1, 'element');
     const rawName = s.slice(pos + 1, i);
-    checkName(rawName, tagAt, 'element');
+    if (i < n && !isSpace(s.charCodeAt(i)) && s.charCodeAt(i) !== 0x3e && s.charCodeAt(i) !== 0x2f)
+      throw new Refusal(
+        'structure',
+        tagAt,
+        `"${s.slice(pos + 1, Math.min(n, i + 1))}" is not a valid element name`,
+      );
     if (root && stack.length === 0) throw new Refusal('structure', tagAt, 'a second root element');
     if (++elements > limits.maxElements)
       throw new Refusal('too-long', tagAt, `more than ${limits.maxElements} elements; document refused`);
@@ -240,15 +262,12 @@ function tokenize(s: string, limits: XmlLimits, unbound: Set<string>): XmlElemen
         tagAt,
         `elements nested deeper than ${limits.maxDepth} levels; document refused`,
       );
-    const rawAttrs: [string, string][] = [];
-    let prefixes: Record<string, string> | undefined;
+    const names: string[] = [];
+    const values: string[] = [];
+    let declared: Record<string, string> | undefined;
     let selfClosing = false;
     for (;;) {
-      while (i < n) {
-        const c = s.charCodeAt(i);
-        if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
-        i++;
-      }
+      while (i < n && isSpace(s.charCodeAt(i))) i++;
       if (i >= n) throw new Refusal('structure', tagAt, `start tag <${rawName}> is not closed`);
       const c = s.charCodeAt(i);
       if (c === 0x3e) {
@@ -261,19 +280,14 @@ function tokenize(s: string, limits: XmlLimits, unbound: Set<string>): XmlElemen
         i += 2;
         break;
       }
-      const eq = s.indexOf('=', i);
-      if (eq === -1) throw new Refusal('structure', i, `attribute without a value in <${rawName}>`);
-      const attrName = s.slice(i, eq).trim();
-      checkName(attrName, i, 'attribute');
-      let q = eq + 1;
-      while (
-        q < n &&
-        (s.charCodeAt(q) === 0x20 ||
-          s.charCodeAt(q) === 0x0a ||
-          s.charCodeAt(q) === 0x0d ||
-          s.charCodeAt(q) === 0x09)
-      )
-        q++;
+      const nameEnd = scanName(i, 'attribute');
+      const attrName = s.slice(i, nameEnd);
+      let q = nameEnd;
+      while (q < n && isSpace(s.charCodeAt(q))) q++;
+      if (s.charCodeAt(q) !== 0x3d /* = */)
+        throw new Refusal('structure', q, `attribute ${attrName} in <${rawName}> has no value`);
+      q++;
+      while (q < n && isSpace(s.charCodeAt(q))) q++;
       const quote = s[q];
       if (quote !== '"' && quote !== "'")
         throw new Refusal('structure', q, `attribute ${attrName} in <${rawName}> is not quoted`);
@@ -289,30 +303,35 @@ function tokenize(s: string, limits: XmlLimits, unbound: Set<string>): XmlElemen
       const rawValue = s.slice(q + 1, close);
       if (rawValue.indexOf('<') !== -1)
         throw new Refusal('structure', q, `"<" inside attribute ${attrName} of <${rawName}>`);
-      const value = decode(rawValue, q);
-      if (rawAttrs.length >= limits.maxAttributes)
+      if (names.length >= limits.maxAttributes)
         throw new Refusal('too-long', tagAt, `more than ${limits.maxAttributes} attributes on <${rawName}>`);
-      if (rawAttrs.some((a) => a[0] === attrName))
+      if (names.includes(attrName))
         throw new Refusal('structure', i, `attribute ${attrName} appears twice in <${rawName}>`);
-      rawAttrs.push([attrName, value]);
-      if (attrName === 'xmlns') (prefixes ??= {})[''] = value;
-      else if (attrName.startsWith('xmlns:')) (prefixes ??= {})[attrName.slice(6)] = value;
+      const value = decode(rawValue, q);
+      names.push(attrName);
+      values.push(value);
+      if (attrName === 'xmlns') (declared ??= {})[''] = value;
+      else if (attrName.startsWith('xmlns:')) (declared ??= {})[attrName.slice(6)] = value;
       i = close + 1;
     }
-    scopes.push({ prefixes });
+    const parentCtx = contexts[contexts.length - 1]!;
+    const ctx = declared ? new NsContext({ ...parentCtx.prefixes, ...declared }) : parentCtx;
     const attrs: Record<string, string> = {};
-    for (const [name, value] of rawAttrs) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[k]!;
       if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
-      attrs[qualify(name, tagAt, true)] = value;
+      const q = qualify(ctx, name, tagAt, true);
+      if (q in attrs) throw new Refusal('structure', tagAt, `attribute ${q} appears twice in <${rawName}>`);
+      attrs[q] = values[k]!;
     }
-    const el = new XmlElement(qualify(rawName, tagAt, false), attrs);
+    const el = new XmlElement(qualify(ctx, rawName, tagAt, false), attrs);
     const parent = stack[stack.length - 1];
     if (parent) parent.children.push(el);
     else root = el;
-    if (selfClosing) scopes.pop();
-    else {
+    if (!selfClosing) {
       stack.push(el);
       rawNames.push(rawName);
+      contexts.push(ctx);
     }
     pos = i;
   }
