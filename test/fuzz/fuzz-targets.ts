@@ -1,4 +1,5 @@
-// Fuzz targets (QUALITY S13): fast-check properties for the HL7 v2 parser, the MLLP deframer, the ACK builder and clinical text.
+// Fuzz targets (QUALITY S13): fast-check properties for the HL7 v2 parser, the MLLP deframer, the ACK builder,
+// clinical text (sig parser, extractor), the C-CDA XML reader and converter, and the FHIR JSON reader.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ import { parseHl7 } from '../../src/inbound/hl7v2/parse-hl7.ts';
 import { SAMPLE_MESSAGES, SAMPLE_READ_PATHS } from '../../src/inbound/hl7v2/sample-messages.ts';
 import { MllpDeframer } from '../../src/inbound/mllp/mllp-framer.ts';
 import type { MllpFeedItem } from '../../src/inbound/mllp/mllp-framer.ts';
+import { documentTargets } from './document-fuzz-targets.ts';
 import { textTargets } from './text-fuzz-targets.ts';
 
 /** One fuzz target: an input generator and a check that throws only on a real defect. */
@@ -20,6 +22,8 @@ export interface FuzzTarget<T = unknown> {
   check: (input: T) => void;
   /** A short, printable description of an input (for the slowest input and crash reports). */
   describe: (input: T) => string;
+  /** Fewer runs in the CI test for targets whose inputs are whole documents (the full run is unchanged). */
+  ciRuns?: number;
 }
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/hl7v2/', import.meta.url));
@@ -323,6 +327,7 @@ export function allTargets(): FuzzTarget[] {
     deframerTarget,
     buildAckTarget(seeds),
     ...textTargets(),
+    ...documentTargets(),
   ] as FuzzTarget[];
 }
 
