@@ -29,6 +29,7 @@ import { createMessageProcessor } from './pipeline/process-message.ts';
 import { openPostgresRolloutStore } from './review/rollout/postgres/postgres-rollout-store.ts';
 import { createRolloutGate } from './review/rollout/rollout-gate.ts';
 import { createRolloutMetrics } from './review/rollout/rollout-metrics.ts';
+import { registerRolloutRoutes } from './review/rollout/rollout-routes.ts';
 import type { RolloutStore } from './review/rollout/rollout-store.ts';
 import { openSqliteRolloutStore } from './review/rollout/sqlite/sqlite-rollout-store.ts';
 import type { EventBus } from './platform/bus/event-bus.ts';
@@ -289,12 +290,13 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       options: { consent: security.consent, ...options.workspace },
     });
 
+    // Rollout (#11): each workflow's mode per cohort decides what a discharge does; auto writes go through
+    // the workspace's write-back. Modes are set with `rxbridge rollout set` or POST /api/rollout/modes.
+    const rolloutStore = await openRolloutStore(config);
+    cleanups.push(async () => rolloutStore.close());
+
     let worker: PipelineWorker | undefined;
     if (options.workers !== false) {
-      // Rollout (#11): each workflow's mode per cohort decides what a discharge does; auto writes go through
-      // the workspace's write-back. Modes are set with `rxbridge rollout set`.
-      const rolloutStore = await openRolloutStore(config);
-      cleanups.push(async () => rolloutStore.close());
       const rollout = createRolloutGate({
         store: rolloutStore,
         audit: store.audit,
@@ -407,6 +409,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         onReplay: (m) => notifyStored(m.id, m.partitionKey),
       });
       workspace.register(app);
+      registerRolloutRoutes(app, { store: rolloutStore, audit: routeAudit, tasks: store.tasks, clock });
       // Vaccine care gaps only when the CDSi supporting data is configured (knowledge.cdsiDir).
       const cdsiDir = config.knowledge.cdsiDir;
       registerGovernanceRoutes(app, {
