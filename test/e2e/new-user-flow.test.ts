@@ -106,7 +106,7 @@ describe.skipIf(!MLLP_SEND && !requireClient)('a new user sends the example disc
     const controlId = /MSA\|CA\|([^|\r\n]+)/.exec(ack)?.[1];
     expect(controlId).toBeTruthy();
 
-    const task = await waitFor(
+    const listed = await waitFor(
       async () => {
         const body = (await (await api(`/api/tasks`)).json()) as { tasks: TaskJson[] };
         return body.tasks.find((t) => t.type === 'discharge-reconciliation');
@@ -114,6 +114,8 @@ describe.skipIf(!MLLP_SEND && !requireClient)('a new user sends the example disc
       15_000,
       'the discharge reconciliation task',
     );
+    // The queue lists summaries; the task itself carries the items and the extraction.
+    const task = (await (await api(`/api/tasks/${listed.id}`)).json()) as TaskJson;
     expect(task.patient.pharmacyPatientId).toBe('P0001');
     expect(task.status).toBe('open');
     expect(
