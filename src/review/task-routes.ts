@@ -248,6 +248,9 @@ function parse<T extends z.ZodType>(
 }
 
 const DAY_MS = 86_400_000;
+/** The dashboard's time-saved estimate (see the dashboard route). */
+export const MINUTES_PER_TASK = 10;
+export const MINUTES_PER_ITEM = 3;
 
 function countsOf(rows: ReadonlyArray<{ priority: string; sla: string; type: string }>) {
   const counts = {
@@ -583,9 +586,9 @@ export function registerWorkspaceRoutes(app: FastifyInstance, deps: WorkspaceRou
       }
       if (work.outcome) {
         reviewMinutes.push((Date.parse(work.outcome.at) - t.createdAt.getTime()) / 60_000);
-        // A manual discharge reconciliation takes about 15 minutes plus 3 per medicine compared (time study
-        // figure the pharmacy team agreed on; see docs/workspace.md); the engine does the comparison.
-        if (t.status === 'applied') minutesSaved += 10 + 3 * itemsOf(t).length;
+        // Estimate, not a measurement: 10 minutes per applied task (finding the documents, comparing, writing
+        // back) plus 3 per discrepancy. A placeholder until a pharmacy's own time study replaces it (docs/workspace.md).
+        if (t.status === 'applied') minutesSaved += MINUTES_PER_TASK + MINUTES_PER_ITEM * itemsOf(t).length;
       }
     }
     reviewMinutes.sort((a, b) => a - b);
