@@ -114,10 +114,22 @@ export class CcdaRun {
   narrative(ref: string): string | undefined {
     if (!this.#narrative) {
       const index = new Map<string, XmlElement>();
-      this.doc.walk((el) => {
+      const add = (el: XmlElement): void => {
         const id = el.attrs['ID'];
         if (id !== undefined && !index.has(id)) index.set(id, el);
-      });
+      };
+      // References point into section narrative: index the section texts (the whole tree for a fragment).
+      const body = this.doc.at('component/structuredBody');
+      const sections = (parent: XmlElement): void => {
+        for (const c of parent.elements('component')) {
+          const section = c.child('section');
+          if (!section) continue;
+          section.child('text')?.walk(add);
+          sections(section);
+        }
+      };
+      if (body) sections(body);
+      else this.doc.walk(add);
       this.#narrative = index;
     }
     const id = ref.startsWith('#') ? ref.slice(1) : ref;

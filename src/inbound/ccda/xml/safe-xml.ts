@@ -140,7 +140,10 @@ function isSpace(c: number): boolean {
 /** The namespace declarations in scope, with the qualified names already worked out under them. */
 class NsContext {
   readonly prefixes: Readonly<Record<string, string>>;
+  /** Prefixed names (`sdtc:raceCode`, `xsi:type`) as the tree spells them; the same for elements and attributes. */
   readonly names = new Map<string, string>();
+  /** What unprefixed element names get in front (`''` under the HL7 v3 default namespace). */
+  defaultPrefix: string | undefined;
   constructor(prefixes: Readonly<Record<string, string>>) {
     this.prefixes = prefixes;
   }
@@ -164,19 +167,19 @@ function tokenize(s: string, limits: XmlLimits, unbound: Set<string>): XmlElemen
     unbound.add(prefix);
     return fallback;
   };
-  /** Element (isAttribute false) or attribute name as the tree spells it; cached per namespace context. */
+  /** Element (isAttribute false) or attribute name as the tree spells it; prefixed names cached per context. */
   const qualify = (ctx: NsContext, raw: string, at: number, isAttribute: boolean): string => {
-    const key = isAttribute ? `@${raw}` : raw;
-    const cached = ctx.names.get(key);
-    if (cached !== undefined) return cached;
     const colon = raw.indexOf(':');
-    let out: string;
-    if (colon === -1) out = isAttribute ? raw : (KNOWN_PREFIXES[resolve(ctx, '', at)] ?? '') + raw;
-    else {
-      const known = KNOWN_PREFIXES[resolve(ctx, raw.slice(0, colon), at)];
-      out = known === undefined ? raw : known + raw.slice(colon + 1);
+    if (colon === -1) {
+      if (isAttribute) return raw;
+      ctx.defaultPrefix ??= KNOWN_PREFIXES[resolve(ctx, '', at)] ?? '';
+      return ctx.defaultPrefix === '' ? raw : ctx.defaultPrefix + raw;
     }
-    ctx.names.set(key, out);
+    const cached = ctx.names.get(raw);
+    if (cached !== undefined) return cached;
+    const known = KNOWN_PREFIXES[resolve(ctx, raw.slice(0, colon), at)];
+    const out = known === undefined ? raw : known + raw.slice(colon + 1);
+    ctx.names.set(raw, out);
     return out;
   };
   /** Scans a name starting at i; returns its end. */
