@@ -131,6 +131,9 @@ export class SandboxData {
   readonly #now: () => number;
   #lastStamp = 0;
 
+  /** Called after every create or update (not for loaded data): the sandbox's subscriptions listen here. */
+  onWrite: ((stored: StoredResource) => void) | undefined;
+
   constructor(now: () => number = Date.now) {
     this.#now = now;
   }
@@ -187,12 +190,15 @@ export class SandboxData {
   }
 
   create(resource: Resource, id: string): StoredResource {
-    return this.#put({ ...resource, id }, 1, this.#stamp());
+    const stored = this.#put({ ...resource, id }, 1, this.#stamp());
+    this.onWrite?.(stored);
+    return stored;
   }
 
   update(resource: Resource, id: string): { stored: StoredResource; created: boolean } {
     const existing = this.get(resource.resourceType, id);
     const stored = this.#put({ ...resource, id }, (existing?.versionId ?? 0) + 1, this.#stamp());
+    this.onWrite?.(stored);
     return { stored, created: existing === undefined };
   }
 

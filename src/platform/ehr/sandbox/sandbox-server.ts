@@ -37,6 +37,8 @@ export interface SandboxFaults {
   expireTokensEvery?: number;
   /** Probability [0,1] that a bulk file download is cut off half-way. */
   bulkCutProbability?: number;
+  /** Every Nth subscription notification is not sent (the receiver must notice the gap). */
+  dropNotificationEvery?: number;
   /** Next links on a foreign origin (tests that the client refuses them). */
   foreignNextLink?: boolean;
   /** Seed for the fault dice (deterministic runs). */
@@ -99,6 +101,10 @@ export interface Sandbox {
   expireAllTokens(): void;
   /** Resources of a type sharing an identifier value: duplicate writes (0 when conditional create works). */
   duplicateWrites(type: string): number;
+  /** Sends a heartbeat (with the event count so far) to every active rest-hook subscription. */
+  heartbeat(): Promise<void>;
+  /** Notifications sent and dropped (fault), per subscription id. */
+  readonly notifications: Map<string, { sent: number; dropped: number; failed: number }>;
   close(): Promise<void>;
 }
 
@@ -216,6 +222,148 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const tokenPath = vendor.tokenPath.replace('{tenant}', tenant);
   const now = options.now ?? Date.now;
   const data = new SandboxData(now);
+  // Subscriptions (R4 rest-hook, notifications shaped by the R4 Subscriptions Backport IG): criteria match by type.
+  interface ActiveSubscription {
+    id: string;
+    type: string;
+    endpoint: string;
+    headers: Record<string, string>;
+    payload: 'full-resource' | 'id-only' | 'empty';
+    events: number;
+  }
+  const subscriptions = new Map<string, ActiveSubscription>();
+  const notifications = new Map<string, { sent: number; dropped: number; failed: number }>();
+  let notificationNo = 0;
+  const pendingNotifications = new Set<Promise<void>>();
+
+  function notificationBundle(sub: ActiveSubscription, kind: string, event?: StoredResource): Bundle {
+    const reference =
+      event === undefined ? undefined : `${event.resource.resourceType}/${event.resource.id ?? ''}`;
+    const status: Resource = {
+      resourceType: 'Parameters',
+      meta: {
+        profile: [
+          'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-subscription-status-r4',
+        ],
+      },
+      parameter: [
+        { name: 'subscription', valueReference: { reference: `${fhirBase()}/Subscription/${sub.id}` } },
+        { name: 'topic', valueCanonical: `urn:rxbridge:sandbox:${sub.type}` },
+        { name: 'status', valueCode: 'active' },
+        { name: 'type', valueCode: kind },
+        { name: 'events-since-subscription-start', valueString: String(sub.events) },
+        ...(event === undefined
+          ? []
+          : [
+              {
+                name: 'notification-event',
+                part: [
+                  { name: 'event-number', valueString: String(sub.events) },
+                  { name: 'timestamp', valueInstant: new Date(now()).toISOString() },
+                  ...(sub.payload !== 'empty' ? [{ name: 'focus', valueReference: { reference } }] : []),
+                ],
+              },
+            ]),
+      ],
+    } as Resource;
+    return {
+      resourceType: 'Bundle',
+      type: 'history',
+      timestamp: new Date(now()).toISOString(),
+      entry: [
+        {
+          fullUrl: `urn:uuid:${randomBytes(16).toString('hex')}`,
+          resource: status,
+          request: { method: 'GET', url: `Subscription/${sub.id}/$status` },
+          response: { status: '200' },
+        },
+        ...(event !== undefined && sub.payload === 'full-resource'
+          ? [
+              {
+                fullUrl: `${fhirBase()}/${reference ?? ''}`,
+                resource: event.resource,
+                request: { method: 'PUT' as const, url: reference ?? '' },
+                response: { status: '200' },
+              },
+            ]
+          : []),
+      ],
+    };
+  }
+
+  function deliver(sub: ActiveSubscription, bundle: Bundle, droppable: boolean): Promise<void> {
+    const counts = notifications.get(sub.id) ?? { sent: 0, dropped: 0, failed: 0 };
+    notifications.set(sub.id, counts);
+    if (droppable) notificationNo++;
+    if (
+      droppable &&
+      faults.dropNotificationEvery !== undefined &&
+      notificationNo % faults.dropNotificationEvery === 0
+    ) {
+      counts.dropped++;
+      return Promise.resolve();
+    }
+    const sending = fetch(sub.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json', ...sub.headers },
+      body: JSON.stringify(bundle),
+      signal: AbortSignal.timeout(5000),
+    })
+      .then(async (response) => {
+        await response.body?.cancel();
+        if (response.ok) counts.sent++;
+        else counts.failed++;
+      })
+      .catch(() => {
+        counts.failed++;
+      });
+    pendingNotifications.add(sending);
+    void sending.finally(() => pendingNotifications.delete(sending));
+    return sending;
+  }
+
+  data.onWrite = (stored) => {
+    if (stored.resource.resourceType === 'Subscription') {
+      const s = stored.resource as {
+        id?: string;
+        criteria?: string;
+        status?: string;
+        channel?: { type?: string; endpoint?: string; header?: string[]; payload?: string };
+      };
+      const channel = s.channel;
+      if (channel?.type !== 'rest-hook' || channel.endpoint === undefined || s.criteria === undefined) return;
+      const headers: Record<string, string> = {};
+      for (const h of channel.header ?? []) {
+        const colon = h.indexOf(':');
+        if (colon > 0) headers[h.slice(0, colon).trim().toLowerCase()] = h.slice(colon + 1).trim();
+      }
+      const payloadExt = (channel as { _payload?: { extension?: Array<{ valueCode?: string }> } })._payload
+        ?.extension?.[0]?.valueCode;
+      const sub: ActiveSubscription = {
+        id: s.id ?? '',
+        type: s.criteria.split('?')[0] ?? '',
+        endpoint: channel.endpoint,
+        headers,
+        payload:
+          payloadExt === 'id-only'
+            ? 'id-only'
+            : channel.payload === undefined
+              ? 'empty'
+              : payloadExt === 'empty'
+                ? 'empty'
+                : 'full-resource',
+        events: 0,
+      };
+      subscriptions.set(sub.id, sub);
+      void deliver(sub, notificationBundle(sub, 'handshake'), false);
+      return;
+    }
+    for (const sub of subscriptions.values()) {
+      if (sub.type !== stored.resource.resourceType) continue;
+      sub.events++;
+      void deliver(sub, notificationBundle(sub, 'event-notification', stored), true);
+    }
+  };
   for (const resource of options.resources ?? []) data.load(resource);
   const clients = new Map((options.clients ?? []).map((c) => [c.clientId, c]));
   const rules = new Map(vendor.resources.map((r) => [r.type, r]));
@@ -1150,6 +1298,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       origin = url.replace(/\/+$/, '');
     },
     duplicateWrites: (type: string) => data.duplicateIdentifiers(type),
+    notifications,
+    async heartbeat() {
+      await Promise.all([...pendingNotifications]);
+      await Promise.all(
+        [...subscriptions.values()].map((s) => deliver(s, notificationBundle(s, 'heartbeat'), false)),
+      );
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -46,6 +46,7 @@ function rules(includeStatement: boolean, writable: ReadonlySet<string> | 'all')
     ['Group', ['_id', 'identifier']],
   ];
   if (includeStatement) table.push(['MedicationStatement', [...CLINICAL, 'status', 'code', 'medication']]);
+  if (writable === 'all') table.push(['Subscription', ['_id', 'status']]);
   return table.map(([type, searchParams]) => ({
     type,
     searchParams,
