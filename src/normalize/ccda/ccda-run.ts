@@ -106,8 +106,9 @@ export class CcdaRun {
     return true;
   }
 
+  /** A value the sender withheld (nullFlavor) where we needed one: a warning, so nothing is silently empty. */
   nullFlavor(path: string, flavor: string): void {
-    this.info('incomplete', path, `value withheld (nullFlavor ${flavor})`);
+    this.warn('incomplete', path, `value withheld (nullFlavor ${flavor})`);
   }
 
   /** The text of the narrative element with this ID (`#id` or `id`). IDs are indexed on first use, texts on demand. */
