@@ -1,12 +1,14 @@
 // The `rxbridge` command line: one program, consistent help, exit codes 0/1/2, one-line errors.
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommand } from './commands/audit-command.ts';
+import { registerBackupCommand } from './commands/backup-command.ts';
 import { registerCheckCommand } from './commands/check-command.ts';
 import { registerConfigCommand } from './commands/config-command.ts';
 import { registerConvertCommand } from './commands/convert-command.ts';
 import { registerEhrCommand } from './commands/ehr-command.ts';
 import { registerMessagesCommand } from './commands/messages-command.ts';
 import { registerReconcileCommand } from './commands/reconcile-command.ts';
+import { registerRestoreCommand } from './commands/restore-command.ts';
 import { registerSandboxCommand } from './commands/sandbox-command.ts';
 import { registerRolloutCommand } from './commands/rollout-command.ts';
 import { registerSendCommand } from './commands/send-command.ts';
@@ -30,6 +32,8 @@ export function buildProgram(): Command {
     outputError: (text, write) => write(`rxbridge: ${text.replace(/^error: /, '')}`),
   });
   registerStartCommands(program);
+  registerBackupCommand(program);
+  registerRestoreCommand(program);
   registerConvertCommand(program);
   registerMessagesCommand(program);
   registerConfigCommand(program);
