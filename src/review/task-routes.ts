@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { AuditLog } from '../governance/audit/audit-log.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { ErrorCode, RxBridgeError } from '../kernel/errors.ts';
-import { canSeeSite } from '../governance/rbac/roles.ts';
+import { actorOf as principalActor, canSeeSite } from '../governance/rbac/roles.ts';
 import { sendIssue } from '../platform/http/http-server.ts';
 import type { PharmacyProfile, PharmacySystem } from '../platform/pharmacy/pharmacy-system.ts';
 import type { MessageStore } from '../platform/store/message-store.ts';
@@ -192,8 +192,7 @@ export function routeConfig(permission: Permission): FastifyContextConfig {
 
 /** The audit actor of a request: `user:<id>`, `api-key:<id>`... (`anonymous` only on servers without sign-in). */
 export function actorOf(request: FastifyRequest): string {
-  const p = request.principal;
-  return p ? `${p.kind}:${p.id}` : 'anonymous';
+  return principalActor(request.principal);
 }
 
 /**

@@ -41,10 +41,17 @@ export function App() {
     );
   if (user === null) return <Login onSignedIn={setUser} />;
 
+  // Pages by role (the server enforces the same): tasks for pharmacists and technicians, messages for integration.
+  const works = user.roles.some((r) => r === 'pharmacist' || r === 'technician');
+  const integrates = user.roles.some((r) => r === 'integration-engineer');
   const nav = [
-    { href: '#/queue', label: 'Queue', active: route.page === 'queue' || route.page === 'task' },
-    { href: '#/dashboard', label: 'Dashboard', active: route.page === 'dashboard' },
-    { href: '#/messages', label: 'Messages', active: route.page === 'messages' },
+    ...(works
+      ? [
+          { href: '#/queue', label: 'Queue', active: route.page === 'queue' || route.page === 'task' },
+          { href: '#/dashboard', label: 'Dashboard', active: route.page === 'dashboard' },
+        ]
+      : []),
+    ...(integrates ? [{ href: '#/messages', label: 'Messages', active: route.page === 'messages' }] : []),
   ];
   return (
     <>
@@ -68,7 +75,8 @@ export function App() {
         </span>
       </header>
       <main id="main" tabIndex={-1}>
-        {route.page === 'queue' && <Queue user={user} />}
+        {route.page === 'queue' && (works || !integrates) && <Queue user={user} />}
+        {route.page === 'queue' && !works && integrates && <Messages />}
         {route.page === 'task' && <TaskView id={route.id} user={user} />}
         {route.page === 'dashboard' && <Dashboard />}
         {route.page === 'messages' && <Messages />}
