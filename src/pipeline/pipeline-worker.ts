@@ -15,6 +15,8 @@ export interface PipelineWorkerOptions {
   pollMs: number;
   logger: Logger;
   metrics?: EngineMetrics;
+  /** The retry policy's attempt limit, to tell retries from dead letters in the metrics (default 5). */
+  maxAttempts?: number;
 }
 
 export interface PipelineWorker {
@@ -27,6 +29,7 @@ export interface PipelineWorker {
 
 export function startPipelineWorker(options: PipelineWorkerOptions): PipelineWorker {
   const { store, logger } = options;
+  const maxAttempts = options.maxAttempts ?? 5;
   let running = true;
   let inFlight = 0;
   let processed = 0;
@@ -56,6 +59,10 @@ export function startPipelineWorker(options: PipelineWorkerOptions): PipelineWor
     });
 
   const handle = async (message: StoredMessage): Promise<void> => {
+    const claimedAt = performance.now();
+    options.metrics?.queueWaitSeconds.observe(
+      Math.max(0, (Date.now() - message.receivedAt.getTime()) / 1000),
+    );
     let outcome: SettleOutcome;
     try {
       outcome = await options.process(message);
@@ -66,8 +73,19 @@ export function startPipelineWorker(options: PipelineWorkerOptions): PipelineWor
     try {
       await store.settle(message.id, options.id, outcome);
       processed++;
-      options.metrics?.messagesSettled.inc({ state: outcome.state });
+      const m = options.metrics;
+      if (m) {
+        m.messagesSettled.inc({ state: outcome.state });
+        m.processSeconds.observe({ state: outcome.state }, (performance.now() - claimedAt) / 1000);
+        if (outcome.state === 'failed') {
+          const reason = outcome.error.split(':')[0]?.slice(0, 40) ?? 'error';
+          // The store decides retry or dead letter from the attempts; the worker knows the rule it applies.
+          if (outcome.retryable && message.attempts + 1 < maxAttempts) m.retries.inc({ reason });
+          else m.deadLetters.inc({ reason });
+        }
+      }
     } catch (error) {
+      options.metrics?.storeFailures.inc({ operation: 'settle' });
       // The lease was lost or the store is down: the message stays claimable once its lease expires.
       logger.warn(
         { messageId: message.id, err: describeError(error) },
@@ -91,6 +109,7 @@ export function startPipelineWorker(options: PipelineWorkerOptions): PipelineWor
         failures = 0;
       } catch (error) {
         failures++;
+        options.metrics?.storeFailures.inc({ operation: 'claim' });
         logger.error({ err: describeError(error), failures }, 'claim failed; store unavailable?');
         await sleep(Math.min(options.pollMs * 2 ** Math.min(failures, 6), 30_000));
         wakeRequested = true;
@@ -98,8 +117,10 @@ export function startPipelineWorker(options: PipelineWorkerOptions): PipelineWor
       }
       for (const message of claimed) {
         inFlight++;
+        options.metrics?.workerInFlight.set(inFlight);
         const done: Promise<void> = handle(message).finally(() => {
           inFlight--;
+          options.metrics?.workerInFlight.set(inFlight);
           inFlightDone.delete(done);
           // Settling frees the partition: the patient's next message may now be due.
           wake();

@@ -9,6 +9,16 @@ export interface EngineMetrics {
   readonly tasksCreated: Counter<'type'>;
   readonly messagesByState: Gauge<'state'>;
   readonly mllpConnections: Gauge<'channel'>;
+  /** Failed attempts rescheduled with backoff (retryable) and messages sent to the dead letters. */
+  readonly retries: Counter<'reason'>;
+  readonly deadLetters: Counter<'reason'>;
+  /** Time from receipt (commit) until a worker claimed the message: the queue wait. */
+  readonly queueWaitSeconds: Histogram;
+  /** Time from claim to settled, whole pipeline. */
+  readonly processSeconds: Histogram<'state'>;
+  readonly workerInFlight: Gauge;
+  /** Claims and settles that failed on the store (store down, lease lost). */
+  readonly storeFailures: Counter<'operation'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): EngineMetrics {
@@ -51,6 +61,42 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Engin
       name: 'rxbridge_mllp_connections',
       help: 'Open MLLP connections per channel',
       labelNames: ['channel'],
+      registers: [registry],
+    }),
+    retries: new Counter({
+      name: 'rxbridge_message_retries_total',
+      help: 'Failed pipeline attempts rescheduled with backoff',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    deadLetters: new Counter({
+      name: 'rxbridge_dead_letters_total',
+      help: 'Messages moved to the dead letters (not retryable, or out of attempts)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    queueWaitSeconds: new Histogram({
+      name: 'rxbridge_queue_wait_seconds',
+      help: 'Time from receipt until a worker claimed the message',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers: [registry],
+    }),
+    processSeconds: new Histogram({
+      name: 'rxbridge_process_duration_seconds',
+      help: 'Time from claim to settle, by resulting state',
+      labelNames: ['state'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      registers: [registry],
+    }),
+    workerInFlight: new Gauge({
+      name: 'rxbridge_worker_in_flight',
+      help: 'Messages this process is working on now',
+      registers: [registry],
+    }),
+    storeFailures: new Counter({
+      name: 'rxbridge_worker_store_failures_total',
+      help: 'Worker claims or settles that failed on the store (unavailable, lease lost)',
+      labelNames: ['operation'],
       registers: [registry],
     }),
   };
