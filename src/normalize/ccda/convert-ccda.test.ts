@@ -285,4 +285,29 @@ describe('coverage, unknown entries, determinism, provenance', () => {
     expect(all<Condition>(r.value.bundle, 'Condition')[0]!.code?.coding?.[0]?.code).toBe('38341003');
     expect(r.issues.some((i) => i.message.includes('<section> fragment'))).toBe(true);
   });
+
+  test('health concern, goal, family history and functional status entries are mapped too', () => {
+    const xml = doc(`<section><templateId root="2.16.840.1.113883.10.20.22.2.58"/><text/>
+      <entry><act><templateId root="2.16.840.1.113883.10.20.22.4.132"/><statusCode code="active"/>
+        <entryRelationship typeCode="REFR"><observation><templateId root="2.16.840.1.113883.10.20.22.4.4"/>
+        <value xsi:type="CD" code="161891005" codeSystem="2.16.840.1.113883.6.96" displayName="Backache"/></observation></entryRelationship></act></entry>
+      <entry><observation moodCode="GOL"><templateId root="2.16.840.1.113883.10.20.22.4.121"/><code code="289169006" codeSystem="2.16.840.1.113883.6.96" displayName="Weight loss"/><statusCode code="active"/></observation></entry>
+      <entry><organizer classCode="CLUSTER"><templateId root="2.16.840.1.113883.10.20.22.4.45"/>
+        <subject><relatedSubject classCode="PRS"><code code="FTH" codeSystem="2.16.840.1.113883.5.111" displayName="Father"/><subject><administrativeGenderCode code="M"/></subject></relatedSubject></subject>
+        <component><observation><templateId root="2.16.840.1.113883.10.20.22.4.46"/><value xsi:type="CD" code="22298006" codeSystem="2.16.840.1.113883.6.96" displayName="Myocardial infarction"/></observation></component></organizer></entry>
+      <entry><observation><templateId root="2.16.840.1.113883.10.20.22.4.67"/><code code="54522-8" codeSystem="2.16.840.1.113883.6.1"/><statusCode code="completed"/><value xsi:type="CD" code="371153006" codeSystem="2.16.840.1.113883.6.96"/></observation></entry>
+      </section>`);
+    const { bundle, coverage } = convert(xml);
+    expect(coverage).toMatchObject({ entries: 4, entriesMapped: 4 });
+    const [concern] = all<Condition>(bundle, 'Condition');
+    expect(concern!.category?.[0]?.coding?.[0]?.code).toBe('health-concern');
+    expect(all<Resource & { lifecycleStatus?: string }>(bundle, 'Goal')[0]?.lifecycleStatus).toBe('active');
+    const fmh = all<Resource & { relationship?: { coding?: { code?: string }[] }; condition?: unknown[] }>(
+      bundle,
+      'FamilyMemberHistory',
+    )[0];
+    expect(fmh?.relationship?.coding?.[0]?.code).toBe('FTH');
+    expect(fmh?.condition).toHaveLength(1);
+    expect(all<Observation>(bundle, 'Observation')[0]?.category?.[0]?.coding?.[0]?.code).toBe('survey');
+  });
 });

@@ -45,6 +45,7 @@ import {
   mapProblemObservation,
 } from './map-problems.ts';
 import { mapObservation, mapOrganizer } from './map-results.ts';
+import { mapFamilyHistory, mapGoal, mapHealthConcern } from './map-care-plan.ts';
 import type { SectionKind } from './sections.ts';
 import { NARRATIVE_KINDS, narrativeItems, sectionKind } from './sections.ts';
 
@@ -89,11 +90,28 @@ const T = {
   plannedMedication: `${E}42`,
   plannedImmunization: `${E}120`,
   instruction: `${E}20`,
+  healthConcern: `${E}132`,
+  goal: `${E}121`,
+  familyHistory: `${E}45`,
+  functionalOrganizer: `${E}66`,
+  mentalOrganizer: `${E}75`,
+  statusObservations: [
+    `${E}67`,
+    `${E}68`,
+    `${E}69`,
+    `${E}73`,
+    `${E}74`,
+    `${E}5`,
+    `${E}72`,
+    `${E}127`,
+    `${E}128`,
+  ],
 };
 
 const SOCIAL = { code: 'social-history', display: 'Social History' };
 const VITALS = { code: 'vital-signs', display: 'Vital Signs' };
 const LAB = { code: 'laboratory', display: 'Laboratory' };
+const SURVEY = { code: 'survey', display: 'Survey' };
 
 /** Picks the mapper for one clinical statement by its templates, else by its element and section. */
 function mapStatement(run: CcdaRun, st: XmlElement, at: EntryContext): Reference[] | undefined {
@@ -125,8 +143,8 @@ function mapStatement(run: CcdaRun, st: XmlElement, at: EntryContext): Reference
   )
     return mapProblemAct(run, st, at);
   if (has(PROBLEM_OBSERVATION)) return mapProblemObservation(run, st, at, undefined);
-  if (has(T.resultOrganizer)) return mapOrganizer(run, st, at, false);
-  if (has(T.vitalsOrganizer)) return mapOrganizer(run, st, at, true);
+  if (has(T.resultOrganizer)) return mapOrganizer(run, st, at, 'laboratory');
+  if (has(T.vitalsOrganizer)) return mapOrganizer(run, st, at, 'vital-signs');
   if (has(T.resultObservation)) return mapObservation(run, st, at, LAB);
   if (has(T.vitalObservation)) return mapObservation(run, st, at, VITALS);
   if (has(T.encounter)) return mapEncounter(run, st, at);
@@ -136,6 +154,11 @@ function mapStatement(run: CcdaRun, st: XmlElement, at: EntryContext): Reference
     return planned ? mapPlannedService(run, st, at) : mapProcedure(run, st, at);
   if (has(T.smoking) || has(T.social) || has(T.tobacco) || has(T.birthSex))
     return mapObservation(run, st, at, SOCIAL);
+  if (has(T.healthConcern)) return mapHealthConcern(run, st, at);
+  if (has(T.goal)) return mapGoal(run, st, at);
+  if (has(T.familyHistory)) return mapFamilyHistory(run, st, at);
+  if (has(T.functionalOrganizer) || has(T.mentalOrganizer)) return mapOrganizer(run, st, at, 'survey');
+  if (T.statusObservations.some(has)) return mapObservation(run, st, at, SURVEY);
   // No template we know: go by the element and the section it sits in (vendors leave templateIds out).
   const byKind: Partial<Record<SectionKind, () => Reference[] | undefined>> = {
     medications: () =>
@@ -156,13 +179,13 @@ function mapStatement(run: CcdaRun, st: XmlElement, at: EntryContext): Reference
           : undefined,
     results: () =>
       st.name === 'organizer'
-        ? mapOrganizer(run, st, at, false)
+        ? mapOrganizer(run, st, at, 'laboratory')
         : st.name === 'observation'
           ? mapObservation(run, st, at, LAB)
           : undefined,
     vitals: () =>
       st.name === 'organizer'
-        ? mapOrganizer(run, st, at, true)
+        ? mapOrganizer(run, st, at, 'vital-signs')
         : st.name === 'observation'
           ? mapObservation(run, st, at, VITALS)
           : undefined,

@@ -17,6 +17,23 @@ const CLINICAL = 'http://terminology.hl7.org/CodeSystem/condition-clinical';
 const VERIFICATION = 'http://terminology.hl7.org/CodeSystem/condition-ver-status';
 const CATEGORY = 'http://terminology.hl7.org/CodeSystem/condition-category';
 
+function categoryOf(section: EntryContext['section']): { system: string; code: string; display: string } {
+  if (section === 'healthConcerns')
+    return {
+      system: 'http://hl7.org/fhir/us/core/CodeSystem/condition-category',
+      code: 'health-concern',
+      display: 'Health Concern',
+    };
+  if (
+    section === 'dischargeDiagnosis' ||
+    section === 'admissionDiagnosis' ||
+    section === 'procedureDiagnosis' ||
+    section === 'encounters'
+  )
+    return { system: CATEGORY, code: 'encounter-diagnosis', display: 'Encounter Diagnosis' };
+  return { system: CATEGORY, code: 'problem-list-item', display: 'Problem List Item' };
+}
+
 export function mapProblemObservation(
   run: CcdaRun,
   obs: XmlElement,
@@ -44,17 +61,7 @@ export function mapProblemObservation(
     id: run.id('Condition', where, iiKey(obs.child('id')) ?? ''),
     subject: run.patient ?? { display: 'patient not named in the document' },
     code,
-    category: [
-      {
-        coding: [
-          at.section === 'dischargeDiagnosis' ||
-          at.section === 'admissionDiagnosis' ||
-          at.section === 'encounters'
-            ? { system: CATEGORY, code: 'encounter-diagnosis', display: 'Encounter Diagnosis' }
-            : { system: CATEGORY, code: 'problem-list-item', display: 'Problem List Item' },
-        ],
-      },
-    ],
+    category: [{ coding: [categoryOf(at.section)] }],
   };
   const identifier = obs.elements('id').flatMap((i) => {
     const id = identifierOf(i);

@@ -150,10 +150,21 @@ export function mapObservation(
 }
 
 /** An organizer of observations (results panel or vital signs). */
-export function mapOrganizer(run: CcdaRun, org: XmlElement, at: EntryContext, vitals: boolean): Reference[] {
-  const category = vitals
-    ? { code: 'vital-signs', display: 'Vital Signs' }
-    : { code: 'laboratory', display: 'Laboratory' };
+export type OrganizerKind = 'laboratory' | 'vital-signs' | 'survey';
+
+const ORGANIZER_CATEGORY: Record<OrganizerKind, { code: string; display: string }> = {
+  laboratory: { code: 'laboratory', display: 'Laboratory' },
+  'vital-signs': { code: 'vital-signs', display: 'Vital Signs' },
+  survey: { code: 'survey', display: 'Survey' },
+};
+
+export function mapOrganizer(
+  run: CcdaRun,
+  org: XmlElement,
+  at: EntryContext,
+  kind: OrganizerKind,
+): Reference[] {
+  const category = ORGANIZER_CATEGORY[kind];
   const refs: Reference[] = [];
   let i = 0;
   for (const comp of org.elements('component')) {
@@ -173,7 +184,7 @@ export function mapOrganizer(run: CcdaRun, org: XmlElement, at: EntryContext, vi
       ...mapObservation(run, obs, { ...at, path: `${at.path}/component[${i}]/observation` }, category),
     );
   }
-  if (vitals || refs.length === 0) return refs;
+  if (kind !== 'laboratory' || refs.length === 0) return refs;
   const code = concept(run, org.child('code'), `${at.path}/code`);
   const report: DiagnosticReport & { id: string } = {
     resourceType: 'DiagnosticReport',

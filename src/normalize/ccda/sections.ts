@@ -22,6 +22,11 @@ export type SectionKind =
   | 'admissionDiagnosis'
   | 'procedureDiagnosis'
   | 'hospitalCourse'
+  | 'healthConcerns'
+  | 'goals'
+  | 'functionalStatus'
+  | 'mentalStatus'
+  | 'familyHistory'
   | 'other';
 
 interface SectionDef {
@@ -54,6 +59,11 @@ const DEFS: SectionDef[] = [
     loinc: ['10219-4', '10218-6', '59768-2'],
   },
   { kind: 'hospitalCourse', roots: ['1.3.6.1.4.1.19376.1.5.3.1.3.5'], loinc: ['8648-8'] },
+  { kind: 'healthConcerns', roots: [`${P}58`], loinc: ['75310-3'] },
+  { kind: 'goals', roots: [`${P}60`], loinc: ['61146-7'] },
+  { kind: 'functionalStatus', roots: [`${P}14`], loinc: ['47420-5'] },
+  { kind: 'mentalStatus', roots: [`${P}56`], loinc: ['10190-7'] },
+  { kind: 'familyHistory', roots: [`${P}15`], loinc: ['10157-6'] },
 ];
 const BY_ROOT = new Map(DEFS.flatMap((d) => d.roots.map((r) => [r, d.kind] as const)));
 const BY_LOINC = new Map(DEFS.flatMap((d) => d.loinc.map((c) => [c, d.kind] as const)));
