@@ -26,6 +26,7 @@ import { newId } from './kernel/ids.ts';
 import { registerMessageRoutes } from './pipeline/message-routes.ts';
 import { startPipelineWorker, type PipelineWorker } from './pipeline/pipeline-worker.ts';
 import { createMessageProcessor } from './pipeline/process-message.ts';
+import { keyringSealer } from './review/rollout/keyring-sealer.ts';
 import { openPostgresRolloutStore } from './review/rollout/postgres/postgres-rollout-store.ts';
 import { createRolloutGate } from './review/rollout/rollout-gate.ts';
 import { createRolloutMetrics } from './review/rollout/rollout-metrics.ts';
@@ -130,12 +131,16 @@ export function keyringFor(config: Config, env: NodeJS.ProcessEnv = process.env)
 }
 
 /** Rollout modes, runs, decisions and alerts (issue #11): own tables beside the engine's, same database. */
-export async function openRolloutStore(config: Config): Promise<RolloutStore> {
+export async function openRolloutStore(
+  config: Config,
+  keyring: Keyring = keyringFor(config),
+): Promise<RolloutStore> {
+  const sealer = keyringSealer(keyring);
   if (config.store.startsWith('sqlite:')) {
     const path = config.store.slice('sqlite:'.length);
-    return openSqliteRolloutStore(path === ':memory:' ? path : resolve(path));
+    return openSqliteRolloutStore(path === ':memory:' ? path : resolve(path), sealer);
   }
-  return openPostgresRolloutStore({ url: config.store, schema: config.scaled.postgresSchema });
+  return openPostgresRolloutStore({ url: config.store, schema: config.scaled.postgresSchema, sealer });
 }
 
 export async function openGovernanceStore(config: Config): Promise<GovernanceStore> {
@@ -292,7 +297,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
     // Rollout (#11): each workflow's mode per cohort decides what a discharge does; auto writes go through
     // the workspace's write-back. Modes are set with `rxbridge rollout set` or POST /api/rollout/modes.
-    const rolloutStore = await openRolloutStore(config);
+    const rolloutStore = await openRolloutStore(config, keyring);
     cleanups.push(async () => rolloutStore.close());
 
     let worker: PipelineWorker | undefined;

@@ -8,36 +8,61 @@ function n(value: unknown): number {
   return typeof value === 'string' ? Number(value) : (value as number);
 }
 
-export function settingFromRow(row: RolloutRow): ModeSetting {
-  const raw = row['cohort'];
-  const cohort = normalizeCohort(
-    typeof raw === 'string' ? (JSON.parse(raw) as ModeSetting['cohort']) : undefined,
-  );
-  const setting: ModeSetting = {
-    id: n(row['id']),
-    workflow: row['workflow'] as Workflow,
-    mode: row['mode'] as ModeSetting['mode'],
-    cohortKey: cohortKey(cohort),
-    actor: String(row['actor']),
-    reason: String(row['reason']),
-    at: new Date(n(row['at'])),
+/**
+ * Encryption at rest for row bodies that name patients or medicines (runs, decisions, cohorts with patient lists).
+ * `open` must accept plaintext too (rows written before a key was configured).
+ */
+export interface BodySealer {
+  seal(text: string, aad: string): string;
+  open(text: string, aad: string): string;
+}
+
+export const PLAINTEXT: BodySealer = { seal: (t) => t, open: (t) => t };
+
+const COHORT_AAD = 'rollout:cohort';
+
+/** Serializers for one store, sealing with `sealer`. */
+export function rowCodec(sealer: BodySealer = PLAINTEXT) {
+  return {
+    cohortText(cohort: ModeSetting['cohort']): string | null {
+      return cohort ? sealer.seal(JSON.stringify(cohort), COHORT_AAD) : null;
+    },
+    settingFromRow(row: RolloutRow): ModeSetting {
+      const raw = row['cohort'];
+      const cohort = normalizeCohort(
+        typeof raw === 'string'
+          ? (JSON.parse(sealer.open(raw, COHORT_AAD)) as ModeSetting['cohort'])
+          : undefined,
+      );
+      const setting: ModeSetting = {
+        id: n(row['id']),
+        workflow: row['workflow'] as Workflow,
+        mode: row['mode'] as ModeSetting['mode'],
+        cohortKey: cohortKey(cohort),
+        actor: String(row['actor']),
+        reason: String(row['reason']),
+        at: new Date(n(row['at'])),
+      };
+      if (cohort) setting.cohort = cohort;
+      return setting;
+    },
+    runText(run: EngineRun): string {
+      return sealer.seal(JSON.stringify(run), `rollout:run:${run.key}`);
+    },
+    runFromRow(row: RolloutRow): EngineRun {
+      const text = sealer.open(String(row['body']), `rollout:run:${String(row['key'])}`);
+      const run = JSON.parse(text) as EngineRun & { receivedAt: string; at: string };
+      return { ...run, receivedAt: new Date(run.receivedAt), at: new Date(run.at) };
+    },
+    decisionText(decision: Decision): string {
+      return sealer.seal(JSON.stringify(decision), `rollout:decision:${decision.key}`);
+    },
+    decisionFromRow(row: RolloutRow): Decision {
+      const text = sealer.open(String(row['body']), `rollout:decision:${String(row['key'])}`);
+      const d = JSON.parse(text) as Decision & { at: string };
+      return { ...d, at: new Date(d.at) };
+    },
   };
-  if (cohort) setting.cohort = cohort;
-  return setting;
-}
-
-export function runToJson(run: EngineRun): string {
-  return JSON.stringify(run);
-}
-
-export function runFromJson(text: unknown): EngineRun {
-  const run = JSON.parse(String(text)) as EngineRun & { receivedAt: string; at: string };
-  return { ...run, receivedAt: new Date(run.receivedAt), at: new Date(run.at) };
-}
-
-export function decisionFromJson(text: unknown): Decision {
-  const d = JSON.parse(String(text)) as Decision & { at: string };
-  return { ...d, at: new Date(d.at) };
 }
 
 export function alertFromRow(row: RolloutRow): AlertRecord {

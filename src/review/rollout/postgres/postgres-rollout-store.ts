@@ -2,15 +2,7 @@
 import pg from 'pg';
 import type { ModeSetting, NewModeSetting, Workflow } from '../rollout-model.ts';
 import { cohortKey, normalizeCohort } from '../rollout-model.ts';
-import {
-  alertFromRow,
-  decisionFromJson,
-  rolloutTables,
-  runFromJson,
-  runToJson,
-  settingFromRow,
-  type RolloutRow,
-} from '../rollout-rows.ts';
+import { alertFromRow, rolloutTables, type BodySealer, rowCodec, type RolloutRow } from '../rollout-rows.ts';
 import type { AlertInput, Decision, EngineRun, RolloutStore, RunFilter } from '../rollout-store.ts';
 
 export interface PostgresRolloutOptions {
@@ -18,6 +10,8 @@ export interface PostgresRolloutOptions {
   /** Schema for the tables, created if missing; default `public`. */
   schema?: string;
   poolSize?: number;
+  /** Encrypts run, decision and cohort bodies at rest (the engine passes its keyring). */
+  sealer?: BodySealer;
 }
 
 function range(filter: RunFilter): { sql: string; args: Array<string | number> } {
@@ -39,6 +33,7 @@ function range(filter: RunFilter): { sql: string; args: Array<string | number> }
 }
 
 export async function openPostgresRolloutStore(options: PostgresRolloutOptions): Promise<RolloutStore> {
+  const codec = rowCodec(options.sealer);
   const schema = options.schema ?? 'public';
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}`);
   const pool = new pg.Pool({
@@ -62,31 +57,31 @@ export async function openPostgresRolloutStore(options: PostgresRolloutOptions):
           setting.workflow,
           setting.mode,
           cohortKey(cohort),
-          cohort ? JSON.stringify(cohort) : null,
+          codec.cohortText(cohort),
           setting.actor,
           setting.reason,
           setting.at.getTime(),
         ],
       );
-      return settingFromRow(rows[0] as RolloutRow);
+      return codec.settingFromRow(rows[0] as RolloutRow);
     },
     async settings(workflow?: Workflow) {
       const rows = workflow
         ? await q('SELECT * FROM rollout_settings WHERE workflow = $1 ORDER BY id', [workflow])
         : await q('SELECT * FROM rollout_settings ORDER BY id');
-      return rows.map(settingFromRow);
+      return rows.map((r) => codec.settingFromRow(r));
     },
     async saveRun(run: EngineRun) {
       const rows = await q(
         'INSERT INTO rollout_runs (key, workflow, at, body) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING key',
-        [run.key, run.workflow, run.at.getTime(), runToJson(run)],
+        [run.key, run.workflow, run.at.getTime(), codec.runText(run)],
       );
       return rows.length === 1;
     },
     async runs(filter: RunFilter) {
       const { sql, args } = range(filter);
-      const rows = await q(`SELECT body FROM rollout_runs ${sql} ORDER BY at, key`, args);
-      return rows.map((r) => runFromJson(r['body']));
+      const rows = await q(`SELECT key, body FROM rollout_runs ${sql} ORDER BY at, key`, args);
+      return rows.map((r) => codec.runFromRow(r));
     },
     async saveDecision(decision: Decision) {
       const rows = await q(
@@ -97,15 +92,15 @@ export async function openPostgresRolloutStore(options: PostgresRolloutOptions):
           decision.workflow,
           decision.messageId,
           decision.at.getTime(),
-          JSON.stringify(decision),
+          codec.decisionText(decision),
         ],
       );
       return rows.length === 1;
     },
     async decisions(filter: RunFilter) {
       const { sql, args } = range(filter);
-      const rows = await q(`SELECT body FROM rollout_decisions ${sql} ORDER BY at, key`, args);
-      return rows.map((r) => decisionFromJson(r['body']));
+      const rows = await q(`SELECT key, body FROM rollout_decisions ${sql} ORDER BY at, key`, args);
+      return rows.map((r) => codec.decisionFromRow(r));
     },
     async claimWrite(key: string, workflow: Workflow, at: Date) {
       const rows = await q(

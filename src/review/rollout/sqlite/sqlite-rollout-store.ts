@@ -4,15 +4,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { ModeSetting, NewModeSetting, Workflow } from '../rollout-model.ts';
 import { cohortKey, normalizeCohort } from '../rollout-model.ts';
-import {
-  alertFromRow,
-  decisionFromJson,
-  rolloutTables,
-  runFromJson,
-  runToJson,
-  settingFromRow,
-  type RolloutRow,
-} from '../rollout-rows.ts';
+import { alertFromRow, rolloutTables, type BodySealer, rowCodec, type RolloutRow } from '../rollout-rows.ts';
 import type { AlertInput, Decision, EngineRun, RolloutStore, RunFilter } from '../rollout-store.ts';
 
 function range(filter: RunFilter): { sql: string; args: Array<string | number> } {
@@ -33,8 +25,12 @@ function range(filter: RunFilter): { sql: string; args: Array<string | number> }
   return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
 }
 
-/** `path`: a file (shared with the engine's store is fine: WAL and a busy timeout) or ':memory:'. */
-export function openSqliteRolloutStore(path: string): RolloutStore {
+/**
+ * `path`: a file (shared with the engine's store is fine: WAL and a busy timeout) or ':memory:'. `sealer`
+ * encrypts run, decision and cohort bodies at rest (the engine passes its keyring).
+ */
+export function openSqliteRolloutStore(path: string, sealer?: BodySealer): RolloutStore {
+  const codec = rowCodec(sealer);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
   db.exec('PRAGMA busy_timeout = 5000');
@@ -55,12 +51,12 @@ export function openSqliteRolloutStore(path: string): RolloutStore {
           setting.workflow,
           setting.mode,
           cohortKey(cohort),
-          cohort ? JSON.stringify(cohort) : null,
+          codec.cohortText(cohort),
           setting.actor,
           setting.reason,
           setting.at.getTime(),
         ) as RolloutRow;
-      return Promise.resolve(settingFromRow(row));
+      return Promise.resolve(codec.settingFromRow(row));
     },
     settings(workflow?: Workflow) {
       const rows = (
@@ -68,22 +64,22 @@ export function openSqliteRolloutStore(path: string): RolloutStore {
           ? db.prepare('SELECT * FROM rollout_settings WHERE workflow = ? ORDER BY id').all(workflow)
           : db.prepare('SELECT * FROM rollout_settings ORDER BY id').all()
       ) as RolloutRow[];
-      return Promise.resolve(rows.map(settingFromRow));
+      return Promise.resolve(rows.map((r) => codec.settingFromRow(r)));
     },
     saveRun(run: EngineRun) {
       const r = db
         .prepare(
           'INSERT INTO rollout_runs (key, workflow, at, body) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
         )
-        .run(run.key, run.workflow, run.at.getTime(), runToJson(run));
+        .run(run.key, run.workflow, run.at.getTime(), codec.runText(run));
       return Promise.resolve(Number(r.changes) === 1);
     },
     runs(filter: RunFilter) {
       const { sql, args } = range(filter);
       const rows = db
-        .prepare(`SELECT body FROM rollout_runs ${sql} ORDER BY at, key`)
+        .prepare(`SELECT key, body FROM rollout_runs ${sql} ORDER BY at, key`)
         .all(...args) as RolloutRow[];
-      return Promise.resolve(rows.map((r) => runFromJson(r['body'])));
+      return Promise.resolve(rows.map((r) => codec.runFromRow(r)));
     },
     saveDecision(decision: Decision) {
       const r = db
@@ -96,16 +92,16 @@ export function openSqliteRolloutStore(path: string): RolloutStore {
           decision.workflow,
           decision.messageId,
           decision.at.getTime(),
-          JSON.stringify(decision),
+          codec.decisionText(decision),
         );
       return Promise.resolve(Number(r.changes) === 1);
     },
     decisions(filter: RunFilter) {
       const { sql, args } = range(filter);
       const rows = db
-        .prepare(`SELECT body FROM rollout_decisions ${sql} ORDER BY at, key`)
+        .prepare(`SELECT key, body FROM rollout_decisions ${sql} ORDER BY at, key`)
         .all(...args) as RolloutRow[];
-      return Promise.resolve(rows.map((r) => decisionFromJson(r['body'])));
+      return Promise.resolve(rows.map((r) => codec.decisionFromRow(r)));
     },
     claimWrite(key: string, workflow: Workflow, at: Date) {
       const r = db
