@@ -320,7 +320,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         rollout,
       });
       const w = startPipelineWorker({
-        id: `worker-${hostname()}-${newId().slice(0, 8)}`,
+        id: `worker-${hostname()}-${newId().slice(-8)}`,
         store: store.messages,
         process,
         concurrency: config.worker.concurrency,
