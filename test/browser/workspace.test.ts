@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demoDischargeA03 } from '../../src/cli/demo/demo-discharge.ts';
 import { freshTotp } from '../support/auth.ts';
 import { buildWebApp } from './build-web.ts';
+import { dischargeFor } from './demo-discharges.ts';
 import { startWorkspaceEngine, type WorkspaceEngine } from './workspace-engine.ts';
 
 const CHROMIUM = process.env.RXBRIDGE_CHROMIUM ?? '/usr/bin/chromium';
@@ -79,7 +80,6 @@ it('a pharmacist signs in, works a discharge from the queue by keyboard and mous
   await row.waitFor({ timeout: 15_000 });
   await expect.poll(() => page.getByRole('link', { name: '7-day post-discharge check-in' }).count()).toBe(1);
   expect(await controlsWithoutName(page)).toEqual([]);
-  await page.screenshot({ path: `${SHOTS}queue.png` });
 
   // Keyboard: j focuses the most urgent task, Enter opens it.
   await page.locator('body').press('j');
@@ -157,6 +157,18 @@ it('a pharmacist signs in, works a discharge from the queue by keyboard and mous
   const audit = await w.engine.store.audit.list({ entity: taskId, limit: 200 });
   expect(audit.filter((a) => a.source.startsWith('review:apply:')).length).toBe(after.effects.length);
   expect(audit.some((a) => a.actor === `user:${w.pharmacist.id}` && a.action === 'execute')).toBe(true);
+
+  // A busier morning: discharges for seven more patients arrive; the queue puts the high-priority ones first.
+  for (let i = 1; i <= 7; i++)
+    expect(await w.send(dischargeFor(i, 100 + i, new Date()).text)).toContain('MSA|AA');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Queue' }).click();
+  await expect
+    .poll(() => page.getByRole('link', { name: 'Discharge reconciliation' }).count(), { timeout: 15_000 })
+    .toBe(7);
+  const priorities = await page.locator('table.queue tbody tr td:first-child').allInnerTexts();
+  const rank = { High: 0, Medium: 1, Low: 2 } as Record<string, number>;
+  expect(priorities.map((p) => rank[p.trim()])).toEqual([...priorities.map((p) => rank[p.trim()])].sort());
+  await page.screenshot({ path: `${SHOTS}queue.png` });
 
   // The dashboard counts it.
   await page.getByRole('link', { name: 'Dashboard' }).click();
