@@ -35,6 +35,11 @@ export function openSqliteRolloutStore(path: string, sealer?: BodySealer): Rollo
   const db = new DatabaseSync(path);
   db.exec('PRAGMA busy_timeout = 5000');
   if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
+  // Runs, decisions and settings are records about the pipeline, written on the main thread once per message:
+  // NORMAL leaves the fsync to the checkpoint, so a commit here does not wait for the disk (measured on 1,000
+  // discharges: main-thread time in saveRun 1.14 s -> 0.26 s). A power cut can lose the last few records, never a
+  // message: messages, tasks and the audit trail live in the store, which stays FULL.
+  db.exec('PRAGMA synchronous = NORMAL');
   for (const sql of rolloutTables('INTEGER PRIMARY KEY AUTOINCREMENT')) db.exec(sql);
 
   const openAlert = db.prepare('SELECT * FROM rollout_alerts WHERE key = ? AND resolved_at IS NULL');
