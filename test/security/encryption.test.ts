@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encryptedStore } from '../../src/governance/crypto/encrypted-store.ts';
 import {
-  createKeyring,
   DecryptionError,
   ephemeralKeyring,
   loadKeyring,
@@ -16,101 +15,12 @@ import {
 } from '../../src/governance/crypto/keyring.ts';
 import { ManualClock } from '../../src/kernel/clock.ts';
 import { describeStore } from '../../src/platform/store/store.contract.ts';
+import { cipherTamperTrials, rotationUnderLoad } from './encryption-suite.ts';
 
 import { openSqliteStore } from '../../src/platform/store/sqlite/sqlite-store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rxb-enc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-export interface TamperFigures {
-  trials: number;
-  detected: number;
-}
-
-/** Flips one random bit anywhere in an envelope, `trials` times; every flip must throw DecryptionError. */
-export function tamperTrials(trials: number): TamperFigures {
-  const keyring = ephemeralKeyring();
-  let detected = 0;
-  for (let i = 0; i < trials; i++) {
-    const plain = randomBytes(1 + (i % 300));
-    const blob = Buffer.from(keyring.encrypt(plain, 'aad'));
-    const bit = Math.floor(Math.random() * blob.length * 8);
-    blob[bit >> 3] = (blob[bit >> 3] as number) ^ (1 << (bit & 7));
-    try {
-      keyring.decrypt(blob, 'aad');
-    } catch (error) {
-      if (error instanceof DecryptionError) detected += 1;
-    }
-  }
-  return { trials, detected };
-}
-
-/** Writes and reads messages while keys rotate and old values are re-wrapped; counts failures. */
-export async function rotationUnderLoad(
-  messages: number,
-): Promise<{ ops: number; failures: number; versions: number[] }> {
-  const keyring = createKeyring(new Map([[1, randomBytes(32)]]));
-  const store = encryptedStore(await openSqliteStore({ path: ':memory:' }), keyring);
-  let failures = 0;
-  let ops = 0;
-  const ids: string[] = [];
-  const writer = (async () => {
-    for (let i = 0; i < messages; i++) {
-      try {
-        const r = await store.messages.append({
-          channel: 'mllp:test',
-          format: 'hl7v2',
-          idempotencyKey: `k-${i}`,
-          partitionKey: `MRN${i % 50}^^^HOSP`,
-          raw: Buffer.from(`MSH|^~\\&|A|B|C|D|20260101||ADT^A01|${i}|P|2.5.1\rPID|||MRN${i % 50}`),
-        });
-        ids.push(r.id);
-        ops += 1;
-      } catch {
-        failures += 1;
-      }
-    }
-  })();
-  const reader = (async () => {
-    for (let i = 0; i < messages; i++) {
-      const id = ids[Math.floor(Math.random() * ids.length)];
-      if (id === undefined) {
-        await new Promise((r) => setImmediate(r));
-        continue;
-      }
-      try {
-        const m = await store.messages.get(id);
-        if (!m || !Buffer.from(m.raw).toString().startsWith('MSH|')) failures += 1;
-        ops += 1;
-      } catch {
-        failures += 1;
-      }
-    }
-  })();
-  const rotator = (async () => {
-    for (let v = 2; v <= 4; v++) {
-      await new Promise((r) => setTimeout(r, 5));
-      keyring.addKey(randomBytes(32));
-    }
-  })();
-  await Promise.all([writer, reader, rotator]);
-  // Every stored value still opens; re-wrapping an old envelope moves it to the newest key without the payload.
-  for (const id of ids) {
-    const m = await store.messages.get(id);
-    if (!m) failures += 1;
-  }
-  const old = createKeyring(new Map([[1, randomBytes(32)]]));
-  const blob = old.encrypt(Buffer.from('x'));
-  old.addKey(randomBytes(32));
-  if (
-    old.versionOf(old.rewrap(blob)) !== 2 ||
-    Buffer.from(old.decrypt(old.rewrap(blob))).toString() !== 'x'
-  ) {
-    failures += 1;
-  }
-  await store.close();
-  return { ops, failures, versions: [...keyring.versions] };
-}
 
 describe('envelope encryption', () => {
   it('round-trips, uses a fresh data key and IV per value, and binds the associated data', () => {
@@ -128,7 +38,7 @@ describe('envelope encryption', () => {
   });
 
   it('any single flipped bit is an error, never garbage (2,000 trials)', () => {
-    const r = tamperTrials(2_000);
+    const r = cipherTamperTrials(2_000);
     console.log(`S7 tampered ciphertext detected: ${r.detected}/${r.trials}`);
     expect(r.detected).toBe(r.trials);
   });
