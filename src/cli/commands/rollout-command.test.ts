@@ -5,9 +5,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runRxbridge, type CliRun } from '../../../test/support/run-rxbridge.ts';
 import { loadConfig } from '../../config/load-config.ts';
-import { openStore } from '../../main.ts';
+import { openRolloutStore, openStore } from '../../main.ts';
 import { runCli } from '../main.ts';
-import { openSqliteRolloutStore } from '../../review/rollout/sqlite/sqlite-rollout-store.ts';
+
+/** The engine's config for a store file (its key file sits beside it). */
+function configOf(db: string) {
+  const loaded = loadConfig({ overrides: { store: `sqlite:${db}` } });
+  if (!loaded.ok) throw new Error('config');
+  return loaded.value.config;
+}
 
 describe('rxbridge rollout', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rxb-rollout-cli-'));
@@ -42,7 +48,7 @@ describe('rxbridge rollout', () => {
 
   beforeAll(async () => {
     // One shadow run and a pharmacist's manual decision, as the pipeline and the decision interface record them.
-    const rollout = openSqliteRolloutStore(db);
+    const rollout = await openRolloutStore(configOf(db));
     const at = new Date(Date.now() - 3_600_000);
     const fields = { action: 'discontinue', drug: 'amlodipine', prescription: 'P0005-RX3' };
     for (const [i, agree] of [true, true, true, true, true, false].entries()) {
@@ -111,9 +117,7 @@ describe('rxbridge rollout', () => {
         reason: 'shadow agreement 0.83 over 6 discharges',
       }),
     ]);
-    const loaded = loadConfig({ overrides: { store: `sqlite:${db}` } });
-    if (!loaded.ok) throw new Error('config');
-    const store = await openStore(loaded.value.config);
+    const store = await openStore(configOf(db));
     const audit = await store.audit.list({ entity: 'rollout:discharge-reconciliation:site=main-street' });
     await store.close();
     expect(audit).toHaveLength(1);
@@ -159,7 +163,7 @@ describe('rxbridge rollout', () => {
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
-    const store = openSqliteRolloutStore(db);
+    const store = await openRolloutStore(configOf(db));
     expect(await store.settings()).toHaveLength(1);
     await store.close();
   });
@@ -186,7 +190,7 @@ describe('rxbridge rollout', () => {
     // 5 of 6 agree (0.83): above the 0.8 bar, no alert.
     const ok = await cli('rollout', 'alerts', '--evaluate', '--period', '1d');
     expect(ok.stdout).toMatch(/0 firing/);
-    const rollout = openSqliteRolloutStore(db);
+    const rollout = await openRolloutStore(configOf(db));
     const at = new Date(Date.now() - 1_800_000);
     for (let i = 10; i < 14; i++) {
       await rollout.saveRun({
