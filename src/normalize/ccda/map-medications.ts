@@ -203,6 +203,5 @@ export function mapMedicationActivity(
   if (finalDosage) statement.dosage = [finalDosage];
   if (reasonCode.length) statement.reasonCode = reasonCode;
   if (run.encounter) statement.context = run.encounter;
-  if (mood === 'INT' && statement.status === 'completed') statement.status = 'completed';
   return [run.add(statement)];
 }
