@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type {
   AllergyIntolerance,
@@ -309,5 +310,33 @@ describe('coverage, unknown entries, determinism, provenance', () => {
     expect(fmh?.relationship?.coding?.[0]?.code).toBe('FTH');
     expect(fmh?.condition).toHaveLength(1);
     expect(all<Observation>(bundle, 'Observation')[0]?.category?.[0]?.coding?.[0]?.code).toBe('survey');
+  });
+
+  test('property: damaged documents (cut, spliced, with markup injected) never throw; refusals say where', () => {
+    const pieces = [
+      '<',
+      '>',
+      '&',
+      '&amp;',
+      '"',
+      '<!DOCTYPE x>',
+      '</section>',
+      '<entry>',
+      ']]>',
+      '\u0000',
+      'xsi:type="PQ"',
+    ];
+    fc.assert(
+      fc.property(fc.nat(FIXTURE.length), fc.nat(200), fc.constantFrom(...pieces), (at, cut, insert) => {
+        const damaged = FIXTURE.slice(0, at) + insert + FIXTURE.slice(Math.min(FIXTURE.length, at + cut));
+        const r = convertCcda(damaged);
+        if (!r.ok) {
+          expect(r.issues).toHaveLength(1);
+          expect(r.issues[0]!.severity).toBe('error');
+          expect(r.issues[0]!.path).toMatch(/^(line \d+ column \d+|\/.*)$/);
+        }
+      }),
+      { numRuns: 300, seed: 4 },
+    );
   });
 });
