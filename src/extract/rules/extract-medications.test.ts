@@ -476,3 +476,12 @@ test('infusions are inpatient; "on hold" and "OK to restart ... on" hold only it
     ['folic acid', 'continued'],
   ]);
 });
+
+test('a pipe table header row starts a medication section again after a skipped one', () => {
+  const note = [
+    'Past medication trials: paroxetine (no benefit).',
+    '| Medication | How to take | Status |',
+    '| Sertraline 100 mg tablet | 1 tab every morning | CHANGED - dose increased from 50 mg |',
+  ].join('\n');
+  expect(extract(note).map((m) => [m.concept?.name, m.status])).toEqual([['sertraline', 'changed']]);
+});

@@ -77,8 +77,9 @@ const CLOSING_STATUS =
   /[,;.]\s*(?:this is (?:a )?|status:?\s*)?(new|continue|continued|stop|stopped|discontinue|discontinued|hold|held|changed|resume|resumed|unchanged|no change)(?:\s+(?:medication|med|medicine))?\s*\.?\s*$/i;
 const EXCEPT_CUE = /\b(?:resume|continue|restart|keep taking)\b[^.;]*\bexcept(?:\s+for)?\b/i;
 const HOLD_WORD = /\bhold\b/i;
-/** "Medication    Dose / Route / Frequency    Instructions": the header row of a table aligned with spaces. */
-const ALIGNED_TABLE_HEADER = /^\s*(?:medications?|meds|drugs?|medication name|drug name)\s{2,}\S/i;
+/** "Medication    Dose / Route    Instructions" or "| Medication | How to take | Status |": a table's header row. */
+const ALIGNED_TABLE_HEADER =
+  /^\s*\|?\s*(?:medications?|meds|drugs?|medication name|drug name)\s*(?:\|\s*[A-Za-z]|\s{2,}[A-Za-z])/i;
 
 /** Status words → status. */
 const STATUS_WORDS: ReadonlyMap<string, MedicationChange> = new Map([
