@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Bundle, Communication, Patient, Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { importBulk } from '../../src/inbound/fhir/bulk-import.ts';
+import { fetchClinicalContext } from '../../src/inbound/fhir/clinical-context.ts';
 import { syncIncremental } from '../../src/inbound/fhir/incremental-sync.ts';
 import { openSqliteFhirStore } from '../../src/inbound/fhir/sqlite-fhir-store.ts';
 import { checkCapabilities, formatCapabilityReport } from '../../src/platform/ehr/capability-report.ts';
@@ -349,6 +350,32 @@ describe('bulk import and incremental sync', () => {
       await sandbox.close();
     }
   }, 30_000);
+
+  test('clinical context: the profile searches with fallbacks; what cannot be answered is listed', async () => {
+    const sandbox = await sandboxWith('epic');
+    try {
+      const { client } = clientFor(sandbox);
+      // The generic profile asks for MedicationStatement first; the Epic-like server has none, so the fallback runs.
+      const context = await fetchClinicalContext(client, VENDOR_PROFILES.generic, firstPatient);
+      expect(context.answers.medications?.resourceType).toBe('MedicationRequest');
+      expect(context.answers.medications?.resources.length).toBeGreaterThan(0);
+      expect(context.answers.allergies?.resourceType).toBe('AllergyIntolerance');
+      expect(context.unanswered).toEqual([]);
+      const narrow = {
+        ...VENDOR_PROFILES.generic,
+        questions: {
+          ...VENDOR_PROFILES.generic.questions,
+          medications: [VENDOR_PROFILES.generic.questions.medications[0]!],
+        },
+      };
+      const missing = await fetchClinicalContext(client, narrow, firstPatient, ['medications']);
+      expect(missing.unanswered).toEqual([
+        { question: 'medications', reason: 'MedicationStatement: HTTP 404' },
+      ]);
+    } finally {
+      await sandbox.close();
+    }
+  });
 
   test('incremental sync: watermarks per endpoint and resource; only changes are flagged', async () => {
     const sandbox = await sandboxWith('epic');

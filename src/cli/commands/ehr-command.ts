@@ -4,6 +4,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import type { EhrEndpointConfig } from '../../config/config-schema.ts';
 import { importBulk } from '../../inbound/fhir/bulk-import.ts';
+import { syncIncremental } from '../../inbound/fhir/incremental-sync.ts';
 import { openSqliteFhirStore } from '../../inbound/fhir/sqlite-fhir-store.ts';
 import { checkCapabilities, formatCapabilityReport } from '../../platform/ehr/capability-report.ts';
 import { FhirBulkClient } from '../../platform/ehr/fhir/bulk-client.ts';
@@ -116,6 +117,33 @@ export function registerEhrCommand(program: Command): void {
       process.stdout.write(
         `private key written to ${opts.out} (kid ${key.kid})\n${JSON.stringify({ keys: [key.publicJwk] }, null, 2)}\n`,
       );
+    });
+
+  ehr
+    .command('sync <endpoint>')
+    .description('incremental sync (_lastUpdated after the stored watermarks) for the given EHR patient ids')
+    .requiredOption('--patient <id...>', 'patient ids on that EHR')
+    .option('--db <path>', 'EHR resource store (SQLite)', './data/ehr.db')
+    .action(async (name: string, opts: { patient: string[]; db: string }) => {
+      const connection = connectEhr(endpointNamed(program, name));
+      const store = openSqliteFhirStore(opts.db);
+      try {
+        const result = await syncIncremental({
+          client: connection.client,
+          store,
+          profile: connection.profile,
+          patients: opts.patient,
+        });
+        process.stdout.write(
+          `${result.searches} searches: ${result.counts.inserted} new, ${result.counts.updated} updated, ` +
+            `${result.counts.unchanged} unchanged\n`,
+        );
+        for (const c of result.changes) process.stdout.write(`  ${c.change} ${c.resourceType}/${c.id}\n`);
+        for (const u of result.unanswerable)
+          process.stderr.write(`cannot answer ${u.question}: ${u.reason}\n`);
+      } finally {
+        store.close();
+      }
     });
 
   ehr
