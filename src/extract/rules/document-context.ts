@@ -168,7 +168,7 @@ export const LIMITED_COURSE =
  * sentence was given in hospital, belongs to the past, or is negated, so it is not a discharge medication.
  */
 export const EXCLUDING_TRIGGERS =
-  /\b(?:(?:was|were|is|been) (?:given|treated|started|loaded|managed|maintained|placed|receiving)|received|rec'?d|receiving|(?:controlled|anticoagulated|managed|bridged) with|treated (?:with|in)|in the (?:hospital|emergency department|ed|icu)|while (?:inpatient|admitted|in (?:the )?hospital)|during (?:the )?(?:procedure|admission|hospitali[sz]ation|stay)|peri-?operative(?:ly)?|hospital meds|(?:was|were) on|no longer (?:on|taking)|return to the (?:er|ed|emergency)|call 911|previously (?:on|tried|took)|tried|history of|denies|no|not|do not take|avoid|allergic to|instead of)\b/i;
+  /\b(?:(?:was|were|is|been) (?:given|treated|started|loaded|managed|maintained|placed|receiving)|received|rec'?d|receiving|(?:controlled|anticoagulated|managed|bridged) with|treated (?:with|in)|in the (?:hospital|emergency department|ed|icu)|while (?:inpatient|admitted|in (?:the )?hospital)|during (?:the )?(?:procedure|admission|hospitali[sz]ation|stay)|peri-?operative(?:ly)?|hospital meds|(?:was|were) on|no longer (?:on|taking)|never (?:give|take|use)|(?:already )?contains?|return to the (?:er|ed|emergency)|call 911|previously (?:on|tried|took)|tried|history of|denies|no|not|do not take|avoid|allergic to|instead of)\b/i;
 
 /**
  * A heading for the list the patient goes home with ("Discharge medications", "Meds on D/C", "Your medication

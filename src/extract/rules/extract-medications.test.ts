@@ -485,3 +485,9 @@ test('a pipe table header row starts a medication section again after a skipped 
   ].join('\n');
   expect(extract(note).map((m) => [m.concept?.name, m.status])).toEqual([['sertraline', 'changed']]);
 });
+
+test('"never give" and "already contains" name drugs that are not to be taken', () => {
+  const note =
+    'Discharge medications: cetirizine 5 mg daily\nNever give aspirin to children.\nNorco already contains acetaminophen.';
+  expect(extract(note).map((m) => m.concept?.name)).toEqual(['cetirizine']);
+});
