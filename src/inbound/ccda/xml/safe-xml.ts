@@ -137,6 +137,20 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
+/** Elements whose whitespace is content (narrative, free text, names); elsewhere indentation is dropped. */
+const TEXT_BEARING = new Set([
+  'text',
+  'originalText',
+  'title',
+  'name',
+  'paragraph',
+  'content',
+  'td',
+  'th',
+  'item',
+  'caption',
+]);
+
 /** The namespace declarations in scope, with the qualified names already worked out under them. */
 class NsContext {
   readonly prefixes: Readonly<Record<string, string>>;
@@ -155,6 +169,8 @@ function tokenize(s: string, limits: XmlLimits, unbound: Set<string>): XmlElemen
   const contexts: NsContext[] = [new NsContext({ xml: XML_NS })];
   let root: XmlElement | undefined;
   let elements = 0;
+  /** Open text-bearing elements (see TEXT_BEARING): whitespace inside them is kept. */
+  let textDepth = 0;
   let pos = s.charCodeAt(0) === 0xfeff ? 1 : 0;
   const n = s.length;
 
@@ -197,10 +213,17 @@ function tokenize(s: string, limits: XmlLimits, unbound: Set<string>): XmlElemen
     const lt = s.indexOf('<', pos);
     const textEnd = lt === -1 ? n : lt;
     if (textEnd > pos) {
-      const raw = s.slice(pos, textEnd);
+      // Indentation between structural elements is dropped; inside text-bearing elements every space counts.
+      let blank = true;
+      for (let k = pos; k < textEnd; k++)
+        if (!isSpace(s.charCodeAt(k))) {
+          blank = false;
+          break;
+        }
       const top = stack[stack.length - 1];
-      if (top) top.children.push(decode(raw, pos));
-      else if (raw.trim() !== '') throw new Refusal('structure', pos, 'text outside the root element');
+      if (!top) {
+        if (!blank) throw new Refusal('structure', pos, 'text outside the root element');
+      } else if (!blank || textDepth > 0) top.children.push(decode(s.slice(pos, textEnd), pos));
     }
     if (lt === -1) break;
     pos = lt;
@@ -241,7 +264,8 @@ function tokenize(s: string, limits: XmlLimits, unbound: Set<string>): XmlElemen
       const open = rawNames.pop();
       if (open === undefined) throw new Refusal('structure', pos, `unexpected end tag </${name}>`);
       if (open !== name) throw new Refusal('structure', pos, `end tag </${name}> does not match <${open}>`);
-      stack.pop();
+      const closed = stack.pop();
+      if (closed && TEXT_BEARING.has(closed.name)) textDepth--;
       contexts.pop();
       pos = end + 1;
       continue;
@@ -332,6 +356,7 @@ function tokenize(s: string, limits: XmlLimits, unbound: Set<string>): XmlElemen
     if (parent) parent.children.push(el);
     else root = el;
     if (!selfClosing) {
+      if (TEXT_BEARING.has(el.name)) textDepth++;
       stack.push(el);
       rawNames.push(rawName);
       contexts.push(ctx);
