@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demoDischargeA03 } from '../../src/cli/demo/demo-discharge.ts';
 import { dischargeFor } from '../browser/demo-discharges.ts';
+import { seedUser, sessionCookie } from '../support/auth.ts';
 import { startWorkspaceEngine, type WorkspaceEngine } from '../browser/workspace-engine.ts';
 
 let w: WorkspaceEngine;
@@ -239,6 +240,30 @@ it('a message that cannot be processed lands in the exception queue', async () =
   );
   expect(found, states.join('\n')).toHaveLength(1);
   expect(found[0]!.summary).toMatch(/could not be processed/);
+});
+
+it("scopes the queue to the caller's sites, and a technician reads but cannot decide", async () => {
+  const tech = await seedUser(w.engine.security.auth, { role: 'technician', site: 'riverside' });
+  const cookie = await sessionCookie(w.url, tech);
+  const get = async (path: string, init: RequestInit = {}) =>
+    fetch(`${w.url}${path}`, { ...init, headers: { cookie, 'content-type': 'application/json' } });
+  const list = (await (await get('/api/tasks?view=all')).json()) as {
+    tasks: Array<{ id: string; site: string }>;
+    counts: { byType: Record<string, number> };
+  };
+  expect(list.tasks.length).toBeGreaterThan(0);
+  expect(new Set(list.tasks.map((t) => t.site))).toEqual(new Set(['riverside']));
+  const total = Object.values(list.counts.byType).reduce((a, b) => a + b, 0);
+  expect(total).toBe(list.tasks.length);
+  // Whitfield (main-street) is not there, and her task is "not found" for this technician.
+  const { body: all } = await w.api<{ tasks: Array<{ id: string; site: string }> }>('/api/tasks?view=all');
+  const other = all.tasks.find((t) => t.site === 'main-street')!;
+  expect((await get(`/api/tasks/${other.id}`)).status).toBe(404);
+  expect((await get('/api/patients/P0001/profile')).status).toBe(404);
+  const mine = list.tasks[0]!;
+  const refused = await get(`/api/tasks/${mine.id}/claim`, { method: 'POST', body: '{}' });
+  expect(refused.status).toBe(403);
+  expect(((await refused.json()) as { resourceType: string }).resourceType).toBe('OperationOutcome');
 });
 
 it('publishes an OpenAPI 3.1 document generated from the route schemas', async () => {
