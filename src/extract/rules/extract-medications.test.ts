@@ -491,3 +491,16 @@ test('"never give" and "already contains" name drugs that are not to be taken', 
     'Discharge medications: cetirizine 5 mg daily\nNever give aspirin to children.\nNorco already contains acetaminophen.';
   expect(extract(note).map((m) => m.concept?.name)).toEqual(['cetirizine']);
 });
+
+test('a PRN sub-heading stays in the discharge list; "polyethylene glycol" is PEG 3350', () => {
+  const note = [
+    'MEDICATION                        DOSE / ROUTE     TIMES',
+    'Polyethylene glycol 3350          17 g in 8 oz     0800',
+    'PRN:',
+    'Acetaminophen                     650 mg PO  q6h PRN pain',
+  ].join('\n');
+  expect(extract(note).map((m) => [m.concept?.name, m.status])).toEqual([
+    ['polyethylene glycol 3350', 'continued'],
+    ['acetaminophen', 'continued'],
+  ]);
+});

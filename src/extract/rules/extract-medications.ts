@@ -409,7 +409,7 @@ function splitItems(text: string, terminology: Terminology): Item[] {
         // Any heading that is not skipped may carry a status: "PAIN PLAN (new - take as directed):".
         headerStatus = SKIPPED_SECTIONS.has(kind) ? undefined : statusOfHeader(standalone[1]);
         homeList = kind === 'medications' && isHomeListHeader(standalone[1]);
-        dischargeList = kind === 'medications' && DISCHARGE_LIST_HEADER.test(standalone[1]);
+        dischargeList = kind === 'medications' && nextDischargeList(standalone[1], dischargeList);
         continue;
       }
     }
@@ -430,7 +430,7 @@ function splitItems(text: string, terminology: Terminology): Item[] {
         else if (SKIPPED_SECTIONS.has(section)) section = 'other';
         headerStatus = statusOfHeader(prefix);
         homeList = isHomeListHeader(prefix);
-        if (kind === 'medications') dischargeList = DISCHARGE_LIST_HEADER.test(prefix);
+        if (kind === 'medications') dischargeList = nextDischargeList(prefix, dischargeList);
         start += colon + 1;
       }
     }
@@ -462,7 +462,7 @@ function splitItems(text: string, terminology: Terminology): Item[] {
           if (kind !== 'other') section = kind;
           headerStatus = statusOfHeader(prefix);
           homeList = isHomeListHeader(prefix);
-          if (kind === 'medications') dischargeList = DISCHARGE_LIST_HEADER.test(prefix);
+          if (kind === 'medications') dischargeList = nextDischargeList(prefix, dischargeList);
           from += colonAt + 1;
         }
       }
@@ -486,6 +486,13 @@ function splitItems(text: string, terminology: Terminology): Item[] {
   }
   return items;
 }
+
+/** A "PRN:" or "As needed:" sub-heading stays in the list it is part of; another heading says for itself. */
+function nextDischargeList(header: string, current: boolean): boolean {
+  if (PRN_SUBHEADING.test(header)) return current;
+  return DISCHARGE_LIST_HEADER.test(header);
+}
+const PRN_SUBHEADING = /^[\s\-*#]*(?:prn|as needed|as-needed)(?: (?:medications?|meds|medicines))?\s*$/i;
 
 function isHomeListHeader(header: string): boolean {
   return HOME_LIST_HEADER.test(header) && !HOME_LIST_ACTION.test(header);

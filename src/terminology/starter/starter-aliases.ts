@@ -91,7 +91,7 @@ export const STARTER_ALIASES: Readonly<Record<string, readonly string[]>> = {
   valproate: ['divalproex', 'valproic acid', 'Depakote'],
   'mycophenolate mofetil': ['mmf'],
   hydroxychloroquine: ['hydroxychloroquin'],
-  'polyethylene glycol 3350': ['peg 3350', 'Miralax'],
+  'polyethylene glycol 3350': ['peg 3350', 'Miralax', 'polyethylene glycol', 'peg-3350', 'glycolax'],
   'sennosides, USP': ['senna', 'sennosides'],
   docusate: ['colace', 'docusate sodium'],
   ursodeoxycholate: ['ursodiol'],
