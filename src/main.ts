@@ -48,6 +48,7 @@ import { MESSAGE_STATES } from './platform/store/message-state.ts';
 import type { RetryPolicy } from './platform/store/message-store.ts';
 import { openPostgresStore } from './platform/store/postgres/postgres-store.ts';
 import { openSqliteStore } from './platform/store/sqlite/sqlite-store.ts';
+import { runRetention } from './platform/store/retention.ts';
 import type { Store } from './platform/store/store.ts';
 import { createWritablePharmacy, type WritablePharmacy } from './outbound/pharmacy/writable-pharmacy.ts';
 import { createWorkspace, type WorkspaceOptions } from './outbound/workspace.ts';
@@ -462,12 +463,26 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       return Promise.resolve();
     });
 
-    if (config.retention.days > 0) {
+    const retention = config.retention;
+    if ((retention.days > 0 || retention.maxFinished > 0) && options.workers !== false) {
       const prune = async (): Promise<void> => {
-        const before = new Date(clock.now().getTime() - config.retention.days * 86_400_000);
-        const removed = await store.messages.prune(before);
-        if (removed > 0)
-          logger.info({ removed, retentionDays: config.retention.days }, 'pruned finished messages');
+        const r = await runRetention({
+          messages: store.messages,
+          now: clock.now(),
+          days: retention.days,
+          maxFinished: retention.maxFinished,
+          ...(retention.archiveDir !== undefined
+            ? {
+                archiveDir: resolve(retention.archiveDir),
+                seal: (b) => keyring.encrypt(b, 'rxbridge-archive'),
+              }
+            : {}),
+        });
+        if (r.removed > 0)
+          logger.info(
+            { removed: r.removed, archived: r.archived, archiveFile: r.archiveFile },
+            'pruned finished messages',
+          );
       };
       const pruneTimer = setInterval(() => {
         prune().catch((error: unknown) =>

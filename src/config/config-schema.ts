@@ -142,6 +142,10 @@ export const ConfigSchema = z.strictObject({
     .strictObject({
       /** Finished messages older than this many days are pruned; 0 keeps everything. */
       days: z.number().int().min(0).default(90),
+      /** At most this many finished messages are kept (the newest); 0: no limit. */
+      maxFinished: z.number().int().min(0).default(0),
+      /** Pruned messages are first written here (gzipped NDJSON, encrypted with the installation's keys). */
+      archiveDir: z.string().min(1).optional(),
     })
     .prefault({}),
   knowledge: z
