@@ -264,6 +264,28 @@ describe('generic sandbox', () => {
   });
 });
 
+describe('server rate limits', () => {
+  test('a sandbox limiting 5 requests/s: 429s with RateLimit headers, the client slows down and every read succeeds', async () => {
+    const sandbox = await sandboxWith('generic', { rateLimitPerSecond: 5 });
+    try {
+      const { client } = clientFor(sandbox, {
+        cacheTtlMs: 0,
+        rateLimiter: new RateLimiter({ ratePerSecond: 50 }),
+      });
+      const started = Date.now();
+      const reads = await Promise.all(Array.from({ length: 15 }, () => client.read('Patient', firstPatient)));
+      expect(reads.every((r) => r?.id === firstPatient)).toBe(true);
+      expect(client.counts.throttled).toBeGreaterThan(0);
+      expect(client.counts.giveUps).toBe(0);
+      expect(client.rateLimiter.rate).toBeLessThan(50);
+      // 15 reads at 5 per second take at least two seconds whatever the client wanted.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+    } finally {
+      await sandbox.close();
+    }
+  }, 20_000);
+});
+
 describe('vendor behaviours and the capability report', () => {
   test.each(['epic', 'oracle-health', 'generic'] as const)(
     '%s: report printed; key lines as expected',
