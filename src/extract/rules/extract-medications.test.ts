@@ -504,3 +504,13 @@ test('a PRN sub-heading stays in the discharge list; "polyethylene glycol" is PE
     ['acetaminophen', 'continued'],
   ]);
 });
+
+test('"and his X" splits; "his Z-Pak, azithromycin 250 mg" is one medication', () => {
+  const note =
+    'Discharge medications: He will finish his Z-Pak, azithromycin 250 mg daily for 2 more days. He will continue tiotropium 2 puffs daily and his albuterol inhaler as needed.';
+  expect(extract(note).map((m) => [m.concept?.name, m.status])).toEqual([
+    ['azithromycin', 'new'],
+    ['tiotropium', 'continued'],
+    ['albuterol', 'continued'],
+  ]);
+});

@@ -316,6 +316,20 @@ function applyImpliedStatus(text: string, found: Found[]): ExtractedMedication[]
     if (dropped.has(f) || f.item.homeList) continue;
     const m = f.medication;
     const key = drugIdentity(m);
+    // "finish his Z-Pak, azithromycin 250 mg daily": two names for one medication in one sentence.
+    const prev = seen.at(-1);
+    if (
+      prev &&
+      prev.item.contextStart === f.item.contextStart &&
+      drugIdentity(prev.medication) === key &&
+      !prev.medication.strength !== !m.strength
+    ) {
+      const [keep, drop] = m.strength ? [f, prev] : [prev, f];
+      keep.medication.status ??= drop.medication.status;
+      dropped.add(drop);
+      if (drop === prev) seen[seen.length - 1] = keep;
+      continue;
+    }
     const earlier = seen.find((e) => drugIdentity(e.medication) === key);
     if (earlier?.medication.status && !m.status && sameStrength(earlier.medication, m)) dropped.add(f);
     else seen.push(f);
@@ -609,7 +623,8 @@ function splitCommas(
     // "nitrofurantoin, macrocrystals 50 mg": a bare name before the comma is qualified, not ended, unless
     // what follows is a drug the terminology knows.
     const bareBefore = !HAS_DIGIT.test(text.slice(pieceStart, i));
-    const nextBody = next.replace(LEADING_FILLER, '');
+    // "... and his albuterol inhaler": a possessive before the name does not hide it.
+    const nextBody = next.replace(LEADING_FILLER, '').replace(POSSESSIVE, '');
     if (
       startsMedication(nextBody, terminology) &&
       (!bareBefore ||
@@ -627,6 +642,8 @@ function splitCommas(
   pieces.push([pieceStart, end]);
   return pieces;
 }
+
+const POSSESSIVE = /^\s*(?:his|her|their|your|the)\s+/i;
 
 /** True when `fragment` opens with a known drug name, or with a name followed by an amount. */
 function startsMedication(fragment: string, terminology: Terminology): boolean {
