@@ -119,6 +119,11 @@ export const DISCHARGE_SETS: readonly DischargeSet[] = [
     folder: 'discharge-dev3',
   },
   {
+    title: 'Development set 4 (20, prose-heavy, written by a fourth colleague; a dev set from its first run)',
+    labels: 'discharge-dev4.gold.json',
+    folder: 'discharge-dev4',
+  },
+  {
     title:
       'Second blind set (20, another colleague, other styles; scored only as totals, never read while changing the rules)',
     labels: 'discharge-blind2.gold.json',
