@@ -104,9 +104,7 @@ export function loadSandboxData(path: string): Resource[] {
       for (const e of r.entry ?? []) if (e.resource !== undefined) add(e.resource, line);
       return;
     }
-    out.push(
-      r.id === undefined ? ({ ...r, id: stableId('sandbox-data', JSON.stringify(r)) }) : r,
-    );
+    out.push(r.id === undefined ? { ...r, id: stableId('sandbox-data', JSON.stringify(r)) } : r);
   };
   if (path.endsWith('.ndjson')) {
     text.split('\n').forEach((l, i) => {
