@@ -339,4 +339,12 @@ describe('coverage, unknown entries, determinism, provenance', () => {
       { numRuns: 300, seed: 4 },
     );
   });
+
+  test('with a source id, each Provenance also names the stored message the document came in', () => {
+    const r = convertCcda(FIXTURE, { sourceId: 'msg-42' });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const [p] = all<Provenance>(r.value.bundle, 'Provenance');
+    expect(p!.entity?.[1]?.what?.identifier).toEqual({ system: 'urn:rxbridge:message', value: 'msg-42' });
+  });
 });

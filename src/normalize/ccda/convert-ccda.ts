@@ -235,6 +235,12 @@ function provenance(run: CcdaRun, targets: Reference[], path: string, title: str
       },
     ],
   };
+  // The stored message (or file) the document arrived in, as the HL7 v2 Provenance names it.
+  if (run.context.sourceId)
+    p.entity!.push({
+      role: 'source',
+      what: { identifier: { system: 'urn:rxbridge:message', value: run.context.sourceId } },
+    });
   run.add(p);
 }
 
