@@ -12,6 +12,7 @@ export interface StoreSnapshot {
     partition: string;
     state: string;
     duplicateOf: string | null;
+    lastError: string | null;
     /** When it reached a finished state (ms), if it did. */
     finishedAt: number | null;
   }>;
@@ -26,7 +27,7 @@ export async function readStore(store: Cluster['store']): Promise<StoreSnapshot>
   const finishedList = FINISHED.map((s) => `'${s}'`).join(',');
   const messagesSql = (at: string): string => `
     SELECT m.id, m.sequence, m.idempotency_key AS key, m.partition_key AS partition, m.state,
-           m.duplicate_of AS duplicate_of,
+           m.duplicate_of AS duplicate_of, m.last_error AS last_error,
            (SELECT max(${at}) FROM message_events e WHERE e.message_id = m.id AND e.to_state IN (${finishedList}))
              AS finished_at
     FROM messages m ORDER BY m.sequence`;
@@ -38,6 +39,7 @@ export async function readStore(store: Cluster['store']): Promise<StoreSnapshot>
     partition: string;
     state: string;
     duplicate_of: string | null;
+    last_error: string | null;
     finished_at: number | string | null;
   };
   type TRow = { seq: number | string; source_message_id: string | null; type: string };
@@ -70,6 +72,7 @@ export async function readStore(store: Cluster['store']): Promise<StoreSnapshot>
       partition: r.partition,
       state: r.state,
       duplicateOf: r.duplicate_of,
+      lastError: r.last_error,
       finishedAt: r.finished_at === null ? null : Number(r.finished_at),
     })),
     tasks: trows.map((r) => ({ seq: Number(r.seq), sourceMessageId: r.source_message_id, type: r.type })),
@@ -95,6 +98,8 @@ export interface Figures {
   missingEffects: number;
   /** Patients whose messages finished out of commit order, or whose tasks were created out of order. */
   orderViolations: number;
+  /** Why messages went to the dead letters (first words of the error), when any did. */
+  deadReasons: Record<string, number>;
 }
 
 /** Figures for a run; `expectEffects(controlId)` says whether a message should have made tasks. */
@@ -150,7 +155,16 @@ export function figures(
     duplicateEffects: withEffects.filter((m) => (tasksByMessage.get(m.id) ?? 0) > 2).length,
     missingEffects: withEffects.filter((m) => (tasksByMessage.get(m.id) ?? 0) < 2).length,
     orderViolations,
+    deadReasons: countBy(
+      snapshot.messages.filter((m) => m.state === 'dead').map((m) => (m.lastError ?? '?').slice(0, 80)),
+    ),
   };
+}
+
+function countBy(values: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values) out[v] = (out[v] ?? 0) + 1;
+  return out;
 }
 
 /** Waits until no message has pipeline work left (or the time runs out); returns the last snapshot. */
