@@ -238,6 +238,34 @@ describe('generic sandbox', () => {
     expect(client.counts.requests - requests).toBe(1);
   });
 
+  test('a token endpoint outage is retried like any other', async () => {
+    let calls = 0;
+    // The first two token requests meet a 503 (a proxy in front of the token endpoint), then it recovers.
+    const flaky: typeof fetch = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (url === sandbox.tokenUrl && calls++ < 2) return new Response('busy', { status: 503 });
+      return fetch(input, init);
+    };
+    const auth = new SmartTokenSource({
+      clientId: 'rxbridge',
+      scope: 'system/*.read',
+      keys: ring,
+      fhirBase: sandbox.fhirBase,
+      fetch: flaky,
+    });
+    const client = new FhirClient({
+      name: 'token-outage',
+      baseUrl: sandbox.fhirBase,
+      auth,
+      cacheTtlMs: 0,
+      backoffBaseMs: 10,
+      rateLimiter: new RateLimiter({ ratePerSecond: 1000 }),
+    });
+    expect((await client.read('Patient', firstPatient))?.id).toBe(firstPatient);
+    expect(client.counts.retries).toBe(2);
+    expect(auth.counts.tokenRequests).toBe(3);
+  });
+
   test('the circuit opens after repeated failures and fails fast; a trial after the pause closes it', async () => {
     const { client } = clientFor(sandbox, {
       cacheTtlMs: 0,

@@ -490,7 +490,15 @@ export class FhirClient implements EhrClient {
     const headers: Record<string, string> = { accept: FHIR_JSON, ...init.headers };
     let token: string | undefined;
     if (this.#auth !== undefined) {
-      token = await this.#auth.get();
+      try {
+        token = await this.#auth.get();
+      } catch (error) {
+        // A token endpoint that is down (network, 429, 5xx) is retried like any other outage.
+        if (error instanceof EhrError && error.retryable) {
+          throw new RetryableFailure(`token: ${error.message}`, error.status, undefined, { cause: error });
+        }
+        throw error;
+      }
       headers.authorization = `Bearer ${token}`;
     }
     let body: string | undefined;
