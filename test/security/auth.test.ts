@@ -101,6 +101,9 @@ describe('sessions, API keys and bearer tokens over HTTP', () => {
       who: request.principal?.id,
       kind: request.principal?.kind,
     }));
+    app.post('/probe-change', { config: { policy: { permission: 'tasks:read', phi: false } } }, () => ({
+      ok: true,
+    }));
     app.post(
       '/cds-services/probe',
       { config: { policy: { permission: 'cds:invoke', phi: false } } },
@@ -195,6 +198,24 @@ describe('sessions, API keys and bearer tokens over HTTP', () => {
     const out = await app.inject({ method: 'DELETE', url: '/api/session', headers: { cookie: second } });
     expect(out.statusCode).toBe(204);
     expect((await probe({ cookie: second })).statusCode).toBe(401);
+  });
+
+  it('refuses a cookie-signed change from another origin (CSRF), and a reset password ends the sessions', async () => {
+    const user = await seedUser(security.auth, { role: 'technician' });
+    const cookie = await sessionCookie(app, user, clock);
+    const post = (origin?: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/probe-change',
+        headers: { cookie, host: 'rxbridge.local', ...(origin ? { origin } : {}) },
+        payload: {},
+      });
+    expect((await post('https://evil.example')).statusCode).toBe(403);
+    expect((await post('http://rxbridge.local')).statusCode).toBe(200);
+    expect((await post()).statusCode).toBe(200);
+    const fresh = await security.auth.resetPassword(user.username, 'test');
+    expect((await probe({ cookie })).statusCode).toBe(401);
+    expect(await sessionCookie(app, { ...user, password: fresh }, clock)).toMatch(/^rxb_session=/);
   });
 
   it('stores only hashes of sessions and API keys; scopes narrow a key; rotation and revocation end the old secret', async () => {

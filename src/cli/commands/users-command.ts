@@ -122,6 +122,16 @@ export function registerUsersCommand(program: Command): void {
       });
     });
 
+  users
+    .command('reset-password <username>')
+    .description('give the user a new one-time password (printed once) and end their sessions')
+    .action(async (username: string) => {
+      await withSecurity(program, async ({ auth }) => {
+        const password = await auth.resetPassword(username, ACTOR);
+        process.stdout.write(`new one-time password for ${username}: ${password}\n`);
+      });
+    });
+
   const keys = users.command('api-key').description('API keys for systems (Authorization: ApiKey <key>)');
   keys
     .command('create')

@@ -78,6 +78,8 @@ export interface Authenticator {
   authenticate(credentials: RequestCredentials): Promise<Principal | undefined>;
   addUser(user: NewUser, actor: string): Promise<CreatedUser>;
   resetMfa(username: string, actor: string): Promise<{ totpSecret: string; otpauthUri: string }>;
+  /** A new one-time password (returned once); ends the user's sessions. */
+  resetPassword(username: string, actor: string): Promise<string>;
   createApiKey(
     input: { name: string; roles: Role[]; sites: string[]; scopes?: Permission[] },
     actor: string,
@@ -328,6 +330,27 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
         entity: `user:${user.id}`,
       });
       return { totpSecret, otpauthUri: otpauthUri(totpSecret, username) };
+    },
+
+    async resetPassword(username, actor) {
+      const user = await store.users.byUsername(username);
+      if (!user) throw new Error(`no user ${username}`);
+      const password = generatePassword();
+      await store.users.put({
+        ...user,
+        passwordHash: await hashPassword(password),
+        updatedAt: now().toISOString(),
+      });
+      await store.sessions.removeForUser(user.id);
+      await audit({
+        actor,
+        action: 'update',
+        category: 'user',
+        source: 'users reset-password',
+        outcome: 'success',
+        entity: `user:${user.id}`,
+      });
+      return password;
     },
 
     async createApiKey(input, actor) {

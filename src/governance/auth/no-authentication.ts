@@ -10,6 +10,7 @@ export const NO_AUTHENTICATION: Authenticator = {
   authenticate: () => Promise.resolve(undefined),
   addUser: refuse,
   resetMfa: refuse,
+  resetPassword: refuse,
   createApiKey: refuse,
   rotateApiKey: refuse,
   revokeApiKey: refuse,

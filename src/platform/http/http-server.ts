@@ -176,6 +176,19 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
         message: 'authentication required: sign in, or send an API key or bearer token',
       });
     }
+    // Cookie sessions: an unsafe request must come from our own origin (SameSite=Strict is the first guard).
+    if (
+      request.headers.authorization === undefined &&
+      !['GET', 'HEAD', 'OPTIONS'].includes(request.method) &&
+      !sameOrigin(request.headers.origin, request.headers.host)
+    ) {
+      return sendIssue(reply, 403, {
+        severity: 'error',
+        code: 'security',
+        path: 'Origin',
+        message: 'a signed-in change must come from the RxBridge web app itself',
+      });
+    }
     if ('permission' in policy && !can(principal, policy.permission)) {
       return sendIssue(reply, 403, {
         severity: 'error',
@@ -216,7 +229,8 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     return changed ? out : payload;
   });
 
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header(
@@ -315,6 +329,16 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   }
 
   return app;
+}
+
+/** No Origin header (same-origin navigation, non-browser clients) or one whose host is ours. */
+function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
