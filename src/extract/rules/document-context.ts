@@ -65,6 +65,11 @@ export const SECTION_RULES: readonly SectionRule[] = [
     kind: 'history',
   },
   {
+    // "Assessment/Plan", "A/P", "Plan by problem": the plan says what to do with each medicine.
+    pattern: /\bplan\b|\ba\/p\b/i,
+    kind: 'other',
+  },
+  {
     pattern:
       /\b(?:diagnos[ie]s|problems?|assessment|impression|active problems|reason for admission|chief complaint)\b/i,
     kind: 'problems',
@@ -87,7 +92,10 @@ export const STATUS_CUES: ReadonlyArray<{ pattern: RegExp; status: MedicationCha
       /\bno change\b|\bunchanged\b|\bsame as before\b|\bhome medications?\b|\bkeep taking\b|\bthe same way\b|\bas (?:you did )?before\b/i,
     status: 'continued',
   },
-  { pattern: /\bnew medicines?\b|\bnew medications?\b/i, status: 'new' },
+  {
+    pattern: /\bnew medicines?\b|\bnew medications?\b|\bnew (?:this|on|at) (?:admission|discharge)\b/i,
+    status: 'new',
+  },
   // "hold until INR recheck, then resume": held now, whatever follows the condition (checked last, so it wins).
   {
     pattern: /\bhold(?:ing)?\s+(?:until|till|for|while|off|x\s*\d|\d)\b|\bon hold until\b/i,
@@ -147,7 +155,7 @@ export const PRESCRIBED_CUE =
 
 /** Right after a drug name (and its strength): "His ramipril was held ...", "lisinopril has been stopped". */
 export const AFTER_NAME_STATUS =
-  /^\s*(?:[\w.,/%-]+\s+){0,4}?(?:was|were|is|has been|have been|will be)\s+(held|stopped|discontinued|started|increased|decreased|reduced|lowered|changed|resumed|continued)\b/i;
+  /^\s*(?:[\w.,/%-]+\s+){0,4}?(?:(?:was|were|is|has been|have been|will be)\s+)?(held|stopped|discontinued|started|increased|decreased|reduced|lowered|changed|resumed|continued|continue|stop|hold)\b/i;
 
 /**
  * A dose change said in words after the name: "increased from 20 mg to 80 mg", "DOSE INCREASED from 2.5 mL",
@@ -168,7 +176,7 @@ export const LIMITED_COURSE =
  * sentence was given in hospital, belongs to the past, or is negated, so it is not a discharge medication.
  */
 export const EXCLUDING_TRIGGERS =
-  /\b(?:(?:was|were|is|been) (?:given|treated|started|loaded|managed|maintained|placed|receiving)|received|rec'?d|receiving|(?:controlled|anticoagulated|managed|bridged) with|treated (?:with|in)|in the (?:hospital|emergency department|ed|icu)|while (?:inpatient|admitted|in (?:the )?hospital)|during (?:the )?(?:procedure|admission|hospitali[sz]ation|stay)|peri-?operative(?:ly)?|hospital meds|(?:was|were) on|no longer (?:on|taking)|never (?:give|take|use)|(?:already )?contains?|return to the (?:er|ed|emergency)|call 911|previously (?:on|tried|took)|tried|history of|denies|no|not|do not take|avoid|allergic to|instead of)\b/i;
+  /\b(?:(?:was|were|is|been) (?:given|treated|started|loaded|managed|maintained|placed|receiving)|received|rec'?d|receiving|(?:controlled|anticoagulated|managed|bridged|diuresed|loaded|treated) with|treated (?:with|in)|in the (?:hospital|emergency department|ed|icu)|while (?:inpatient|admitted|in (?:the )?hospital)|during (?:the )?(?:procedure|admission|hospitali[sz]ation|stay)|peri-?operative(?:ly)?|hospital meds|(?:was|were) on|no longer (?:on|taking)|never (?:give|take|use)|(?:already )?contains?|return to the (?:er|ed|emergency)|call 911|previously (?:on|tried|took)|tried|history of|denies|no|not|do not take|avoid|allergic to|instead of)\b/i;
 
 /**
  * A heading for the list the patient goes home with ("Discharge medications", "Meds on D/C", "Your medication
@@ -192,8 +200,8 @@ export const TRIGGER_TERMINATORS =
 
 /** Words before a drug name inside an item that state its status ("continue her albuterol", "start", "stop taking"). */
 export const LEADING_CUE =
-  /\b(stop(?:ped)?|discontinue[d]?|d\/c|hold|held|new|start(?:ed)?|begin|change[d]?|increase[d]?|decrease[d]?|continue[d]?|resume[d]?|keep)\b(?:\s+(?:taking|using|giving|her|his|him|them|your|the|home|own|on|with))*\s*$/i;
+  /\b(stop(?:ped)?|discontinue[d]?|d\/c|hold|held|new|start(?:ed)?|begin|transition(?:ed)? to|switch(?:ed)? to|change[d]?|increase[d]?|decrease[d]?|continue[ds]?|resume[d]?|keep|remains?)\b(?:\s+(?:taking|using|giving|her|his|him|them|your|the|home|own|on|with|oral|po|iv|sc|inhaled|topical))*\s*$/i;
 
 /** NegEx post-triggers: right after the name, these say the drug is not being given ("Entresto is not covered"). */
 export const EXCLUDING_AFTER =
-  /^[\s,]*(?:infusion|drip|gtt)\b|^[\s,]*(?:is|was|were) not\b|^[\s,]*(?:not covered|not started|not given|was not)\b|\b(?:was|were) (?:given|administered)\b|\bgiven (?:once|x\s?1|in the (?:ed|er|emergency department|hospital|clinic))\b/i;
+  /^[\s,]*(?:infusion|drip|gtt)\b|\bnot continued\b|\bgiven (?:iv|im|inpatient)\b|^[\s,]*(?:is|was|were) not\b|^[\s,]*(?:not covered|not started|not given|was not)\b|\b(?:was|were) (?:given|administered)\b|\bgiven (?:once|x\s?1|in the (?:ed|er|emergency department|hospital|clinic))\b/i;

@@ -514,3 +514,34 @@ test('"and his X" splits; "his Z-Pak, azithromycin 250 mg" is one medication', (
     ['albuterol', 'continued'],
   ]);
 });
+
+describe('prose shapes found by development set 4', () => {
+  const statuses = (text: string) => extract(text).map((m) => [m.concept?.name, m.status]);
+
+  test('a plan by problem is read; verbs right after the name; "transition to"; "new this admission"', () => {
+    const note = [
+      'Assessment/Plan by problem:',
+      '# HF: transition to oral torsemide 20 mg daily. Carvedilol continued at 6.25 mg BID.',
+      '# DM: metformin 500 mg BID continue. Glimepiride held for now. Dapagliflozin 10 mg daily new this admission.',
+      '# Low K: KCl given IV inpatient, not continued.',
+    ].join('\n');
+    expect(statuses(note)).toEqual([
+      ['torsemide', 'new'],
+      ['carvedilol', 'continued'],
+      ['metformin', 'continued'],
+      ['glimepiride', 'held'],
+      ['dapagliflozin', 'new'],
+    ]);
+  });
+
+  test('a letter: pronouns are not drugs, "continues on", and a group verb covers the group', () => {
+    const note =
+      'Her score is 5 and we have therefore started her on apixaban 5 mg twice daily. Her ramipril 5 mg daily and atorvastatin 40 mg at night are unchanged. She continues on levothyroxine 75 micrograms each morning.';
+    expect(statuses(note)).toEqual([
+      ['apixaban', 'new'],
+      ['ramipril', 'continued'],
+      ['atorvastatin', 'continued'],
+      ['levothyroxine', 'continued'],
+    ]);
+  });
+});

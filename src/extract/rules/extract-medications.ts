@@ -113,6 +113,13 @@ const STATUS_WORDS: ReadonlyMap<string, MedicationChange> = new Map([
   ['reduced', 'changed'],
   ['lowered', 'changed'],
   ['keep', 'continued'],
+  ['transition to', 'new'],
+  ['transitioned to', 'new'],
+  ['switch to', 'new'],
+  ['switched to', 'new'],
+  ['continues', 'continued'],
+  ['remain', 'continued'],
+  ['remains', 'continued'],
 ]);
 
 /** Words that begin instructions, never a drug name. */
@@ -174,6 +181,20 @@ const NOT_A_NAME: ReadonlySet<string> = new Set([
   'previously',
   'now',
   'back',
+  'her',
+  'his',
+  'their',
+  'she',
+  'he',
+  'we',
+  'i',
+  'our',
+  'this',
+  'that',
+  'because',
+  'thank',
+  'dear',
+  'neither',
 ]);
 
 const UNIT_DISPLAY: ReadonlyMap<string, string> = new Map([
@@ -293,6 +314,14 @@ function applyImpliedStatus(text: string, found: Found[]): ExtractedMedication[]
       cur.medication.status = prev.cue;
       cur.cue = prev.cue;
     }
+  }
+  // "Her ramipril 5 mg and atorvastatin 40 mg are unchanged": a verb after the last of a group says it for all.
+  for (let i = found.length - 1; i > 0; i--) {
+    const cur = found[i];
+    const prev = found[i - 1];
+    if (!cur || !prev || !cur.medication.status || prev.medication.status || !cur.item.joined) continue;
+    if (prev.item.contextStart !== cur.item.contextStart) continue;
+    if (GROUP_VERB.test(cur.medication.text)) prev.medication.status = cur.medication.status;
   }
   const home = found.filter((f) => f.item.homeList);
   const dropped = new Set<Found>();
@@ -643,6 +672,7 @@ function splitCommas(
   return pieces;
 }
 
+const GROUP_VERB = /\b(?:are|were|have been|both|all)\b/i;
 const POSSESSIVE = /^\s*(?:his|her|their|your|the)\s+/i;
 
 /** True when `fragment` opens with a known drug name, or with a name followed by an amount. */
@@ -733,7 +763,7 @@ const STRENGTH_AFTER =
   /^\s*(?:\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(?:\s*\/\s*\d+(?:\.\d+)?)?\s*(?:mg|mcg|µg|g|gm|units?|iu|ml|meq|%)(?![a-z])/i;
 
 /** How far into an item a drug name may start ("At discharge she will take prednisone ..."). */
-const MAX_NAME_OFFSET_WORDS = 12;
+const MAX_NAME_OFFSET_WORDS = 16;
 
 function parseItem(input: string, item: Item, terminology: Terminology): Found | undefined {
   let start = item.start;
