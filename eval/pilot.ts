@@ -68,6 +68,7 @@ const THRESHOLDS: AlertThresholds = {
   minAccuracy: 0.8,
   maxAutoErrorRate: 0.1,
   maxConfidenceDrop: 0.1,
+  maxDiscrepancyShift: 1,
   minCompared: 5,
 };
 

@@ -13,6 +13,8 @@ export interface AlertThresholds {
   maxAutoErrorRate: number;
   /** Mean extraction confidence falling by more than this against the previous period fires `confidence-drop`. */
   maxConfidenceDrop: number;
+  /** Discrepancies per event moving by more than this share of the previous period's fires `discrepancy-rate-shift`. */
+  maxDiscrepancyShift: number;
   /** Fewer compared items than this: no agreement or accuracy verdict (too little data). */
   minCompared: number;
 }
@@ -22,6 +24,7 @@ export const DEFAULT_THRESHOLDS: AlertThresholds = {
   minAccuracy: 0.8,
   maxAutoErrorRate: 0.05,
   maxConfidenceDrop: 0.1,
+  maxDiscrepancyShift: 1,
   minCompared: 5,
 };
 
@@ -75,6 +78,20 @@ export function evaluateRules(
       value: current.autoErrorRate,
       threshold: t.maxAutoErrorRate,
       message: `${w}: ${current.autoErrors} failed and ${current.reversals} reversed of ${current.autoApplied + current.autoErrors} auto writes (${current.autoErrorRate.toFixed(2)}; above ${t.maxAutoErrorRate} fires)`,
+    });
+  }
+  const perEvent = (v: WorkflowValue): number => (v.events === 0 ? 0 : v.discrepancies / v.events);
+  if (previous && current.events >= t.minCompared && previous.events >= t.minCompared) {
+    const now = perEvent(current);
+    const before = perEvent(previous);
+    out.push({
+      rule: 'discrepancy-rate-shift',
+      workflow: w,
+      firing: Math.abs(now - before) > t.maxDiscrepancyShift * Math.max(before, 0.5),
+      severity: 'warning',
+      value: now,
+      threshold: before,
+      message: `${w}: ${now.toFixed(2)} discrepancies per event, was ${before.toFixed(2)} (a relative shift over ${t.maxDiscrepancyShift} fires)`,
     });
   }
   if (current.meanConfidence !== null && previous?.meanConfidence != null) {
