@@ -1,8 +1,11 @@
 // GET /.well-known/jwks.json: our public keys, rotation-aware, never a private part.
+import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { expect, test } from 'vitest';
 import { keyRingFor } from '../../src/platform/ehr/fhir/from-config.ts';
 import { registerJwksRoute } from '../../src/platform/ehr/jwks-route.ts';
+import { SmartTokenSource } from '../../src/platform/ehr/fhir/smart-auth.ts';
+import { startSandbox } from '../../src/platform/ehr/sandbox/sandbox-server.ts';
 import { generateSigningKey, KeyRing, privateKeyPem } from '../../src/platform/ehr/smart-keys.ts';
 import { EhrEndpointSchema } from '../../src/config/config-schema.ts';
 
@@ -56,4 +59,43 @@ test('endpoint config takes key references only; keys come from the environment'
     key: { alg: 'ES384', env: 'A', file: 'b.pem' },
   });
   expect(both.success).toBe(false);
+});
+
+test('the sandbox fetches our published JWKS (jku) and follows a rotation to the new key', async () => {
+  const ring = new KeyRing([generateSigningKey('RS384', 'first')], { leadMs: 200, retainMs: 60_000 });
+  const app = Fastify();
+  registerJwksRoute(app, [ring]);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address() as AddressInfo;
+  const jwksUrl = `http://127.0.0.1:${address.port}/.well-known/jwks.json`;
+  const sandbox = await startSandbox({ vendor: 'epic', clients: [{ clientId: 'rxbridge', jwksUrl }] });
+  try {
+    const token = () =>
+      new SmartTokenSource({
+        clientId: 'rxbridge',
+        scope: 'system/Patient.read',
+        keys: ring,
+        fhirBase: sandbox.fhirBase,
+        jku: jwksUrl,
+      }).get();
+    await expect(token()).resolves.toMatch(/.+/);
+    ring.rotate(generateSigningKey('ES384', 'second'), Date.now());
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(ring.signingKey(Date.now()).kid).toBe('second');
+    // The sandbox cached the old JWKS; an unknown kid makes it fetch again and find the new key.
+    await expect(token()).resolves.toMatch(/.+/);
+    expect(sandbox.stats.tokensIssued).toBe(2);
+    // A jku that is not the registered JWKS URL is refused.
+    const elsewhere = new SmartTokenSource({
+      clientId: 'rxbridge',
+      scope: 'system/Patient.read',
+      keys: ring,
+      fhirBase: sandbox.fhirBase,
+      jku: 'https://attacker.invalid/jwks.json',
+    });
+    await expect(elsewhere.get()).rejects.toThrow(/jku is not the JWKS URL registered for this client/);
+  } finally {
+    await sandbox.close();
+    await app.close();
+  }
 });
