@@ -12,7 +12,7 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Binary envelope: magic(4) | key version(u16) | wrapIv(12) | wrappedKey(32) | wrapTag(16) | iv(12) | tag(16) | ct. */
@@ -345,8 +345,17 @@ export function loadKeyring(source: KeySource = {}): { keyring: Keyring; from: s
   if (!existsSync(file)) {
     if (env['RXBRIDGE_KEY_FILE'] !== undefined) throw new Error(`RXBRIDGE_KEY_FILE: ${file} does not exist`);
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `v1:${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-    created = true;
+    // Written aside, then linked into place: processes starting together all end up with the one key.
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    writeFileSync(tmp, `v1:${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    try {
+      linkSync(tmp, file);
+      created = true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(tmp);
+    }
   }
   try {
     chmodSync(file, 0o600);

@@ -116,7 +116,10 @@ export async function openPostgresGovernanceStore(
     },
     checkpoints: {
       add: async (c) =>
-        void (await q('INSERT INTO gov_checkpoints (seq, doc) VALUES ($1, $2)', [c.seq, JSON.stringify(c)])),
+        void (await q('INSERT INTO gov_checkpoints (seq, doc) VALUES ($1, $2) ON CONFLICT (seq) DO NOTHING', [
+          c.seq,
+          JSON.stringify(c),
+        ])),
       list: () => docs<CheckpointRecord>('SELECT doc FROM gov_checkpoints ORDER BY seq'),
     },
     consents: {

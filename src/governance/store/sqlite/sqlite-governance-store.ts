@@ -94,7 +94,7 @@ export function openSqliteGovernanceStore(path: string): GovernanceStore {
     putKey: db.prepare('INSERT OR REPLACE INTO gov_api_keys (id, doc) VALUES (?, ?)'),
     getKey: db.prepare('SELECT doc FROM gov_api_keys WHERE id = ?'),
     keys: db.prepare('SELECT doc FROM gov_api_keys ORDER BY id'),
-    addCheckpoint: db.prepare('INSERT INTO gov_checkpoints (seq, doc) VALUES (?, ?)'),
+    addCheckpoint: db.prepare('INSERT OR IGNORE INTO gov_checkpoints (seq, doc) VALUES (?, ?)'),
     checkpoints: db.prepare('SELECT doc FROM gov_checkpoints ORDER BY seq'),
     putConsent: db.prepare('INSERT OR REPLACE INTO gov_consents (id, patient_index, doc) VALUES (?, ?, ?)'),
     consents: db.prepare('SELECT doc FROM gov_consents WHERE patient_index = ? ORDER BY id'),
