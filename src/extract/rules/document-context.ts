@@ -40,7 +40,8 @@ export const SECTION_RULES: readonly SectionRule[] = [
     kind: 'history',
   },
   {
-    pattern: /\b(?:medications?|meds|prescriptions?|rx)\b(?!.*\b(?:allerg|hospital meds))/i,
+    pattern:
+      /\b(?:medications?|medicines?|meds|prescriptions?|rx|what to take|take at home)\b(?!.*\b(?:allerg|hospital meds))/i,
     kind: 'medications',
   },
   {
@@ -200,7 +201,7 @@ export const TRIGGER_TERMINATORS =
 
 /** Words before a drug name inside an item that state its status ("continue her albuterol", "start", "stop taking"). */
 export const LEADING_CUE =
-  /\b(stop(?:ped)?|discontinue[d]?|d\/c|hold|held|new|start(?:ed)?|begin|transition(?:ed)? to|switch(?:ed)? to|change[d]?|increase[d]?|decrease[d]?|continue[ds]?|resume[d]?|keep|remains?)\b(?:\s+(?:taking|using|giving|her|his|him|them|your|the|home|own|on|with|oral|po|iv|sc|inhaled|topical))*\s*$/i;
+  /\b(stop(?:ped)?|discontinue[d]?|d\/c|hold|held|new|start(?:ed)?|begin|transition(?:ed)? to|switch(?:ed)? to|change[d]?|increase[d]?|decrease[d]?|continue[ds]?|resume[d]?|keep|remains?)\b(?:\s+(?:taking|using|giving|her|his|him|them|your|the|home|own|on|with|oral|po|iv|sc|inhaled|topical|usual|regular|current))*\s*$/i;
 
 /** NegEx post-triggers: right after the name, these say the drug is not being given ("Entresto is not covered"). */
 export const EXCLUDING_AFTER =

@@ -545,3 +545,20 @@ describe('prose shapes found by development set 4', () => {
     ]);
   });
 });
+
+test('"In the ED you received:" is hospital-only; "What to take at home:" is the discharge list; "X and Y continue"', () => {
+  const note = [
+    'In the ED you received: ketorolac 15 mg IM, ondansetron 4 mg ODT.',
+    'What to take at home:',
+    '- Keep taking your usual sertraline 50 mg daily.',
+    'Her lisinopril 10 mg daily and timolol one drop each eye twice daily continue unchanged.',
+    'The following are DISCONTINUED:',
+    '  metformin 500 mg BID',
+  ].join('\n');
+  expect(extract(note).map((m) => [m.concept?.name, m.status])).toEqual([
+    ['sertraline', 'continued'],
+    ['lisinopril', 'continued'],
+    ['timolol', 'continued'],
+    ['metformin', 'stopped'],
+  ]);
+});

@@ -321,7 +321,9 @@ function applyImpliedStatus(text: string, found: Found[]): ExtractedMedication[]
     const prev = found[i - 1];
     if (!cur || !prev || !cur.medication.status || prev.medication.status || !cur.item.joined) continue;
     if (prev.item.contextStart !== cur.item.contextStart) continue;
-    if (GROUP_VERB.test(cur.medication.text)) prev.medication.status = cur.medication.status;
+    const m = cur.medication;
+    const afterName = m.text.slice(m.text.indexOf(m.name) + m.name.length);
+    if (GROUP_VERB.test(afterName)) prev.medication.status = m.status;
   }
   const home = found.filter((f) => f.item.homeList);
   const dropped = new Set<Found>();
@@ -470,6 +472,9 @@ function splitItems(text: string, terminology: Terminology): Item[] {
       ) {
         const kind = sectionKindOf(prefix);
         if (kind !== 'other') section = kind;
+        // "In the ED you received: ketorolac 15 mg IM": a heading that is itself a ConText trigger.
+        else if (!/[.;]\s/.test(prefix) && !statusOfHeader(prefix) && isExcluded(prefix))
+          section = 'hospital-course';
         else if (SKIPPED_SECTIONS.has(section)) section = 'other';
         headerStatus = statusOfHeader(prefix);
         homeList = isHomeListHeader(prefix);
@@ -672,7 +677,7 @@ function splitCommas(
   return pieces;
 }
 
-const GROUP_VERB = /\b(?:are|were|have been|both|all)\b/i;
+const GROUP_VERB = /\b(?:are|were|have been|both|all|continue)\b/i;
 const POSSESSIVE = /^\s*(?:his|her|their|your|the)\s+/i;
 
 /** True when `fragment` opens with a known drug name, or with a name followed by an amount. */
