@@ -65,11 +65,15 @@ describe('hostile C-CDA documents', () => {
     });
   }
 
-  test('every attack through `rxbridge convert` (a separate process): exit 1, the reason on stderr, no request', async () => {
+  // The documents that name a URL, through the CLI as a separate process (the others are covered in-process above).
+  const NETWORK = ATTACKS.filter((a) => a.file.startsWith('xxe') || a.file === 'external-dtd.xml');
+
+  test('every URL-bearing attack through `rxbridge convert` (a separate process): exit 1, the reason on stderr, no request', async () => {
+    expect(NETWORK).toHaveLength(3);
     const runs = await Promise.all(
-      ATTACKS.map((a) => runRxbridge(['convert', path.join(dir, a.file)], { cwd: dir })),
+      NETWORK.map((a) => runRxbridge(['convert', path.join(dir, a.file)], { cwd: dir })),
     );
-    for (const [i, a] of ATTACKS.entries()) {
+    for (const [i, a] of NETWORK.entries()) {
       const run = runs[i]!;
       expect(run.code, a.file).toBe(1);
       expect(run.stdout).toBe('');
