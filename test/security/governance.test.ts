@@ -2,7 +2,9 @@
 // appears in the daily report; consent decisions from FHIR Consent; minimum-necessary field policies.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toFhirAuditEvent } from '../../src/governance/audit/audit-event.ts';
+import { consentGatedEhr } from '../../src/governance/consent/consent-gated-ehr.ts';
 import { createConsentRegistry, decideConsent } from '../../src/governance/consent/consent-registry.ts';
+import type { EhrClient } from '../../src/platform/ehr/ehr-client.ts';
 import {
   applyFieldPolicy,
   LLM_EXTRACTION,
@@ -206,6 +208,64 @@ describe('consent and minimum necessary', () => {
     expect(raw).not.toContain('MRN-C1');
     const decisions = await store.audit.list({ category: 'consent' });
     expect(decisions.map((d) => d.outcome)).toEqual(['denied', 'success']);
+    await security.close();
+    await store.close();
+  });
+
+  it('asks consent before an EHR fetch or write for a purpose: refused means no request leaves', async () => {
+    const store = await openSqliteStore({ path: ':memory:' });
+    const security = createTestSecurity();
+    const registry = createConsentRegistry({
+      store: security.governance,
+      keyring: security.keyring,
+      audit: store.audit,
+    });
+    const calls: string[] = [];
+    const ehr = {
+      endpoint: 'genhosp',
+      capabilities: () => Promise.reject(new Error('unused')),
+      read: (type: string, id: string) => {
+        calls.push(`read ${type}/${id}`);
+        return Promise.resolve(undefined);
+      },
+      searchPages: () => ({ [Symbol.asyncIterator]: async function* () {} }),
+      searchAll: (type: string) => {
+        calls.push(`search ${type}`);
+        return Promise.resolve({ resources: [], total: 0 });
+      },
+      createIfNoneExist: () => Promise.reject(new Error('unused')),
+      conditionalUpdate: () => Promise.reject(new Error('unused')),
+      batch: () => Promise.reject(new Error('unused')),
+    } as unknown as EhrClient;
+    const forTreatment = consentGatedEhr(ehr, registry, {
+      patient: 'MRN-E1',
+      purpose: 'TREAT',
+      actor: 'user:p',
+    });
+    await forTreatment.searchAll('Condition', { patient: 'x' });
+    const forPayment = consentGatedEhr(ehr, registry, {
+      patient: 'MRN-E1',
+      purpose: 'HPAYMT',
+      actor: 'user:p',
+    });
+    await expect(forPayment.searchAll('Condition', { patient: 'x' })).rejects.toMatchObject({
+      code: 'consent-denied',
+    });
+    await expect(forPayment.read('Observation', 'o1')).rejects.toMatchObject({ code: 'consent-denied' });
+    expect(calls).toEqual(['search Condition']);
+    await registry.put(
+      'MRN-E1',
+      {
+        resourceType: 'Consent',
+        status: 'active',
+        scope: { text: 'x' },
+        category: [{ text: 'pa' }],
+        provision: { type: 'permit', purpose: [{ code: 'HPAYMT' }] },
+      },
+      'user:officer',
+    );
+    await forPayment.read('Observation', 'o1');
+    expect(calls).toEqual(['search Condition', 'read Observation/o1']);
     await security.close();
     await store.close();
   });
