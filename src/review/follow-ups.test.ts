@@ -7,7 +7,13 @@ import { demoPharmacyAsOf } from '../platform/pharmacy/embedded/demo-dates.ts';
 import { DEMO_PHARMACY } from '../platform/pharmacy/embedded/demo-pharmacy.ts';
 import type { PharmacyProfile } from '../platform/pharmacy/pharmacy-system.ts';
 import { createStarterTerminology } from '../terminology/starter-terminology.ts';
-import { adherenceNoteTask, mtmSummaryTask, priorAuthHtml, priorAuthPacket } from './follow-ups.ts';
+import {
+  adherenceNoteTask,
+  medicationReviewTasks,
+  mtmSummaryTask,
+  priorAuthHtml,
+  priorAuthPacket,
+} from './follow-ups.ts';
 
 const asOf = new Date('2026-11-21T12:00:00Z');
 const profiles = demoPharmacyAsOf(DEMO_PHARMACY, asOf).profiles;
@@ -118,5 +124,57 @@ describe('follow-ups', () => {
     expect(draft).toContain('Current medications:');
     expect(draft).toContain('- Dose change metformin');
     expect(draft).toMatch(/Allergies: penicillin/);
+  });
+
+  it('turns profile check findings into allergy-conflict, interaction and renal-dose tasks with their evidence', () => {
+    const profile = structuredClone(profiles[0]!);
+    const { rxcui: _ignored, ...base } = profile.prescriptions[0]!;
+    profile.allergies = [
+      { substance: 'penicillin', rxcui: '70618', reaction: 'anaphylaxis', severity: 'severe' },
+    ];
+    profile.prescriptions = [
+      {
+        ...base,
+        id: 'rx-amox',
+        drugName: 'amoxicillin 500 mg capsule',
+        strength: { value: 500, unit: 'mg' },
+      },
+      { ...base, id: 'rx-simva', drugName: 'simvastatin 40 mg tablet', strength: { value: 40, unit: 'mg' } },
+      {
+        ...base,
+        id: 'rx-clari',
+        drugName: 'clarithromycin 500 mg tablet',
+        strength: { value: 500, unit: 'mg' },
+      },
+      { ...base, id: 'rx-met', drugName: 'metformin 1000 mg tablet', strength: { value: 1000, unit: 'mg' } },
+    ];
+    const egfr: Bundle = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
+        {
+          resource: {
+            resourceType: 'Observation',
+            status: 'final',
+            code: { coding: [{ system: 'http://loinc.org', code: '33914-3' }] },
+            valueQuantity: { value: 25, unit: 'mL/min/{1.73_m2}' },
+            effectiveDateTime: '2026-11-20',
+          },
+        },
+      ],
+    };
+    const tasks = medicationReviewTasks({ profile, bundles: [egfr], terminology, asOf });
+    const types = new Set(tasks.map((t) => t.type));
+    expect(types).toEqual(new Set(['allergy-conflict', 'interaction', 'renal-dose']));
+    const allergy = tasks.find((t) => t.type === 'allergy-conflict')!;
+    expect(allergy.priority).toBe('high');
+    const item = (allergy.payload as { items: Array<{ drug: string; evidence: { facts: string[] } }> })
+      .items[0]!;
+    expect(item.drug).toMatch(/amoxicillin/);
+    expect(item.evidence.facts.join(' ')).toMatch(/penicillin/i);
+    // The same review again makes the same keys: a second run creates nothing new.
+    expect(medicationReviewTasks({ profile, bundles: [egfr], terminology, asOf }).map((t) => t.key)).toEqual(
+      tasks.map((t) => t.key),
+    );
   });
 });

@@ -2,6 +2,8 @@
 // packet (diagnoses, labs and notes relevant to a drug, as JSON and a printable page) and the MTM summary.
 import type { Bundle } from '@medplum/fhirtypes';
 import { pdcByDrug, PDC_THRESHOLD } from '../checks/adherence-check.ts';
+import type { CheckLab, CheckProblem, DrugOrder } from '../checks/check-input.ts';
+import { preparePatientContext, runProfileChecks } from '../checks/run-checks.ts';
 import type { PharmacyProfile } from '../platform/pharmacy/pharmacy-system.ts';
 import type { NewTask } from '../platform/store/task-store.ts';
 import type { Terminology } from '../terminology/terminology.ts';
@@ -235,4 +237,126 @@ export function mtmSummaryTask(
       recipient: p.pcp ?? null,
     },
   };
+}
+
+// ---- medication review: the profile checked as a whole --------------------------------------------------------
+
+const CHECK_TASK_TYPE: Partial<Record<string, string>> = {
+  'drug-allergy': ReviewTaskType.AllergyConflict,
+  'drug-drug-interaction': ReviewTaskType.Interaction,
+  'duplicate-therapy': ReviewTaskType.Interaction,
+  'renal-dosing': ReviewTaskType.RenalDose,
+};
+
+const SEVERITY_PRIORITY: Record<string, 'high' | 'medium' | 'low'> = {
+  critical: 'high',
+  high: 'high',
+  moderate: 'medium',
+  low: 'low',
+  info: 'low',
+};
+
+/** Labs (LOINC-coded quantities) and diagnoses from the patient's stored messages, as the checks take them. */
+function factsFromBundles(bundles: readonly Bundle[]): { labs: CheckLab[]; problems: CheckProblem[] } {
+  const labs: CheckLab[] = [];
+  const problems: CheckProblem[] = [];
+  for (const bundle of bundles) {
+    for (const entry of bundle.entry ?? []) {
+      const r = entry.resource;
+      if (r?.resourceType === 'Observation' && r.valueQuantity?.value !== undefined) {
+        const loinc = r.code?.coding?.find((c) => c.system === 'http://loinc.org')?.code;
+        const date = r.effectiveDateTime ?? r.issued;
+        if (loinc && date)
+          labs.push({
+            loinc,
+            value: r.valueQuantity.value,
+            ...(r.valueQuantity.unit ? { unit: r.valueQuantity.unit } : {}),
+            date,
+          });
+      } else if (r?.resourceType === 'Condition') {
+        const coding = r.code?.coding?.[0];
+        problems.push({
+          text: coding?.display ?? r.code?.text ?? coding?.code ?? '',
+          ...(coding?.code ? { code: coding.code } : {}),
+          ...(coding?.system ? { system: coding.system } : {}),
+        });
+      }
+    }
+  }
+  return { labs, problems };
+}
+
+/**
+ * Runs the clinical checks on the pharmacy's active list (allergies from the profile, labs and diagnoses from the
+ * patient's stored messages) and makes one task per finding that needs a pharmacist: allergy conflict,
+ * interaction (or duplicate therapy), renal dose. Each finding is the task's one item, with its evidence.
+ */
+export function medicationReviewTasks(input: {
+  profile: PharmacyProfile;
+  bundles: readonly Bundle[];
+  terminology: Terminology;
+  asOf: Date;
+}): NewTask[] {
+  const { profile, asOf } = input;
+  const p = profile.patient;
+  const born = new Date(`${p.birthDate}T00:00:00Z`);
+  const age = Math.floor((asOf.getTime() - born.getTime()) / (365.2425 * DAY_MS));
+  const facts = factsFromBundles(input.bundles);
+  const active: DrugOrder[] = profile.prescriptions
+    .filter((rx) => rx.status === 'active')
+    .map((rx) => ({
+      name: rx.drugName,
+      ...(rx.rxcui ? { rxcui: rx.rxcui } : {}),
+      ...(rx.strength ? { strength: rx.strength } : {}),
+      ...(rx.dose ? { dose: rx.dose } : {}),
+      ...(rx.frequencyPerDay !== undefined ? { frequencyPerDay: rx.frequencyPerDay } : {}),
+      ...(rx.route ? { route: rx.route } : {}),
+      prn: rx.prn,
+    }));
+  const context = preparePatientContext({
+    patient: { age, sex: p.gender },
+    allergies: profile.allergies.map((a) => ({
+      substance: a.substance,
+      ...(a.rxcui ? { rxcui: a.rxcui } : {}),
+      ...(a.reaction ? { reaction: a.reaction } : {}),
+      ...(a.severity ? { severity: a.severity } : {}),
+    })),
+    problems: facts.problems,
+    labs: facts.labs,
+    activeMedications: active,
+    terminology: input.terminology,
+    asOf,
+  });
+  const out: NewTask[] = [];
+  for (const f of runProfileChecks(context)) {
+    const type = CHECK_TASK_TYPE[f.check];
+    if (!type) continue;
+    const priority = SEVERITY_PRIORITY[f.severity] ?? 'medium';
+    const drugs = [...f.drugs].sort().join('+');
+    out.push({
+      key: `${type}:${p.id}:${f.rule}:${drugs}`,
+      type,
+      priority,
+      patient: patientOf(profile),
+      site: p.site,
+      dueAt: new Date(asOf.getTime() + (priority === 'high' ? 4 : 24) * 3_600_000),
+      payload: {
+        summary: f.summary,
+        items: [
+          {
+            id: `${f.rule}:${drugs}`,
+            type: f.check,
+            priority,
+            drug: f.drugs.join(' + '),
+            suggestedAction: f.detail.slice(0, 1000),
+            ehr: null,
+            pharmacy: null,
+            evidence: { facts: f.evidence, source: f.source },
+          },
+        ],
+        finding: f,
+      },
+    });
+  }
+  return out;
 }

@@ -112,7 +112,8 @@ const OPERATIONS: Operation[] = [
   {
     method: 'post',
     path: '/api/patients/{id}/follow-ups',
-    summary: 'Start a follow-up: adherence note, prior-authorization packet, MTM summary',
+    summary:
+      'Start a follow-up: adherence note, prior-authorization packet, MTM summary, or a medication review (allergy, interaction, renal-dose tasks)',
     permission: 'tasks:decide',
     body: FollowUpBody,
   },

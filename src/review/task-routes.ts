@@ -22,6 +22,7 @@ import {
 import type { Terminology } from '../terminology/terminology.ts';
 import {
   adherenceNoteTask,
+  medicationReviewTasks,
   mtmSummaryTask,
   priorAuthHtml,
   priorAuthPacket,
@@ -75,7 +76,7 @@ export const TaskDecisionBody = z.strictObject({
 export const CommentBody = z.strictObject({ text: z.string().trim().min(1).max(4000) });
 export const NoteBody = z.strictObject({ text: z.string().max(20_000) });
 export const FollowUpBody = z.strictObject({
-  kind: z.enum(['adherence-note', 'prior-authorization', 'mtm-summary']),
+  kind: z.enum(['adherence-note', 'prior-authorization', 'mtm-summary', 'medication-review']),
   drug: z.string().trim().min(2).max(200).optional().describe('prior-authorization: the drug'),
 });
 export const IdParams = z.strictObject({ id: z.string().min(1).max(100) });
@@ -436,6 +437,15 @@ export function registerWorkspaceRoutes(app: FastifyInstance, deps: WorkspaceRou
     return profile;
   };
 
+  /** The patient's stored messages (under every linked identifier) as FHIR bundles. */
+  const bundlesFor = async (profile: PharmacyProfile): Promise<Bundle[]> => {
+    const bundles: Bundle[] = [];
+    for (const i of profile.patient.identifiers) {
+      bundles.push(...((await deps.bundlesOf?.(`${i.value}^${i.system}`)) ?? []));
+    }
+    return bundles;
+  };
+
   app.get<{ Params: { id: string } }>(
     '/api/patients/:id/profile',
     { config: read },
@@ -534,6 +544,15 @@ export function registerWorkspaceRoutes(app: FastifyInstance, deps: WorkspaceRou
               message: 'every scheduled medicine covers at least 80% of days: no adherence note is needed',
             });
           }
+        } else if (body.value.kind === 'medication-review') {
+          const bundles = await bundlesFor(profile);
+          const made = medicationReviewTasks({ profile, bundles, terminology: deps.terminology, asOf: now });
+          const results = [];
+          for (const t of made) results.push(await deps.createTask(t));
+          return reply.code(results.some((r) => r.created) ? 201 : 200).send({
+            findings: made.length,
+            tasks: results.map((r) => taskSummaryJson(r.task, now)),
+          });
         } else if (body.value.kind === 'prior-authorization') {
           if (!body.value.drug) {
             return sendIssue(reply, 400, {
@@ -543,9 +562,7 @@ export function registerWorkspaceRoutes(app: FastifyInstance, deps: WorkspaceRou
               message: 'name the drug the prior authorization is for',
             });
           }
-          const sources = profile.patient.identifiers.map((i) => `${i.value}^${i.system}`);
-          const bundles: Bundle[] = [];
-          for (const s of sources) bundles.push(...((await deps.bundlesOf?.(s)) ?? []));
+          const bundles = await bundlesFor(profile);
           task = priorAuthTask(
             priorAuthPacket({ drug: body.value.drug, profile, bundles, asOf: now }),
             profile,

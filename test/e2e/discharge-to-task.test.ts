@@ -208,6 +208,28 @@ it('follow-ups: a prior-authorization packet as JSON and a printable page, an MT
   });
   expect(mtm.status).toBe(201);
   expect(mtm.body.note).toContain('Current medications:');
+  // A medication review of every demo patient: findings become tasks once; a second run creates nothing new.
+  let findings = 0;
+  for (let i = 1; i <= 12; i++) {
+    const id = `P${String(i).padStart(4, '0')}`;
+    const first = await w.api<{ findings: number; tasks: Array<{ id: string; type: string }> }>(
+      `/api/patients/${id}/follow-ups`,
+      { method: 'POST', body: JSON.stringify({ kind: 'medication-review' }) },
+    );
+    expect(first.body.tasks).toHaveLength(first.body.findings);
+    expect(
+      first.body.tasks.every((t) => ['allergy-conflict', 'interaction', 'renal-dose'].includes(t.type)),
+    ).toBe(true);
+    const second = await w.api<{ tasks: Array<{ id: string }> }>(`/api/patients/${id}/follow-ups`, {
+      method: 'POST',
+      body: JSON.stringify({ kind: 'medication-review' }),
+    });
+    if (first.body.findings > 0) expect(second.status).toBe(200);
+    expect(second.body.tasks.map((t) => t.id)).toEqual(first.body.tasks.map((t) => t.id));
+    findings += first.body.findings;
+  }
+  expect(findings).toBeGreaterThan(0);
+
   const bad = await w.api<{ resourceType: string }>(`/api/patients/${patientId}/follow-ups`, {
     method: 'POST',
     body: JSON.stringify({ kind: 'prior-authorization' }),

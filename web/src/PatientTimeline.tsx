@@ -30,6 +30,20 @@ export function PatientTimeline({ id }: { id: string }) {
       .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))
       .finally(() => setBusy(false));
   };
+  const [found, setFound] = useState<Array<{ id: string; typeLabel: string; summary: string | null }> | null>(
+    null,
+  );
+  const review = (): void => {
+    setBusy(true);
+    setError(null);
+    api<{ findings: number; tasks: Array<{ id: string; typeLabel: string; summary: string | null }> }>(
+      `/api/patients/${encodeURIComponent(id)}/follow-ups`,
+      { method: 'POST', body: { kind: 'medication-review' } },
+    )
+      .then((r) => setFound(r.tasks))
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))
+      .finally(() => setBusy(false));
+  };
   const startPa = (e: FormEvent): void => {
     e.preventDefault();
     start('prior-authorization', { drug });
@@ -57,6 +71,9 @@ export function PatientTimeline({ id }: { id: string }) {
         <button type="button" disabled={busy} onClick={() => start('mtm-summary')}>
           MTM summary
         </button>
+        <button type="button" disabled={busy} onClick={review}>
+          Check the medication list
+        </button>
         <form onSubmit={startPa}>
           <label className="inline">
             Prior authorization for
@@ -76,6 +93,21 @@ export function PatientTimeline({ id }: { id: string }) {
         <p className="banner error" role="alert">
           {error}
         </p>
+      )}
+      {found && (
+        <section aria-labelledby="found-title" className="banner info">
+          <h2 id="found-title">
+            Medication list checked:{' '}
+            {found.length === 0 ? 'nothing needs review' : `${found.length} finding(s) to review`}
+          </h2>
+          <ul className="plain">
+            {found.map((t) => (
+              <li key={t.id}>
+                <a href={`#/tasks/${t.id}`}>{t.typeLabel}</a>: {t.summary}
+              </li>
+            ))}
+          </ul>
+        </section>
       )}
       <ol className="timeline">
         {data.events.map((e, i) => (

@@ -566,6 +566,18 @@ function ItemCard(props: {
               <span className="muted">no prescription</span>
             )}
           </dd>
+          {item.evidence?.facts && (
+            <>
+              <dt>Evidence</dt>
+              <dd>{item.evidence.facts.join('; ')}</dd>
+            </>
+          )}
+          {item.evidence?.source && (
+            <>
+              <dt>Rule source</dt>
+              <dd>{item.evidence.source.label}</dd>
+            </>
+          )}
           <dt>Approving will</dt>
           <dd>
             {ACTION_LABEL[item.proposed.kind]}

@@ -109,6 +109,9 @@ export interface TaskItem {
   ehr: { name?: string; frequencyText?: string; evidence?: Evidence; confidence?: number } | null;
   pharmacy: { id: string; rxNumber?: string; drugName?: string; sig?: string; status?: string } | null;
   evidence: {
+    /** Check findings: the facts the rule matched, and the rule's published source. */
+    facts?: string[];
+    source?: { label: string; url?: string };
     ehr?: Evidence;
     pharmacy?: {
       rxNumber: string;
