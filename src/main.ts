@@ -30,6 +30,13 @@ import { keyringSealer } from './review/rollout/keyring-sealer.ts';
 import { openPostgresRolloutStore } from './review/rollout/postgres/postgres-rollout-store.ts';
 import { createRolloutGate } from './review/rollout/rollout-gate.ts';
 import { createRolloutMetrics } from './review/rollout/rollout-metrics.ts';
+import {
+  certificatesFrom,
+  guardrailsFrom,
+  monitorTimingFrom,
+  notifiersFrom,
+} from './review/rollout/rollout-config.ts';
+import { startRolloutMonitor } from './review/rollout/rollout-monitor.ts';
 import { registerRolloutRoutes } from './review/rollout/rollout-routes.ts';
 import type { RolloutStore } from './review/rollout/rollout-store.ts';
 import { openSqliteRolloutStore } from './review/rollout/sqlite/sqlite-rollout-store.ts';
@@ -300,6 +307,21 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     // the workspace's write-back. Modes are set with `rxbridge rollout set` or POST /api/rollout/modes.
     const rolloutStore = await openRolloutStore(config, keyring);
     cleanups.push(async () => rolloutStore.close());
+    const rolloutMetrics = createRolloutMetrics(metrics.registry);
+    // Alert rules (rollout figures, silent channels, dead letters, volume, certificates) on a timer.
+    const monitor = startRolloutMonitor({
+      store: rolloutStore,
+      tasks: store.tasks,
+      messages: store.messages,
+      clock,
+      notifiers: notifiersFrom(config),
+      ...monitorTimingFrom(config),
+      metrics: rolloutMetrics,
+      certificates: certificatesFrom(config),
+      onError: (what, error) =>
+        logger.warn({ err: error instanceof Error ? error.message : String(error) }, `${what} failed`),
+    });
+    cleanups.push(() => Promise.resolve(monitor.stop()));
 
     let worker: PipelineWorker | undefined;
     if (options.workers !== false) {
@@ -308,7 +330,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         audit: store.audit,
         clock,
         writeBack: pharmacy,
-        metrics: createRolloutMetrics(metrics.registry),
+        guardrails: guardrailsFrom(config),
+        metrics: rolloutMetrics,
       });
       const process = createMessageProcessor({
         pharmacy,

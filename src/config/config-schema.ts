@@ -194,6 +194,44 @@ export const ConfigSchema = z.strictObject({
       endpoints: z.array(EhrEndpointSchema).default([]),
     })
     .prefault({}),
+  /** Phased rollout (docs/rollout.md): auto-mode guardrails and alert delivery. Modes are data: `rxbridge rollout set`. */
+  rollout: z
+    .strictObject({
+      /** What auto mode may write (discharge reconciliation); everything else goes to a pharmacist. */
+      guardrails: z
+        .strictObject({
+          types: z.array(z.string().min(1)).default(['discontinued-still-active', 'held-still-active']),
+          minConfidence: z.number().min(0).max(1).default(0.7),
+          maxPerHour: z.number().int().min(0).default(20),
+          maxPerDay: z.number().int().min(0).default(100),
+        })
+        .prefault({}),
+      alerts: z
+        .strictObject({
+          /** How often the engine evaluates the alert rules; 0 turns the evaluation off. */
+          intervalMinutes: z.number().int().min(0).default(15),
+          /** The period evaluated, against the one before it. */
+          periodHours: z.number().positive().default(24),
+          /** An open alert is notified again only after this long. */
+          quietMinutes: z.number().int().min(0).default(60),
+          /** Name of the environment variable holding the webhook URL (URLs often carry a token). */
+          webhookUrlEnv: z
+            .string()
+            .regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name')
+            .optional(),
+          /** Email through the site's SMTP relay (plain SMTP; the relay does TLS and authentication). */
+          smtp: z
+            .strictObject({
+              host: z.string().min(1),
+              port: port.default(25),
+              from: z.email(),
+              to: z.array(z.email()).min(1),
+            })
+            .optional(),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   /** Load the demo pharmacy (a dozen fictional patients). */
   demo: z.boolean().default(false),
   log: z
