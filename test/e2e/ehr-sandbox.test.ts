@@ -323,7 +323,14 @@ describe('vendor behaviours and the capability report', () => {
         const { client } = clientFor(sandbox);
         const cs = await client.capabilities();
         for (const profileName of vendor === 'generic' ? (['generic', 'athena'] as const) : [vendor]) {
-          const report = checkCapabilities(VENDOR_PROFILES[profileName], cs);
+          const smart = (await (
+            await fetch(`${sandbox.fhirBase}/.well-known/smart-configuration`)
+          ).json()) as never;
+          const report = checkCapabilities(VENDOR_PROFILES[profileName], cs, {
+            baseUrl: sandbox.fhirBase,
+            smart,
+            keyAlg: 'ES384',
+          });
           console.log(formatCapabilityReport(`sandbox-${vendor}`, report));
           const line = (feature: string) => report.lines.find((l) => l.feature === feature);
           expect(line('read medications')?.status).toBe('ok');
@@ -345,6 +352,18 @@ describe('vendor behaviours and the capability report', () => {
           await expect(client.searchAll('Condition', {})).rejects.toThrow(/requires a patient parameter/);
         }
         if (vendor === 'oracle-health') expect(sandbox.fhirBase).toMatch(/\/r4\/[0-9a-f-]{36}$/);
+        if (vendor === 'generic') {
+          // The Oracle Health profile against a base URL without a tenant segment: refused in the report.
+          const wrong = checkCapabilities(VENDOR_PROFILES['oracle-health'], cs, {
+            baseUrl: sandbox.fhirBase,
+          });
+          expect(wrong.lines.find((l) => l.feature === 'tenant in URL')?.status).toBe('unavailable');
+          const noEs = checkCapabilities(VENDOR_PROFILES.generic, cs, {
+            smart: { token_endpoint_auth_signing_alg_values_supported: ['RS384'] },
+            keyAlg: 'ES384',
+          });
+          expect(noEs.lines.find((l) => l.feature === 'assertion algorithm')?.status).toBe('unavailable');
+        }
       } finally {
         await sandbox.close();
       }

@@ -6,7 +6,11 @@ import type { EhrEndpointConfig } from '../../config/config-schema.ts';
 import { importBulk } from '../../inbound/fhir/bulk-import.ts';
 import { syncIncremental } from '../../inbound/fhir/incremental-sync.ts';
 import { openSqliteFhirStore } from '../../inbound/fhir/sqlite-fhir-store.ts';
-import { checkCapabilities, formatCapabilityReport } from '../../platform/ehr/capability-report.ts';
+import {
+  checkCapabilities,
+  formatCapabilityReport,
+  type SmartConfiguration,
+} from '../../platform/ehr/capability-report.ts';
 import { FhirBulkClient } from '../../platform/ehr/fhir/bulk-client.ts';
 import { FhirClient } from '../../platform/ehr/fhir/fhir-client.ts';
 import { connectEhr } from '../../platform/ehr/fhir/from-config.ts';
@@ -84,7 +88,18 @@ export function registerEhrCommand(program: Command): void {
             deadlineMs: 20_000,
           });
           const cs = await client.capabilities();
-          const report = checkCapabilities(VENDOR_PROFILES[target.vendor], cs);
+          // Discovery is optional for the report: without it the CapabilityStatement is still checked.
+          const smart = await fetch(`${target.baseUrl.replace(/\/+$/, '')}/.well-known/smart-configuration`, {
+            headers: { accept: 'application/json' },
+            signal: AbortSignal.timeout(10_000),
+          })
+            .then(async (r) => (r.ok ? ((await r.json()) as SmartConfiguration) : undefined))
+            .catch(() => undefined);
+          const report = checkCapabilities(VENDOR_PROFILES[target.vendor], cs, {
+            baseUrl: target.baseUrl,
+            ...(smart !== undefined ? { smart } : {}),
+            ...(target.config !== undefined ? { keyAlg: target.config.key.alg } : {}),
+          });
           unavailable += report.summary.unavailable;
           process.stdout.write(formatCapabilityReport(target.name, report));
           if (opts.token === true && target.config !== undefined) {

@@ -46,7 +46,25 @@ function queryProblem(
   return missing.length > 0 ? `${q.resourceType} lacks search parameter ${missing.join(', ')}` : undefined;
 }
 
-export function checkCapabilities(profile: VendorProfile, cs: CapabilityStatement): CapabilityReport {
+/** What `.well-known/smart-configuration` says, as far as the report needs it. */
+export interface SmartConfiguration {
+  token_endpoint?: string;
+  token_endpoint_auth_signing_alg_values_supported?: string[];
+  scopes_supported?: string[];
+}
+
+export interface CapabilityContext {
+  baseUrl?: string;
+  smart?: SmartConfiguration;
+  /** The algorithm our key for this endpoint signs with. */
+  keyAlg?: string;
+}
+
+export function checkCapabilities(
+  profile: VendorProfile,
+  cs: CapabilityStatement,
+  context: CapabilityContext = {},
+): CapabilityReport {
   const resources = resourcesOf(cs);
   const lines: CapabilityLine[] = [];
   const server = cs.rest?.find((r) => r.mode === 'server') ?? cs.rest?.[0];
@@ -63,6 +81,52 @@ export function checkCapabilities(profile: VendorProfile, cs: CapabilityStatemen
           detail: 'not in the CapabilityStatement; discovery through .well-known/smart-configuration',
         },
   );
+  if (context.smart !== undefined) {
+    const algs = context.smart.token_endpoint_auth_signing_alg_values_supported;
+    const wanted = context.keyAlg !== undefined ? [context.keyAlg] : ['RS384', 'ES384'];
+    const usable = algs === undefined ? wanted : wanted.filter((a) => algs.includes(a));
+    lines.push(
+      usable.length > 0
+        ? { feature: 'assertion algorithm', status: 'ok', detail: `${usable.join(', ')} accepted` }
+        : {
+            feature: 'assertion algorithm',
+            status: 'unavailable',
+            detail: `server accepts ${algs?.join(', ') ?? 'none'}, our key is ${wanted.join(', ')}`,
+          },
+    );
+    const supported = context.smart.scopes_supported;
+    if (supported !== undefined) {
+      const missing = profile.scopes.filter((scope) => {
+        const [type = '', perm = ''] = scope.replace(/^system\//, '').split('.');
+        return (
+          !supported.includes(scope) &&
+          !supported.includes(`system/*.${perm}`) &&
+          !supported.includes(`system/${type}.*`)
+        );
+      });
+      lines.push(
+        missing.length === 0
+          ? { feature: 'scopes', status: 'ok', detail: `${profile.scopes.length} profile scopes advertised` }
+          : {
+              feature: 'scopes',
+              status: 'degraded',
+              detail: `not advertised: ${missing.join(' ')} (ask the EHR to grant them)`,
+            },
+      );
+    }
+  }
+  if (profile.tenantInPath && context.baseUrl !== undefined) {
+    const last = new URL(context.baseUrl).pathname.replace(/\/+$/, '').split('/').pop() ?? '';
+    lines.push(
+      /^(r4|fhir|api)?$/i.test(last)
+        ? {
+            feature: 'tenant in URL',
+            status: 'unavailable',
+            detail: `${profile.description} puts the tenant id in the base URL; this one ends at /${last}`,
+          }
+        : { feature: 'tenant in URL', status: 'ok', detail: 'base URL carries a tenant segment' },
+    );
+  }
   if (cs.fhirVersion !== undefined && !cs.fhirVersion.startsWith('4.0')) {
     lines.push({
       feature: 'FHIR version',
