@@ -156,7 +156,7 @@ export const PRESCRIBED_CUE =
 
 /** Right after a drug name (and its strength): "His ramipril was held ...", "lisinopril has been stopped". */
 export const AFTER_NAME_STATUS =
-  /^\s*(?:[\w.,/%-]+\s+){0,4}?(?:(?:was|were|is|has been|have been|will be)\s+)?(held|stopped|discontinued|started|increased|decreased|reduced|lowered|changed|resumed|continued|continue|stop|hold)\b/i;
+  /^\s*(?:[\w.,/%()-]+\s+){0,8}?(?:(?:was|were|is|has been|have been|will be)\s+)?(held|stopped|discontinued|started|increased|decreased|reduced|lowered|changed|resumed|continued|continues|continue|stops|stop|hold)\b/i;
 
 /**
  * A dose change said in words after the name: "increased from 20 mg to 80 mg", "DOSE INCREASED from 2.5 mL",
@@ -201,7 +201,7 @@ export const TRIGGER_TERMINATORS =
 
 /** Words before a drug name inside an item that state its status ("continue her albuterol", "start", "stop taking"). */
 export const LEADING_CUE =
-  /\b(stop(?:ped)?|discontinue[d]?|d\/c|hold|held|new|start(?:ed)?|begin|transition(?:ed)? to|switch(?:ed)? to|change[d]?|increase[d]?|decrease[d]?|continue[ds]?|resume[d]?|keep|remains?)\b(?:\s+(?:taking|using|giving|her|his|him|them|your|the|home|own|on|with|oral|po|iv|sc|inhaled|topical|usual|regular|current))*\s*$/i;
+  /\b(stop(?:ped)?|discontinue[d]?|d\/c|hold|held|new|start(?:ed)?|begin|transition(?:ed)? to|switch(?:ed)? to|add(?:ed)?|replaced (?:\w+ )?by|change[d]?|increase[d]?|decrease[d]?|continue[ds]?|resume[d]?|keep|remains?)\b(?:\s+(?:taking|using|giving|her|his|him|them|your|the|home|own|on|with|oral|po|iv|sc|inhaled|topical|usual|regular|current))*\s*$/i;
 
 /** NegEx post-triggers: right after the name, these say the drug is not being given ("Entresto is not covered"). */
 export const EXCLUDING_AFTER =

@@ -562,3 +562,17 @@ test('"In the ED you received:" is hospital-only; "What to take at home:" is the
     ['metformin', 'stopped'],
   ]);
 });
+
+test('relative clauses, "continues"/"stops" after the dose, "we have added", and a conditional hold', () => {
+  const note = [
+    'His doxazosin, which was started years ago for his prostate, has been stopped.',
+    'Donepezil 5 mg at night continues. We have added pravastatin 40 mg at night.',
+    'Amlodipine 10 mg continues. Please hold the amlodipine if his systolic BP falls below 110.',
+  ].join('\n');
+  expect(extract(note).map((m) => [m.concept?.name, m.status])).toEqual([
+    ['doxazosin', 'stopped'],
+    ['donepezil', 'continued'],
+    ['pravastatin', 'new'],
+    ['amlodipine', 'continued'],
+  ]);
+});

@@ -113,11 +113,14 @@ const STATUS_WORDS: ReadonlyMap<string, MedicationChange> = new Map([
   ['reduced', 'changed'],
   ['lowered', 'changed'],
   ['keep', 'continued'],
+  ['continues', 'continued'],
+  ['stops', 'stopped'],
+  ['add', 'new'],
+  ['added', 'new'],
   ['transition to', 'new'],
   ['transitioned to', 'new'],
   ['switch to', 'new'],
   ['switched to', 'new'],
-  ['continues', 'continued'],
   ['remain', 'continued'],
   ['remains', 'continued'],
 ]);
@@ -323,7 +326,7 @@ function applyImpliedStatus(text: string, found: Found[]): ExtractedMedication[]
     if (prev.item.contextStart !== cur.item.contextStart) continue;
     const m = cur.medication;
     const afterName = m.text.slice(m.text.indexOf(m.name) + m.name.length);
-    if (GROUP_VERB.test(afterName)) prev.medication.status = m.status;
+    if (m.status && GROUP_VERB.test(afterName)) prev.medication.status = m.status;
   }
   const home = found.filter((f) => f.item.homeList);
   const dropped = new Set<Found>();
@@ -356,7 +359,7 @@ function applyImpliedStatus(text: string, found: Found[]): ExtractedMedication[]
       !prev.medication.strength !== !m.strength
     ) {
       const [keep, drop] = m.strength ? [f, prev] : [prev, f];
-      keep.medication.status ??= drop.medication.status;
+      if (!keep.medication.status && drop.medication.status) keep.medication.status = drop.medication.status;
       dropped.add(drop);
       if (drop === prev) seen[seen.length - 1] = keep;
       continue;
@@ -677,6 +680,8 @@ function splitCommas(
   return pieces;
 }
 
+const RELATIVE_CLAUSE = /^\s*,\s*(?:which|who|that)\b[^,]*,/i;
+const CONDITIONAL_HOLD = /\bhold\b[^.;]*\bif\b/i;
 const GROUP_VERB = /\b(?:are|were|have been|both|all|continue)\b/i;
 const POSSESSIVE = /^\s*(?:his|her|their|your|the)\s+/i;
 
@@ -843,11 +848,14 @@ function parseItem(input: string, item: Item, terminology: Terminology): Found |
     const word = column?.[1]?.toLowerCase();
     if (word) status = STATUS_WORDS.get(word) ?? status;
   }
-  const after = AFTER_NAME_STATUS.exec(rest)?.[1]?.toLowerCase();
+  // ", which was started years ago for his prostate, has been stopped": the relative clause is skipped.
+  const after = AFTER_NAME_STATUS.exec(rest.replace(RELATIVE_CLAUSE, ' '))?.[1]?.toLowerCase();
   if (after) status = STATUS_WORDS.get(after) ?? (after === 'started' ? 'new' : status);
   for (const statusCue of STATUS_CUES) if (statusCue.pattern.test(rest)) status = statusCue.status;
   if (status !== 'stopped' && status !== 'held' && CHANGE_PHRASE.test(rest)) status = 'changed';
   if (!status) status = WEAK_STATUS_CUES.find((c) => c.pattern.test(rest))?.status;
+  // "Please hold the amlodipine if his systolic BP falls below 110": a condition, not a hold now.
+  if (status === 'held' && CONDITIONAL_HOLD.test(input.slice(item.contextStart, end))) status = undefined;
 
   const { strength, dose, strengths } = readAmounts(rest);
   const frequency = findFrequency(rest)?.frequency;
