@@ -131,7 +131,8 @@ export function formatVendors(rows: readonly VendorRow[]): string {
     'entries in XML: <entry> elements found by a text scan (comments removed), independent of the reader. entries mapped:',
     'those that gave at least one resource (a published fragment that is a bare statement counts as one entry mapped but',
     'has no <entry> element). Every entry not mapped has a warning naming its location and template. Refused: not',
-    'well-formed XML, each with its error issue. Issue kinds are FHIR OperationOutcome codes.',
+    'well-formed XML, or a root that is no ClinicalDocument, section or entry (header snippets, empty files), each',
+    'with one error issue. Issue kinds are FHIR OperationOutcome codes.',
   );
   return lines.join('\n');
 }

@@ -347,4 +347,13 @@ describe('coverage, unknown entries, determinism, provenance', () => {
     const [p] = all<Provenance>(r.value.bundle, 'Provenance');
     expect(p!.entity?.[1]?.what?.identifier).toEqual({ system: 'urn:rxbridge:message', value: 'msg-42' });
   });
+
+  test('XML that is no C-CDA (a FHIR Bundle, a header snippet) is refused with one clear issue', () => {
+    const r = convertCcda('<Bundle xmlns="http://hl7.org/fhir"><type value="collection"/></Bundle>');
+    expect(r.ok).toBe(false);
+    expect(r.issues).toEqual([
+      expect.objectContaining({ severity: 'error', code: 'not-supported', path: '/Bundle' }),
+    ]);
+    expect(r.issues[0]!.message).toMatch(/not a C-CDA document: the root is <Bundle>/);
+  });
 });

@@ -15,7 +15,7 @@ import type { XmlLimits } from '../../inbound/ccda/xml/safe-xml.ts';
 import type { XmlElement } from '../../inbound/ccda/xml/xml-element.ts';
 import { sha256Hex, stableId } from '../../kernel/ids.ts';
 import type { Issue, Result } from '../../kernel/result.ts';
-import { fail, ok } from '../../kernel/result.ts';
+import { errorIssue, fail, ok } from '../../kernel/result.ts';
 import {
   concept,
   fhirDateTime,
@@ -393,7 +393,17 @@ export function convertCcda(
   const parsed = parseSafeXml(xml, limits);
   if (!parsed.ok) return fail(parsed.issues);
   const doc = parsed.value;
-  if (doc.name !== 'ClinicalDocument') return convertFragment(xml, doc, parsed.issues, context);
+  if (doc.name !== 'ClinicalDocument') {
+    if (FRAGMENT_ROOTS.has(doc.name)) return convertFragment(xml, doc, parsed.issues, context);
+    return fail([
+      ...parsed.issues,
+      errorIssue(
+        'not-supported',
+        `/${doc.name}`,
+        `not a C-CDA document: the root is <${doc.name}>; only a ClinicalDocument, or a section or entry fragment, is read`,
+      ),
+    ]);
+  }
   let documentKey = iiKey(doc.child('id'));
   const run = new CcdaRun(doc, documentKey ?? `sha256:${sha256Hex(xml)}`, context);
   run.issues.push(...parsed.issues);
@@ -554,6 +564,22 @@ function mapNonXmlBody(run: CcdaRun, nonXml: XmlElement, title: string, date: st
       `unstructured body (${media}) kept as an attachment; its content is not read`,
     );
 }
+
+/** Roots accepted as published fragments: body, section and clinical-statement elements of CDA. */
+const FRAGMENT_ROOTS: ReadonlySet<string> = new Set([
+  'structuredBody',
+  'component',
+  'section',
+  'entry',
+  'entryRelationship',
+  'act',
+  'observation',
+  'substanceAdministration',
+  'supply',
+  'procedure',
+  'encounter',
+  'organizer',
+]);
 
 /**
  * A piece of a document (a section or a single entry, as implementation guides publish them): no header, so no
