@@ -16,7 +16,7 @@ import { ensureDemoAccount } from './governance/auth/demo-account.ts';
 import { createConsentRegistry, type ConsentRegistry } from './governance/consent/consent-registry.ts';
 import { createBearerVerifier } from './governance/auth/jwt-verifier.ts';
 import { encryptedStore } from './governance/crypto/encrypted-store.ts';
-import { ephemeralKeyring, loadKeyring, type Keyring } from './governance/crypto/keyring.ts';
+import { ephemeralKeyring, loadKeyring, refreshKeyring, type Keyring } from './governance/crypto/keyring.ts';
 import type { GovernanceStore } from './governance/governance-store.ts';
 import { openPostgresGovernanceStore } from './governance/store/postgres/postgres-governance-store.ts';
 import { openSqliteGovernanceStore } from './governance/store/sqlite/sqlite-governance-store.ts';
@@ -151,6 +151,15 @@ export async function openRolloutStore(
   return openPostgresRolloutStore({ url: config.store, schema: config.scaled.postgresSchema, sealer });
 }
 
+/** The key file keyringFor reads (none when the keys come from RXBRIDGE_KEYS or the store is in memory). */
+export function keyFileFor(config: Config, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env['RXBRIDGE_KEYS']) return undefined;
+  if (env['RXBRIDGE_KEY_FILE']) return env['RXBRIDGE_KEY_FILE'];
+  const path = config.store.startsWith('sqlite:') ? config.store.slice('sqlite:'.length) : undefined;
+  if (path === ':memory:') return undefined;
+  return path !== undefined ? join(dirname(resolve(path)), 'rxbridge.keys') : resolve('./data/rxbridge.keys');
+}
+
 export async function openGovernanceStore(config: Config): Promise<GovernanceStore> {
   if (config.store.startsWith('sqlite:')) {
     const path = config.store.slice('sqlite:'.length);
@@ -274,6 +283,23 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         ),
     });
     cleanups.push(() => checkpointer.stop());
+    // Online key rotation: a version appended to the key file is used for new values within a minute.
+    const keyFile = keyFileFor(config);
+    if (keyFile !== undefined) {
+      const keyTimer = setInterval(() => {
+        try {
+          const added = refreshKeyring(keyring, keyFile);
+          if (added.length > 0) logger.info({ versions: added }, 'encryption key versions added');
+        } catch (error) {
+          logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'key file unreadable');
+        }
+      }, 60_000);
+      keyTimer.unref();
+      cleanups.push(() => {
+        clearInterval(keyTimer);
+        return Promise.resolve();
+      });
+    }
     /** Routes use this: a failed audit write refuses the response (503) instead of sending PHI unrecorded. */
     const routeAudit = guardedAudit(store.audit);
     const demoCredentials = config.demo

@@ -2,7 +2,7 @@
 // rotation (new version + re-wrapping) while writes and reads go on has 0 failures; the whole Store contract holds
 // through the encrypting wrapper, and the database file holds no plaintext of what was stored.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import {
   ephemeralKeyring,
   loadKeyring,
   parseKeySpec,
+  refreshKeyring,
 } from '../../src/governance/crypto/keyring.ts';
 import { ManualClock } from '../../src/kernel/clock.ts';
 import { describeStore } from '../../src/platform/store/store.contract.ts';
@@ -65,6 +66,13 @@ describe('envelope encryption', () => {
       'ok',
     );
     expect(() => loadKeyring({ env: { RXBRIDGE_KEY_FILE: join(dir, 'missing') } })).toThrow(/does not exist/);
+    // Online rotation: a version appended to the file is picked up and used for new values.
+    const old = first.keyring.encrypt(Buffer.from('before'));
+    appendFileSync(file, `v2:${randomBytes(32).toString('base64')}\n`);
+    expect(refreshKeyring(first.keyring, file)).toEqual([2]);
+    expect(refreshKeyring(first.keyring, file)).toEqual([]);
+    expect(first.keyring.versionOf(first.keyring.encrypt(Buffer.from('after')))).toBe(2);
+    expect(Buffer.from(first.keyring.decrypt(old)).toString()).toBe('before');
   });
 });
 

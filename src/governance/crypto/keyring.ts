@@ -326,8 +326,26 @@ export interface KeySource {
   defaultKeyFile?: string;
 }
 
+/**
+ * Online rotation: adds the versions the key file has gained since it was loaded (append `v2:<base64>` to the
+ * file; running engines pick it up and encrypt new values with it). Returns the versions added.
+ */
+export function refreshKeyring(keyring: Keyring, file: string): number[] {
+  const added: number[] = [];
+  for (const [version, key] of parseKeySpec(readFileSync(file, 'utf8'), 'key file')) {
+    if (!keyring.versions.includes(version)) added.push(keyring.addKey(key, version));
+  }
+  return added;
+}
+
 /** Keys from RXBRIDGE_KEYS, else the file named by RXBRIDGE_KEY_FILE, else the default key file (created once). */
-export function loadKeyring(source: KeySource = {}): { keyring: Keyring; from: string; created: boolean } {
+export function loadKeyring(source: KeySource = {}): {
+  keyring: Keyring;
+  from: string;
+  created: boolean;
+  /** The key file, when keys came from one (watch it with refreshKeyring). */
+  file?: string;
+} {
   const env = source.env ?? process.env;
   const inline = env['RXBRIDGE_KEYS'];
   if (inline !== undefined && inline.trim() !== '') {
