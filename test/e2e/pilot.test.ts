@@ -59,6 +59,7 @@ describe('rollout pilot: off → shadow → suggest → auto for site main-stree
     expect(s.value.agreement.rate).toBeLessThan(0.8);
     expect(s.value.agreement.rate).toBeLessThan(before.agreement.rate ?? 0);
     expect(s.value.checklist.ready).toBe(false);
+    expect(s.value.minutesSaved).toBeLessThan(before.minutesSaved);
     const rules = s.alerts.map((a) => a.rule).sort();
     expect(rules).toContain('agreement-low');
     expect(rules).toContain('accuracy-low');

@@ -172,7 +172,7 @@ describe('rxbridge rollout', () => {
     const text = await cli('report', '--workflow', 'discharge-reconciliation', '--since', '1d');
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/agreement 83\.3% over 6 items/);
-    expect(text.stdout).toMatch(/estimated minutes saved 0 \(shadow events would have saved 72\)/);
+    expect(text.stdout).toMatch(/estimated minutes saved 0 \(shadow events would have saved 60\)/);
     const json = await cli('rollout', 'report', '--since', '1d', '--format', 'json');
     const report = JSON.parse(json.stdout) as {
       workflows: Array<{ events: number; agreement: { perField: Record<string, { rate: number }> } }>;

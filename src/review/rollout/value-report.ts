@@ -209,6 +209,10 @@ export async function workflowValue(
   let autoErrors = 0;
   let errors = 0;
   const confidences: number[] = [];
+  // An event where the engine and the pharmacist disagreed (a rejection, an edit, a reversal, a miss, a false
+  // alarm) saved nothing: the work was done by hand after all, with the review on top in suggest and auto.
+  const { agreement, comparisons } = await compareRuns(runs, decisions, options.pharmacy);
+  const redone = new Set(comparisons.filter((c) => !c.agree).map((c) => c.messageId));
   for (const run of runs) {
     byMode[run.mode]++;
     discrepancies += run.items.length;
@@ -218,10 +222,15 @@ export async function workflowValue(
     if (run.error !== undefined) errors++;
     if (run.meanConfidence !== undefined) confidences.push(run.meanConfidence);
     const saved = baseline.manualMinutes - baseline.reviewMinutes;
-    if (run.mode === 'suggest') minutesSaved += saved;
+    const wasted = redone.has(run.messageId);
+    if (run.mode === 'suggest') minutesSaved += wasted ? -baseline.reviewMinutes : saved;
     if (run.mode === 'auto')
-      minutesSaved += run.items.length > 0 && applied === run.items.length ? baseline.manualMinutes : saved;
-    if (run.mode === 'shadow') minutesSavedIfSuggest += saved;
+      minutesSaved += wasted
+        ? -baseline.reviewMinutes
+        : run.items.length > 0 && applied === run.items.length
+          ? baseline.manualMinutes
+          : saved;
+    if (run.mode === 'shadow' && !wasted) minutesSavedIfSuggest += saved;
   }
   // Answers to task items make the approval rates; answers to auto writes are audits (confirmed or reversed).
   const autoItems = new Set(
@@ -249,7 +258,6 @@ export async function workflowValue(
     .filter((m): m is number => m !== undefined)
     .sort((a, b) => a - b);
   const latencies = runs.map((r) => r.latencyMs).sort((a, b) => a - b);
-  const { agreement } = await compareRuns(runs, decisions, options.pharmacy);
   const value: Omit<WorkflowValue, 'checklist'> = {
     workflow,
     since: options.since.toISOString(),
