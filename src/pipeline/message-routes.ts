@@ -11,6 +11,8 @@ const ListQuery = z.strictObject({
   state: z.enum(MESSAGE_STATES as [MessageState, ...MessageState[]]).optional(),
   channel: z.string().max(100).optional(),
   type: z.string().max(40).optional(),
+  /** The patient (partition) key as the message detail shows it, e.g. `GENHOSP|MRN10001`. */
+  patient: z.string().min(1).max(300).optional(),
   before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
@@ -60,6 +62,7 @@ export function registerMessageRoutes(app: FastifyInstance, deps: MessageRoutesD
         ...(q.state ? { state: q.state } : {}),
         ...(q.channel ? { channel: q.channel } : {}),
         ...(q.type ? { type: q.type } : {}),
+        ...(q.patient ? { partitionKey: q.patient } : {}),
         ...(q.before ? { beforeSequence: q.before } : {}),
       });
       await deps.audit.record({
@@ -68,6 +71,7 @@ export function registerMessageRoutes(app: FastifyInstance, deps: MessageRoutesD
         category: 'message',
         source: 'GET /api/messages',
         outcome: 'success',
+        ...(q.patient ? { patient: q.patient } : {}),
         detail: `listed ${list.length}`,
       });
       const last = list[list.length - 1];
@@ -104,6 +108,8 @@ export function registerMessageRoutes(app: FastifyInstance, deps: MessageRoutesD
       const events = await deps.messages.events(message.id);
       return {
         ...messageSummaryJson(message),
+        /** The patient (partition) key: `GET /api/messages?patient=` lists that patient's messages. */
+        patient: message.partitionKey,
         raw: Buffer.from(message.raw).toString('utf8'),
         events: events.map((e) => ({
           at: e.at.toISOString(),

@@ -126,7 +126,7 @@ const OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/api/messages',
-    summary: 'Stored messages (no content in the list)',
+    summary: 'Stored messages (no content in the list); ?state, ?channel, ?type, ?patient, ?before, ?limit',
     permission: 'messages:read',
   },
   {

@@ -157,9 +157,19 @@ describe.skipIf(!MLLP_SEND && !requireClient)('a new user sends the example disc
     expect(message).toMatchObject({ state: 'awaiting-review', ack: 'CA' });
     const detail = (await (await api(`/api/messages/${message!.id}`)).json()) as {
       raw: string;
+      patient: string;
       events: Array<{ to: string }>;
     };
     expect(detail.raw.startsWith('MSH|^~\\&|EPICADT|GENHOSP')).toBe(true);
+    // The browser can list one patient's messages (the key is encrypted at rest; the filter still works).
+    const forPatient = async (patient: string): Promise<string[]> =>
+      (
+        (await (await api(`/api/messages?patient=${encodeURIComponent(patient)}`)).json()) as {
+          messages: Array<{ id: string }>;
+        }
+      ).messages.map((m) => m.id);
+    expect(await forPatient(detail.patient)).toContain(message!.id);
+    expect(await forPatient(`${detail.patient}X`)).toEqual([]);
     expect(detail.events.map((e) => e.to)).toEqual([
       'received',
       'normalized',
