@@ -183,6 +183,10 @@ export async function openNatsBus(options: NatsBusOptions): Promise<NatsBus> {
     nc = await connect({
       servers: options.servers.split(',').map((s) => s.trim()),
       ...(options.name === undefined ? {} : { name: options.name }),
+      // Never give up on the broker: the client's default (10 tries, 2 s apart) leaves the engine disconnected
+      // for good after a 20 s outage (chaos R5). Keep trying every 2 s; readiness says "bus" meanwhile.
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 2_000,
     });
   } catch (error) {
     throw new RxBridgeError(ErrorCode.BusUnavailable, 'nats bus: cannot connect', { cause: error });
