@@ -86,6 +86,16 @@ export function originalText(run: CcdaRun, el: XmlElement | undefined, where: st
   if (ref) {
     const resolved = run.narrative(ref);
     if (resolved !== undefined && resolved !== '') return resolved;
+    const other = resolved === undefined ? run.narrativeIdIgnoringCase(ref) : undefined;
+    const loose = other ? run.narrative(other) : undefined;
+    if (loose) {
+      run.warn(
+        'value',
+        `${where}/reference`,
+        `narrative reference ${ref} names ID ${other} only if letter case is ignored; used it`,
+      );
+      return loose;
+    }
     run.warn(
       'not-found',
       `${where}/reference`,

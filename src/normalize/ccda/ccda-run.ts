@@ -61,7 +61,8 @@ export class CcdaRun {
   encounter: Ref | undefined;
   readonly #entries: BundleEntry[] = [];
   readonly #seen = new Set<string>();
-  #narrative: Map<string, XmlElement> | undefined;
+  #narrative: Map<string, { el: XmlElement; parent: XmlElement | undefined }> | undefined;
+  #narrativeLower: Map<string, string> | undefined;
   readonly #texts = new Map<string, string>();
 
   constructor(doc: XmlElement, documentKey: string, context: CcdaMapContext) {
@@ -111,13 +112,17 @@ export class CcdaRun {
     this.warn('incomplete', path, `value withheld (nullFlavor ${flavor})`);
   }
 
-  /** The text of the narrative element with this ID (`#id` or `id`). IDs are indexed on first use, texts on demand. */
+  /**
+   * The text of the narrative element with this ID (`#id` or `id`). An empty anchor (`<content ID="x"/>Eggs`, as
+   * some vendors write) stands for the text of the element around it. IDs are indexed on first use, texts on demand.
+   */
   narrative(ref: string): string | undefined {
     if (!this.#narrative) {
-      const index = new Map<string, XmlElement>();
-      const add = (el: XmlElement): void => {
+      const index = new Map<string, { el: XmlElement; parent: XmlElement | undefined }>();
+      const add = (el: XmlElement, parent: XmlElement | undefined): void => {
         const id = el.attrs['ID'];
-        if (id !== undefined && !index.has(id)) index.set(id, el);
+        if (id !== undefined && !index.has(id)) index.set(id, { el, parent });
+        for (const c of el.children) if (typeof c !== 'string') add(c, el);
       };
       // References point into section narrative: index the section texts (the whole tree for a fragment).
       const body = this.doc.at('component/structuredBody');
@@ -125,21 +130,35 @@ export class CcdaRun {
         for (const c of parent.elements('component')) {
           const section = c.child('section');
           if (!section) continue;
-          section.child('text')?.walk(add);
+          const text = section.child('text');
+          if (text) add(text, section);
           sections(section);
         }
       };
       if (body) sections(body);
-      else this.doc.walk(add);
+      else add(this.doc, undefined);
       this.#narrative = index;
     }
     const id = ref.startsWith('#') ? ref.slice(1) : ref;
     const cached = this.#texts.get(id);
     if (cached !== undefined) return cached;
-    const el = this.#narrative.get(id);
-    if (!el) return undefined;
-    const text = collapse(el.rawText());
+    const found = this.#narrative.get(id);
+    if (!found) return undefined;
+    let text = collapse(found.el.rawText());
+    if (text === '' && found.el.children.length === 0 && found.parent && found.parent.name !== 'text')
+      text = collapse(found.parent.rawText());
     this.#texts.set(id, text);
     return text;
+  }
+
+  /** The narrative ID a reference names when letter case is ignored (some vendors change case between the two). */
+  narrativeIdIgnoringCase(ref: string): string | undefined {
+    this.narrative(ref);
+    if (!this.#narrativeLower) {
+      this.#narrativeLower = new Map();
+      for (const id of this.#narrative?.keys() ?? [])
+        if (!this.#narrativeLower.has(id.toLowerCase())) this.#narrativeLower.set(id.toLowerCase(), id);
+    }
+    return this.#narrativeLower.get((ref.startsWith('#') ? ref.slice(1) : ref).toLowerCase());
   }
 }

@@ -356,4 +356,19 @@ describe('coverage, unknown entries, determinism, provenance', () => {
     ]);
     expect(r.issues[0]!.message).toMatch(/not a C-CDA document: the root is <Bundle>/);
   });
+
+  test('narrative references: an empty anchor stands for its cell; a case-only mismatch resolves with a warning', () => {
+    const xml = doc(`<section><templateId root="2.16.840.1.113883.10.20.22.2.5.1"/>
+      <text><table><tbody><tr><td><content ID="Problem1"/>Asthma, mild</td></tr><tr><td ID="Problem2">Gout</td></tr></tbody></table></text>
+      <entry><observation><templateId root="2.16.840.1.113883.10.20.22.4.4"/>
+        <value xsi:type="CD" nullFlavor="OTH"><originalText><reference value="#Problem1"/></originalText></value></observation></entry>
+      <entry><observation><templateId root="2.16.840.1.113883.10.20.22.4.4"/>
+        <value xsi:type="CD" nullFlavor="OTH"><originalText><reference value="#problem2"/></originalText></value></observation></entry>
+      </section>`);
+    const { bundle, issues } = convert(xml);
+    expect(all<Condition>(bundle, 'Condition').map((c) => c.code?.text)).toEqual(['Asthma, mild', 'Gout']);
+    expect(issues.filter((i) => i.code === 'value').map((i) => i.message)).toEqual([
+      'narrative reference #problem2 names ID Problem2 only if letter case is ignored; used it',
+    ]);
+  });
 });
