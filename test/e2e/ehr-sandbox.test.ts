@@ -238,6 +238,20 @@ describe('generic sandbox', () => {
     expect(client.counts.requests - requests).toBe(1);
   });
 
+  test('a server that refuses every token: re-asserted once per token, three at most, then a clear 401', async () => {
+    const { client, auth } = clientFor(sandbox, { cacheTtlMs: 0 });
+    sandbox.setFaults({ expireTokensEvery: 1 });
+    try {
+      await expect(client.read('Patient', firstPatient)).rejects.toThrow(
+        /read Patient: HTTP 401 \(no valid access token\)/,
+      );
+      expect(client.counts.reauthentications).toBe(3);
+      expect(auth.counts.tokenRequests).toBe(4);
+    } finally {
+      sandbox.setFaults({});
+    }
+  });
+
   test('a token endpoint outage is retried like any other', async () => {
     let calls = 0;
     // The first two token requests meet a 503 (a proxy in front of the token endpoint), then it recovers.

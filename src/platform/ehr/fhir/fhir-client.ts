@@ -151,6 +151,8 @@ export class FhirClient implements EhrClient {
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
   readonly #cache = new Map<string, { expires: number; result: HttpResult }>();
+  /** Which token a 401 refused (kept out of the error itself so it never reaches a log). */
+  readonly #rejectedTokens = new WeakMap<EhrError, string>();
 
   constructor(options: FhirClientOptions) {
     this.endpoint = options.name;
@@ -429,7 +431,8 @@ export class FhirClient implements EhrClient {
     const deadline = this.#now() + (options.deadlineMs ?? this.#o.deadlineMs);
     const what = `${this.endpoint}: ${init.operation}`;
     let attempt = 0;
-    let reauthenticated = false;
+    // One re-assertion per rejected token: a token revoked again later in the same call is a new expiry.
+    const rejected = new Set<string>();
     for (;;) {
       if (!this.breaker.allow()) {
         this.counts.circuitRejections++;
@@ -449,8 +452,9 @@ export class FhirClient implements EhrClient {
         if (error instanceof EhrError) {
           // The server answered and refused: the endpoint is alive.
           this.breaker.onSuccess();
-          if (error.status === 401 && this.#auth !== undefined && !reauthenticated) {
-            reauthenticated = true;
+          const token = this.#rejectedTokens.get(error);
+          if (token !== undefined && !rejected.has(token) && rejected.size < 3) {
+            rejected.add(token);
             this.counts.reauthentications++;
             continue;
           }
@@ -559,11 +563,13 @@ export class FhirClient implements EhrClient {
       const outcome = isOperationOutcome(parsed) ? parsed : undefined;
       const first = outcome?.issue?.[0];
       const detail = first?.diagnostics ?? first?.details?.text ?? '';
-      throw new EhrError(
+      const error = new EhrError(
         ErrorCode.EhrRejected,
         `${this.endpoint}: ${init.operation}: HTTP ${status}${detail ? ` (${detail.slice(0, 200)})` : ''}`,
         { status, ...(outcome !== undefined ? { outcome } : {}) },
       );
+      if (status === 401 && token !== undefined) this.#rejectedTokens.set(error, token);
+      throw error;
     }
     return { status, headers: response.headers, body: parsed };
   }
