@@ -156,7 +156,7 @@ external('S8', 'TLS for HTTP and MLLP; weak protocols refused', ['test/security/
 external('S9', 'SMART client assertions, token refresh, next links', ['test/e2e/ehr-smart.test.ts']);
 external('S10', 'webhook receiver: unsigned, forged, replayed, stale');
 external('S11', 'LLM prompt injection');
-external('S12', 'UI: XSS, CSP, no PHI in browser storage after logout', ['test/browser/workspace.test.ts']);
+external('S12', 'UI: XSS, CSP, no PHI in browser storage after logout');
 
 process.stdout.write(`\nSecurity suite S1–S12 (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
 const w = (text: string, n: number): string =>
