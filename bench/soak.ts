@@ -69,7 +69,9 @@ try {
   const rate =
     values.rate !== undefined ? Number(values.rate) : Math.max(1, maximum * Number(values.fraction));
   console.log(`\nholding ${Math.round(rate)} msg/s for ${minutes} min; a row every ${sampleMs / 1000} s\n`);
-  console.log('| minute | msg/s | p50 ms | p99 ms | max ms | RSS MB | backlog | non-AA ACKs |');
+  console.log(
+    '| minute | msg/s | p50 ms | p99 ms | max ms | RSS MB (sum of engine processes) | backlog | non-AA ACKs |',
+  );
   console.log('|---|---|---|---|---|---|---|---|');
 
   const window = latencyHistogram();
