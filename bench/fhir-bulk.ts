@@ -85,7 +85,7 @@ export async function benchFhirBulk(copies = Number(process.env['BENCH_BULK_COPI
     const baseline = process.memoryUsage();
     let peakRss = baseline.rss;
     let peakHeap = baseline.heapUsed;
-    const samples: Array<{ done: number; heapMb: number; rssMb: number }> = [];
+    const samples: Array<{ done: number; heapMb: number; rssMb: number; externalMb: number }> = [];
     let done = 0;
     const expected = perCopy * copies;
     let nextSample = expected / 10;
@@ -104,7 +104,12 @@ export async function benchFhirBulk(copies = Number(process.env['BENCH_BULK_COPI
         done = p.resources;
         if (done >= nextSample) {
           const m = process.memoryUsage();
-          samples.push({ done, heapMb: m.heapUsed / 1048576, rssMb: m.rss / 1048576 });
+          samples.push({
+            done,
+            heapMb: m.heapUsed / 1048576,
+            rssMb: m.rss / 1048576,
+            externalMb: m.external / 1048576,
+          });
           nextSample += expected / 10;
         }
       },
@@ -122,7 +127,9 @@ export async function benchFhirBulk(copies = Number(process.env['BENCH_BULK_COPI
     );
     console.log(
       `memory: baseline RSS ${mb(baseline.rss)} MB, peak RSS ${mb(peakRss)} MB, peak heap ${mb(peakHeap)} MB; ` +
-        `heap at each tenth: ${samples.map((s) => s.heapMb.toFixed(0)).join(' ')} MB`,
+        `heap at each tenth: ${samples.map((s) => s.heapMb.toFixed(0)).join(' ')} MB; ` +
+        `RSS at each tenth: ${samples.map((s) => s.rssMb.toFixed(0)).join(' ')} MB; ` +
+        `external: ${samples.map((s) => s.externalMb.toFixed(0)).join(' ')} MB`,
     );
     if (stored !== expected) {
       console.log(`MISMATCH: expected ${expected} stored`);
