@@ -2,6 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoDischargeA03 } from '../cli/demo/demo-discharge.ts';
 import { ManualClock } from '../kernel/clock.ts';
@@ -108,6 +109,57 @@ describe('createMessageProcessor', () => {
     const outcome = await processor()(message);
     expect(outcome).toMatchObject({ state: 'failed', retryable: false });
     expect(outcome.state === 'failed' && outcome.error).toMatch(/MSH/);
+  });
+
+  it('reconciles a C-CDA discharge summary: coded discharge medications plus what the section narrative adds', async () => {
+    // The fixture's patient, renamed to the demo pharmacy's Eleanor Whitfield (matched by name and birth date).
+    const xml = readFileSync(
+      new URL('../../test/fixtures/ccda/discharge-summary.xml', import.meta.url),
+      'utf8',
+    )
+      .replace(
+        '<given>Ada</given><given>M</given><family>Testperson</family>',
+        '<given>Eleanor</given><family>Whitfield</family>',
+      )
+      .replace('<birthTime value="19560214"/>', '<birthTime value="19480312"/>');
+    await store.messages.append({
+      channel: 'files:test',
+      format: 'ccda',
+      idempotencyKey: 'ccda:discharge-summary',
+      partitionKey: 'ccda:whitfield',
+      raw: Buffer.from(xml, 'utf8'),
+      summary: { type: 'Discharge Summary' },
+    });
+    const [message] = await store.messages.claim('w1', 1, 60_000);
+    const outcome = await processor()(message!);
+    expect(outcome).toMatchObject({
+      state: 'awaiting-review',
+      path: ['normalized', 'extracted', 'evaluated'],
+    });
+    const [task] = await store.tasks.list({ type: 'discharge-reconciliation' });
+    const items = (task?.payload as { items: Array<{ type: string; drug: string }> }).items;
+    const kinds = items.map((i) => `${i.type}:${i.drug}`);
+    // Metformin 500 mg twice daily (coded) vs 1000 mg on the profile.
+    expect(kinds).toContain('dose-change:metformin');
+    // Lisinopril 10 mg daily is only in the section's narrative table; read from there it matches the profile.
+    // Without the narrative it would be a commission (on the profile, not on the discharge list).
+    expect(kinds.some((k) => k.endsWith(':lisinopril'))).toBe(false);
+    expect(kinds.some((k) => k.startsWith('omission:') && k.includes('insulin glargine'))).toBe(true);
+  });
+
+  it('fails a C-CDA that is not well-formed, with its issue and no retry', async () => {
+    await store.messages.append({
+      channel: 'files:test',
+      format: 'ccda',
+      idempotencyKey: 'ccda:broken',
+      partitionKey: 'ccda:x',
+      raw: Buffer.from('<ClinicalDocument><unclosed></ClinicalDocument>', 'utf8'),
+      summary: {},
+    });
+    const [message] = await store.messages.claim('w1', 1, 60_000);
+    const outcome = await processor()(message!);
+    expect(outcome).toMatchObject({ state: 'failed', retryable: false });
+    expect((outcome as { error: string }).error.length).toBeGreaterThan(10);
   });
 });
 

@@ -1,5 +1,12 @@
 // Runs one stored message through the stages (normalize → extract → reconcile → review) and says how it ended.
-import type { Bundle, Observation, Patient } from '@medplum/fhirtypes';
+import type {
+  Bundle,
+  MedicationRequest,
+  MedicationStatement,
+  Observation,
+  Patient,
+} from '@medplum/fhirtypes';
+import { FROM_NARRATIVE_URL, convertCcdaDocument } from '../extract/ccda-narrative.ts';
 import type { AuditLog } from '../governance/audit/audit-log.ts';
 import { extractMedications } from '../extract/rules/extract-medications.ts';
 import type { ExtractedMedication } from '../extract/rules/extracted-medication.ts';
@@ -12,7 +19,8 @@ import type { PharmacyIdentifier, PharmacySystem } from '../platform/pharmacy/ph
 import type { MessageState } from '../platform/store/message-state.ts';
 import type { SettleOutcome, StoredMessage } from '../platform/store/message-store.ts';
 import type { TaskStore } from '../platform/store/task-store.ts';
-import { ehrMedicationFromExtraction } from '../reconcile/ehr-medication.ts';
+import { ehrMedicationFromExtraction, type EhrMedication } from '../reconcile/ehr-medication.ts';
+import { ehrMedicationFromFhir } from '../reconcile/ehr-medication-from-fhir.ts';
 import { reconcileMedications } from '../reconcile/reconcile-medications.ts';
 import type { Terminology } from '../terminology/terminology.ts';
 import { createDischargeTasks } from '../review/discharge-tasks.ts';
@@ -33,6 +41,17 @@ export interface ProcessorDeps {
 
 /** Message types that carry a discharge (ADT^A03 in HL7 v2.x; its A03 structure is shared by A03 only). */
 const DISCHARGE_TYPES = new Set(['ADT^A03']);
+
+/** What a discharge says, whatever it arrived as: the patient and the medication list to reconcile. */
+interface DischargeReading {
+  patient: Patient;
+  ehr: EhrMedication[];
+  /** Free-text extractions (HL7 v2 OBX text); empty for coded documents. */
+  extracted: ExtractedMedication[];
+  confidences: number[];
+  sourceText: string[];
+  dischargedAt: Date | undefined;
+}
 
 /** Pharmacies link EHR patients by assigning authority (e.g. `GENHOSP`) and MRN. */
 export function pharmacyIdentifiersOf(patient: Patient): PharmacyIdentifier[] {
@@ -57,16 +76,8 @@ export function createMessageProcessor(
     }
   };
 
-  return async (message) => {
-    const path: MessageState[] = [];
-    if (message.format !== 'hl7v2') {
-      return {
-        path,
-        state: 'failed',
-        error: `format ${message.format} is not processed yet`,
-        retryable: false,
-      };
-    }
+  /** HL7 v2: the discharge's free-text results (OBX TX/ST/FT) are read by the text extractor. */
+  const readHl7 = (message: StoredMessage, path: MessageState[]): DischargeReading | SettleOutcome => {
     const text = decodeHl7Bytes(message.raw);
     const converted = timed('normalize', () =>
       convertHl7v2(text, { messageId: message.id, receivedAt: message.receivedAt }),
@@ -82,10 +93,8 @@ export function createMessageProcessor(
     path.push('normalized');
     const bundle = converted.value;
     const patient = resourcesOf<Patient>(bundle, 'Patient')[0];
-
     const isDischarge = message.summary.type !== undefined && DISCHARGE_TYPES.has(message.summary.type);
     const medications: Array<{ extracted: ExtractedMedication; source: Observation }> = [];
-    // Free-text results (OBX TX/ST/FT) are where a discharge's medication list arrives.
     const textObservations = resourcesOf<Observation>(bundle, 'Observation').filter(
       (o): o is Observation & { valueString: string } => typeof o.valueString === 'string',
     );
@@ -106,6 +115,95 @@ export function createMessageProcessor(
         detail: isDischarge ? 'discharge without a patient' : 'no workflow for this type',
       };
     }
+    return {
+      patient,
+      ehr: medications.map(({ extracted, source }) =>
+        ehrMedicationFromExtraction(extracted, `Observation/${source.id ?? ''}`),
+      ),
+      extracted: medications.map((m) => m.extracted),
+      confidences: medications.map((m) => m.extracted.confidence),
+      sourceText: textObservations.map((o) => o.valueString),
+      dischargedAt: dischargeDate(bundle),
+    };
+  };
+
+  /**
+   * C-CDA (drop folder, upload, Direct): mapped to FHIR with the narrative fallback. A document with a discharge
+   * medications section (MedicationRequest category "discharge") is reconciled like an ADT^A03 discharge; any
+   * other document is stored and mapped, with no workflow yet.
+   */
+  const readCcda = (message: StoredMessage, path: MessageState[]): DischargeReading | SettleOutcome => {
+    const converted = timed('normalize', () =>
+      convertCcdaDocument(Buffer.from(message.raw).toString('utf8'), {
+        terminology: deps.terminology,
+        sourceId: message.id,
+        receivedAt: message.receivedAt,
+      }),
+    );
+    if (!converted.ok) {
+      return {
+        path,
+        state: 'failed',
+        error: formatIssues(converted.issues).slice(0, 2000),
+        retryable: false,
+      };
+    }
+    path.push('normalized', 'extracted');
+    const { bundle, coverage } = converted.value;
+    const patient = resourcesOf<Patient>(bundle, 'Patient')[0];
+    // Coded discharge medications, and what the narrative of a discharge medications section adds to them.
+    const dischargeSections = new Set(
+      coverage.sections.filter((c) => c.kind === 'dischargeMedications').map((c) => c.path),
+    );
+    const discharge: Array<MedicationRequest | MedicationStatement> = [
+      ...resourcesOf<MedicationRequest>(bundle, 'MedicationRequest').filter((r) =>
+        (r.category ?? []).some((c) => (c.coding ?? []).some((k) => k.code === 'discharge')),
+      ),
+      ...resourcesOf<MedicationStatement>(bundle, 'MedicationStatement').filter((r) =>
+        (r.extension ?? []).some(
+          (e) => e.url === FROM_NARRATIVE_URL && dischargeSections.has(e.valueString ?? ''),
+        ),
+      ),
+    ];
+    if (discharge.length === 0 || patient === undefined) {
+      return {
+        path,
+        state: 'done',
+        detail:
+          discharge.length === 0
+            ? 'document mapped; no discharge medications'
+            : 'discharge without a patient',
+      };
+    }
+    const ehr = discharge.map((r) => ehrMedicationFromFhir(r));
+    return {
+      patient,
+      ehr,
+      extracted: [],
+      confidences: ehr.map((m) => m.confidence ?? 1),
+      sourceText: ehr.map((m) => m.evidence?.text ?? m.name),
+      dischargedAt: dischargeDate(bundle),
+    };
+  };
+
+  return async (message) => {
+    const path: MessageState[] = [];
+    const read =
+      message.format === 'hl7v2'
+        ? readHl7(message, path)
+        : message.format === 'ccda'
+          ? readCcda(message, path)
+          : undefined;
+    if (read === undefined) {
+      return {
+        path,
+        state: 'failed',
+        error: `format ${message.format} is not processed yet`,
+        retryable: false,
+      };
+    }
+    if ('state' in read) return read;
+    const { patient } = read;
 
     const match = await deps.pharmacy.findPatient({
       identifiers: pharmacyIdentifiersOf(patient),
@@ -137,9 +235,7 @@ export function createMessageProcessor(
     }
     const result = timed('reconcile', () =>
       reconcileMedications({
-        ehr: medications.map(({ extracted, source }) =>
-          ehrMedicationFromExtraction(extracted, `Observation/${source.id ?? ''}`),
-        ),
+        ehr: read.ehr,
         profile,
         terminology: deps.terminology,
         asOf: deps.clock.now(),
@@ -153,7 +249,7 @@ export function createMessageProcessor(
       message,
       match,
       result,
-      confidences: medications.map((m) => m.extracted.confidence),
+      confidences: read.confidences,
     });
     if (gate !== undefined && !gate.createTasks) return { path, state: 'done', detail: gate.detail };
 
@@ -162,9 +258,9 @@ export function createMessageProcessor(
       message,
       match,
       result: gate?.result ?? result,
-      medications: medications.map((m) => m.extracted),
-      sourceText: textObservations.map((o) => o.valueString),
-      dischargedAt: dischargeDate(bundle) ?? deps.clock.now(),
+      medications: read.extracted,
+      sourceText: read.sourceText,
+      dischargedAt: read.dischargedAt ?? deps.clock.now(),
     });
     for (const task of created) {
       if (!task.created) continue;
