@@ -229,6 +229,37 @@ describe('token cache against the sandbox', () => {
     expect(fhir.counts.reauthentications).toBe(1000);
   });
 
+  test('malformed token requests get OAuth errors, never a 500', async () => {
+    const post = (body: Record<string, string>) =>
+      fetch(sandbox.tokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(body),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error: string } }));
+    const base = {
+      grant_type: 'client_credentials',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      scope: 'system/*.read',
+    };
+    const claims = Buffer.from(JSON.stringify({ iss: 'rxbridge' })).toString('base64url');
+    expect(await post({ ...base, client_assertion: `%%%.${claims}.x` })).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_client' },
+    });
+    expect(await post({ ...base, client_assertion: 'not-a-jwt' })).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_client' },
+    });
+    expect(await post({ ...base, grant_type: 'password' })).toMatchObject({
+      status: 400,
+      body: { error: 'unsupported_grant_type' },
+    });
+    expect(await post({ ...base, scope: '' })).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_scope' },
+    });
+  });
+
   test('an assertion from an unregistered key is refused with a clear error', async () => {
     const stranger = new KeyRing([generateSigningKey('ES384', 'stranger')]);
     const auth = new SmartTokenSource({

@@ -557,12 +557,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const iss = unverifiedIssuer(assertion);
     const client = iss === undefined ? undefined : clients.get(iss);
     if (client === undefined) return oauthError(401, 'invalid_client', 'unknown client');
-    const header = JSON.parse(
-      Buffer.from(assertion.split('.')[0] ?? '', 'base64url').toString('utf8') || '{}',
-    ) as {
-      jku?: string;
-      kid?: string;
-    };
+    let header: { jku?: string; kid?: string };
+    try {
+      header = JSON.parse(
+        Buffer.from(assertion.split('.')[0] ?? '', 'base64url').toString('utf8'),
+      ) as typeof header;
+    } catch {
+      return oauthError(401, 'invalid_client', 'JOSE header is not base64url JSON');
+    }
     let jwks: ClientJwks;
     try {
       jwks = await clientJwks(client, header.jku, false);
