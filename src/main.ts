@@ -11,6 +11,8 @@ import {
   type CreatedUser,
 } from './governance/auth/authenticator.ts';
 import { guardedAudit } from './governance/audit/guarded-audit.ts';
+import { registerCcdaUploadRoute } from './inbound/files/ccda-upload-route.ts';
+import { startDropFolder } from './inbound/files/drop-folder.ts';
 import { startCheckpointer } from './governance/audit/checkpoints.ts';
 import { ensureDemoAccount } from './governance/auth/demo-account.ts';
 import { createConsentRegistry, type ConsentRegistry } from './governance/consent/consent-registry.ts';
@@ -318,7 +320,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     const workspace = createWorkspace({
       tasks: store.tasks,
       messages: store.messages,
-      audit: store.audit,
+      audit: routeAudit,
       clock,
       logger,
       metrics,
@@ -438,6 +440,18 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         cleanups.push(async () => server.close());
         mllpAddresses.push({ name: listener.name, ...server.address() });
       }
+      if (config.files.dropFolder !== undefined) {
+        const stopFolder = startDropFolder(
+          { dir: resolve(config.files.dropFolder), store: store.messages },
+          config.files.pollMs,
+          (error: unknown) =>
+            logger.warn(
+              { err: error instanceof Error ? error.message : String(error) },
+              'drop folder scan failed',
+            ),
+        );
+        cleanups.push(stopFolder);
+      }
 
       const app = createHttpServer({
         logger,
@@ -464,6 +478,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         onReplay: (m) => notifyStored(m.id, m.partitionKey),
       });
       workspace.register(app);
+      // C-CDA upload (POST /api/documents, permission ingest:write): stored before the 2xx, then processed.
+      registerCcdaUploadRoute(app, {
+        messages: store.messages,
+        onStored: (id, partitionKey) => notifyStored(id, partitionKey),
+      });
       registerRolloutRoutes(app, { store: rolloutStore, audit: routeAudit, tasks: store.tasks, clock });
       // Vaccine care gaps only when the CDSi supporting data is configured (knowledge.cdsiDir).
       const cdsiDir = config.knowledge.cdsiDir;

@@ -148,6 +148,14 @@ export const ConfigSchema = z.strictObject({
       archiveDir: z.string().min(1).optional(),
     })
     .prefault({}),
+  /** C-CDA documents from a folder (an EHR export, a Direct gateway writing .xml/.eml/.zip files). */
+  files: z
+    .strictObject({
+      /** Watched folder: each settled file is stored (keyed by ClinicalDocument/id) before anything else. */
+      dropFolder: z.string().min(1).optional(),
+      pollMs: z.number().int().min(100).max(3_600_000).default(1000),
+    })
+    .prefault({}),
   knowledge: z
     .strictObject({
       /** CDC CDSi supporting data directory (antigen XML files): enables vaccine care gaps in CDS Hooks patient-view. */

@@ -19,6 +19,7 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; key: string; kind: 'str
   { env: 'RXBRIDGE_DEMO', key: 'demo', kind: 'bool' },
   { env: 'RXBRIDGE_LOG_LEVEL', key: 'log.level', kind: 'string' },
   { env: 'RXBRIDGE_CDSI_DIR', key: 'knowledge.cdsiDir', kind: 'string' },
+  { env: 'RXBRIDGE_DROP_FOLDER', key: 'files.dropFolder', kind: 'string' },
 ];
 
 export const DEFAULT_CONFIG_FILES = ['rxbridge.yaml', 'rxbridge.yml', 'rxbridge.json'];

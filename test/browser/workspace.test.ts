@@ -1,9 +1,10 @@
 // The pharmacist's workspace in a real browser (Debian's Chromium, headless) against the real engine: sign in, the
 // discharge that arrived over MLLP is in the queue, the task shows both lists with evidence, decisions by keyboard and
 // mouse with reasons, apply changes the pharmacy profile, sends RDE^O11 and the note to the PCP, and is audited.
-// Screenshots go to docs/screenshots/.
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// Screenshots go to a temporary folder; RXBRIDGE_SCREENSHOTS_DIR=docs/screenshots refreshes the documented ones.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demoDischargeA03 } from '../../src/cli/demo/demo-discharge.ts';
@@ -13,7 +14,9 @@ import { dischargeFor } from './demo-discharges.ts';
 import { startWorkspaceEngine, type WorkspaceEngine } from './workspace-engine.ts';
 
 const CHROMIUM = process.env.RXBRIDGE_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const SHOTS = process.env.RXBRIDGE_SCREENSHOTS_DIR
+  ? `${resolve(process.env.RXBRIDGE_SCREENSHOTS_DIR)}/`
+  : `${mkdtempSync(join(tmpdir(), 'rxb-shots-'))}/`;
 
 let w: WorkspaceEngine;
 let browser: Browser;
