@@ -30,6 +30,9 @@ const SENSITIVE_KEYS = [
   'authorization',
   'cookie',
   'partitionKey',
+  'totp',
+  'apiKey',
+  'key',
 ];
 
 export const REDACT_PATHS: string[] = SENSITIVE_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]).concat([
