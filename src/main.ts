@@ -378,6 +378,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         concurrency: config.worker.concurrency,
         leaseMs: config.worker.leaseMs,
         pollMs: config.worker.pollMs,
+        maxAttempts: config.worker.maxAttempts,
         logger,
         metrics,
       });
