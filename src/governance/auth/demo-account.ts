@@ -14,10 +14,16 @@ export async function ensureDemoAccount(
   store: GovernanceStore,
 ): Promise<CreatedUser | undefined> {
   if (await store.users.byUsername(DEMO_USERNAME)) return undefined;
-  return auth.addUser(
-    { username: DEMO_USERNAME, name: 'Demo Pharmacist', roles: ['pharmacist'], sites: [ALL_SITES] },
-    'system:demo',
-  );
+  try {
+    return await auth.addUser(
+      { username: DEMO_USERNAME, name: 'Demo Pharmacist', roles: ['pharmacist'], sites: [ALL_SITES] },
+      'system:demo',
+    );
+  } catch (error) {
+    // Several processes started together on a new database: another one created it first.
+    if (await store.users.byUsername(DEMO_USERNAME)) return undefined;
+    throw error;
+  }
 }
 
 /** The lines printed to the terminal (stdout) once. */
