@@ -1,6 +1,8 @@
 // The shell: sign-in, then the navigation and the page the hash names.
 import { useCallback, useEffect, useState } from 'react';
+import { may } from './access.ts';
 import { api, ApiError, type User } from './api.ts';
+import { AuditReport } from './AuditReport.tsx';
 import { Dashboard } from './Dashboard.tsx';
 import { Login } from './Login.tsx';
 import { Messages } from './Messages.tsx';
@@ -41,17 +43,30 @@ export function App() {
     );
   if (user === null) return <Login onSignedIn={setUser} />;
 
-  // Pages by role (the server enforces the same): tasks for pharmacists and technicians, messages for integration.
-  const works = user.roles.some((r) => r === 'pharmacist' || r === 'technician');
-  const integrates = user.roles.some((r) => r === 'integration-engineer');
+  // Pages by permission (the server enforces the same): tasks for pharmacists and technicians, messages for
+  // integration engineers, the audit report for compliance officers, alerts for whoever manages interfaces.
+  const works = may(user, 'tasks:read');
+  const integrates = may(user, 'messages:read');
+  const audits = may(user, 'audit:read');
+  const seesAlerts = may(user, 'interfaces:manage');
+  // The start page (#/queue) for someone without a queue is their first page.
+  const home = works
+    ? 'queue'
+    : integrates
+      ? 'messages'
+      : audits
+        ? 'audit'
+        : seesAlerts
+          ? 'dashboard'
+          : 'queue';
+  const page = route.page === 'queue' ? home : route.page;
   const nav = [
-    ...(works
-      ? [
-          { href: '#/queue', label: 'Queue', active: route.page === 'queue' || route.page === 'task' },
-          { href: '#/dashboard', label: 'Dashboard', active: route.page === 'dashboard' },
-        ]
+    ...(works ? [{ href: '#/queue', label: 'Queue', active: page === 'queue' || page === 'task' }] : []),
+    ...(works || seesAlerts
+      ? [{ href: '#/dashboard', label: 'Dashboard', active: page === 'dashboard' }]
       : []),
-    ...(integrates ? [{ href: '#/messages', label: 'Messages', active: route.page === 'messages' }] : []),
+    ...(integrates ? [{ href: '#/messages', label: 'Messages', active: page === 'messages' }] : []),
+    ...(audits ? [{ href: '#/audit', label: 'Audit report', active: page === 'audit' }] : []),
   ];
   return (
     <>
@@ -75,12 +90,19 @@ export function App() {
         </span>
       </header>
       <main id="main" tabIndex={-1}>
-        {route.page === 'queue' && (works || !integrates) && <Queue user={user} />}
-        {route.page === 'queue' && !works && integrates && <Messages />}
-        {route.page === 'task' && <TaskView id={route.id} user={user} />}
-        {route.page === 'dashboard' && <Dashboard />}
-        {route.page === 'messages' && <Messages />}
-        {route.page === 'patient' && <PatientTimeline id={route.id} />}
+        {page === 'queue' && <Queue user={user} />}
+        {page === 'task' && route.page === 'task' && <TaskView id={route.id} user={user} />}
+        {page === 'dashboard' && <Dashboard figures={works} alerts={seesAlerts} />}
+        {page === 'messages' && <Messages />}
+        {page === 'audit' &&
+          (audits ? (
+            <AuditReport />
+          ) : (
+            <p className="banner error" role="alert">
+              The audit report is for compliance officers. Your role does not allow it.
+            </p>
+          ))}
+        {page === 'patient' && route.page === 'patient' && <PatientTimeline id={route.id} />}
       </main>
     </>
   );

@@ -1,4 +1,4 @@
-// The message browser: search by type and state, raw view, replay with a reason, dead letters.
+// The message browser: search by patient, type and state, raw view, replay with a reason, dead letters.
 import { useCallback, useEffect, useState } from 'react';
 import { api } from './api.ts';
 import { shortTime } from './format.ts';
@@ -20,10 +20,14 @@ const STATES = ['', 'received', 'awaiting-review', 'done', 'failed', 'dead', 'du
 export function Messages() {
   const [state, setState] = useState('');
   const [type, setType] = useState('');
+  // The patient key as typed, and as searched: a patient search runs on Search (each one is audited).
+  const [patientInput, setPatientInput] = useState('');
+  const [patient, setPatient] = useState('');
   const [rows, setRows] = useState<MessageRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<{
     id: string;
+    patient: string | null;
     raw: string;
     events: Array<{ at: string; to: string; actor: string; detail: string | null }>;
   } | null>(null);
@@ -34,20 +38,23 @@ export function Messages() {
     const q = new URLSearchParams();
     if (state) q.set('state', state);
     if (type.trim()) q.set('type', type.trim());
+    if (patient) q.set('patient', patient);
     api<{ messages: MessageRow[] }>(`/api/messages?${q.toString()}`)
       .then((r) => {
         setRows(r.messages);
         setError(null);
       })
       .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
-  }, [state, type]);
+  }, [state, type, patient]);
   useEffect(load, [load]);
 
   const show = (id: string): void => {
-    api<{ raw: string; events: Array<{ at: string; to: string; actor: string; detail: string | null }> }>(
-      `/api/messages/${id}`,
-    )
-      .then((m) => setOpen({ id, raw: m.raw, events: m.events }))
+    api<{
+      patient: string | null;
+      raw: string;
+      events: Array<{ at: string; to: string; actor: string; detail: string | null }>;
+    }>(`/api/messages/${encodeURIComponent(id)}`)
+      .then((m) => setOpen({ id, patient: m.patient ?? null, raw: m.raw, events: m.events }))
       .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   };
   const replay = (): void => {
@@ -70,9 +77,23 @@ export function Messages() {
         className="filters"
         onSubmit={(e) => {
           e.preventDefault();
-          load();
+          if (patientInput.trim() !== patient) setPatient(patientInput.trim());
+          else load();
         }}
       >
+        <label className="inline">
+          Patient
+          <input
+            value={patientInput}
+            onChange={(e) => setPatientInput(e.target.value)}
+            placeholder="GENHOSP|MRN10001"
+            size={20}
+            aria-describedby="msg-patient-help"
+          />
+        </label>
+        <span id="msg-patient-help" className="help">
+          The patient key shown in a message&apos;s detail.
+        </span>
         <label className="inline">
           State
           <select value={state} onChange={(e) => setState(e.target.value)}>
@@ -88,7 +109,23 @@ export function Messages() {
           <input value={type} onChange={(e) => setType(e.target.value)} placeholder="ADT^A03" />
         </label>
         <button type="submit">Search</button>
+        {patient && (
+          <button
+            type="button"
+            onClick={() => {
+              setPatientInput('');
+              setPatient('');
+            }}
+          >
+            All patients
+          </button>
+        )}
       </form>
+      {patient && (
+        <p className="muted" role="status">
+          Messages of patient {patient}
+        </p>
+      )}
       {error && (
         <p className="banner error" role="alert">
           {error}
@@ -137,6 +174,21 @@ export function Messages() {
       {open && (
         <section aria-labelledby="raw-title" className="raw">
           <h2 id="raw-title">Message {open.id}</h2>
+          {open.patient && (
+            <p>
+              Patient {open.patient}{' '}
+              <button
+                type="button"
+                className="link"
+                onClick={() => {
+                  setPatientInput(open.patient ?? '');
+                  setPatient(open.patient ?? '');
+                }}
+              >
+                This patient&apos;s messages
+              </button>
+            </p>
+          )}
           <pre className="source">{open.raw.replace(/\r/g, '\n')}</pre>
           <ol className="plain">
             {open.events.map((e, i) => (

@@ -1,4 +1,4 @@
-// Hash routes (#/queue, #/tasks/<id>, #/dashboard, #/messages): the engine serves one page.
+// Hash routes (#/queue, #/tasks/<id>, #/dashboard, #/messages, #/audit): the engine serves one page.
 import { useEffect, useState } from 'react';
 
 export type Route =
@@ -6,6 +6,7 @@ export type Route =
   | { page: 'task'; id: string }
   | { page: 'dashboard' }
   | { page: 'messages' }
+  | { page: 'audit' }
   | { page: 'patient'; id: string };
 
 export function parseRoute(hash: string): Route {
@@ -14,6 +15,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'patients' && parts[1]) return { page: 'patient', id: decodeURIComponent(parts[1]) };
   if (parts[0] === 'dashboard') return { page: 'dashboard' };
   if (parts[0] === 'messages') return { page: 'messages' };
+  if (parts[0] === 'audit') return { page: 'audit' };
   return { page: 'queue' };
 }
 
