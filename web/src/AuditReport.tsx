@@ -67,7 +67,7 @@ const CATEGORIES = [
   'config',
 ];
 
-const PAGE_SIZE = 50;
+const PAGE_SIZES = [10, 25, 50, 100, 250];
 const LIMITS = [200, 1000, 5000];
 
 type SortKey = 'at' | 'actor' | 'action' | 'category' | 'patient' | 'outcome' | 'source';
@@ -128,6 +128,7 @@ export function AuditReport() {
   const [error, setError] = useState<string | null>(null);
   const [sort, setSort] = useState<{ key: SortKey; dir: 'asc' | 'desc' }>({ key: 'at', dir: 'desc' });
   const [pageIndex, setPageIndex] = useState(0);
+  const [pageSize, setPageSize] = useState(50);
   const [chain, setChain] = useState<ChainCheck | null>(null);
   const [chainBusy, setChainBusy] = useState(false);
   const [day, setDay] = useState(() => new Date().toISOString().slice(0, 10));
@@ -162,8 +163,8 @@ export function AuditReport() {
       return c !== 0 ? c * factor : b.seq - a.seq;
     });
   }, [entries, sort]);
-  const pages = Math.max(1, Math.ceil(sorted.length / PAGE_SIZE));
-  const shown = sorted.slice(pageIndex * PAGE_SIZE, (pageIndex + 1) * PAGE_SIZE);
+  const pages = Math.max(1, Math.ceil(sorted.length / pageSize));
+  const shown = sorted.slice(pageIndex * pageSize, (pageIndex + 1) * pageSize);
 
   const submit = (): void => {
     if (form.from && form.to && form.from > form.to) {
@@ -221,7 +222,7 @@ export function AuditReport() {
       >
         <label className="inline">
           Patient
-          <input {...field('patient')} placeholder="GENHOSP|MRN10001" size={18} />
+          <input {...field('patient')} placeholder="P0001 or MRN10001^GENHOSP" size={24} />
         </label>
         <label className="inline">
           Who
@@ -322,10 +323,10 @@ export function AuditReport() {
       )}
       {entries && (
         <>
-          <p className="muted" role="status" aria-live="polite">
+          <p className="muted audit-count" role="status" aria-live="polite">
             {entries.length === 0
               ? 'No entries match these filters.'
-              : `${entries.length} entries${entries.length === applied.limit ? ' (the most recent; narrow the filters or raise "At most" to see older ones)' : ''}. Showing ${pageIndex * PAGE_SIZE + 1}–${Math.min(sorted.length, (pageIndex + 1) * PAGE_SIZE)}.`}
+              : `${entries.length} entries${entries.length === applied.limit ? ' (the most recent; narrow the filters or raise "At most" to see older ones)' : ''}. Showing ${pageIndex * pageSize + 1}–${Math.min(sorted.length, (pageIndex + 1) * pageSize)}.`}
           </p>
           <table className="audit-table dense">
             <caption className="sr-only">Audit entries; select a column heading to sort by it</caption>
@@ -369,23 +370,41 @@ export function AuditReport() {
               ))}
             </tbody>
           </table>
-          {pages > 1 && (
-            <nav className="pager" aria-label="Audit report pages">
-              <button type="button" onClick={() => setPageIndex((i) => i - 1)} disabled={pageIndex === 0}>
-                Previous page
-              </button>
-              <span>
-                Page {pageIndex + 1} of {pages}
-              </span>
-              <button
-                type="button"
-                onClick={() => setPageIndex((i) => i + 1)}
-                disabled={pageIndex >= pages - 1}
+          <nav className="pager" aria-label="Audit report pages">
+            <label className="inline">
+              Rows per page
+              <select
+                value={pageSize}
+                onChange={(e) => {
+                  setPageSize(Number(e.target.value));
+                  setPageIndex(0);
+                }}
               >
-                Next page
-              </button>
-            </nav>
-          )}
+                {PAGE_SIZES.map((n) => (
+                  <option key={n} value={n}>
+                    {n}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {pages > 1 && (
+              <>
+                <button type="button" onClick={() => setPageIndex((i) => i - 1)} disabled={pageIndex === 0}>
+                  Previous page
+                </button>
+                <span>
+                  Page {pageIndex + 1} of {pages}
+                </span>
+                <button
+                  type="button"
+                  onClick={() => setPageIndex((i) => i + 1)}
+                  disabled={pageIndex >= pages - 1}
+                >
+                  Next page
+                </button>
+              </>
+            )}
+          </nav>
         </>
       )}
 

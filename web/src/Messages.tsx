@@ -86,7 +86,7 @@ export function Messages() {
           <input
             value={patientInput}
             onChange={(e) => setPatientInput(e.target.value)}
-            placeholder="GENHOSP|MRN10001"
+            placeholder="MRN10001^GENHOSP"
             size={20}
             aria-describedby="msg-patient-help"
           />
@@ -176,7 +176,7 @@ export function Messages() {
           <h2 id="raw-title">Message {open.id}</h2>
           {open.patient && (
             <p>
-              Patient {open.patient}{' '}
+              Patient <code className="patient-key">{open.patient}</code>{' '}
               <button
                 type="button"
                 className="link"
