@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demoDischargeA03 } from '../../src/cli/demo/demo-discharge.ts';
-// eslint-disable-next-line rxbridge/pipeline-boundaries -- the test raises an alert in the engine's own SQLite file
 import { openSqliteRolloutStore } from '../../src/review/rollout/sqlite/sqlite-rollout-store.ts';
 import { seedUser, sessionCookie, type SeededUser } from '../support/auth.ts';
 import { buildWebApp } from './build-web.ts';
@@ -155,7 +154,7 @@ it('compliance officer filters, sorts and exports the audit report; a pharmacist
     page.waitForEvent('download'),
     page.getByRole('link', { name: 'Export CSV' }).click(),
   ]);
-  const csv = readFileSync((await csvDownload.path())!, 'utf8')
+  const csv = readFileSync(await csvDownload.path(), 'utf8')
     .trim()
     .split('\n');
   expect(csv[0]).toMatch(/^seq,/);
@@ -172,7 +171,7 @@ it('compliance officer filters, sorts and exports the audit report; a pharmacist
     page.waitForEvent('download'),
     page.getByRole('link', { name: 'Export FHIR AuditEvent (JSON)' }).click(),
   ]);
-  const bundle = JSON.parse(readFileSync((await fhirDownload.path())!, 'utf8')) as {
+  const bundle = JSON.parse(readFileSync(await fhirDownload.path(), 'utf8')) as {
     resourceType: string;
     entry: Array<{ resource: { resourceType: string } }>;
   };
@@ -269,7 +268,7 @@ it('compliance officer filters, sorts and exports the audit report; a pharmacist
     message: 'The certificate hospital-mllp-tls expires in 5 days',
     at: new Date(),
   });
-  rollout.close();
+  await rollout.close();
   await ie.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
   await ie.getByRole('heading', { name: 'Open alerts' }).waitFor();
   const alertRow = ie.locator('section.alerts tbody tr', { hasText: 'hospital-mllp-tls' });
