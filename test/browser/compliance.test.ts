@@ -2,9 +2,9 @@
 // browser (Debian's Chromium, headless) against the real engine: sign in through the page, filter, sort, page and
 // export the audit trail (CSV and FHIR AuditEvent downloaded and read back), the chain check, the break-glass day
 // report; a pharmacist gets no audit page; an integration engineer finds a patient's messages and sees an open alert.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demoDischargeA03 } from '../../src/cli/demo/demo-discharge.ts';
@@ -15,6 +15,10 @@ import { dischargeFor } from './demo-discharges.ts';
 import { startWorkspaceEngine, type WorkspaceEngine } from './workspace-engine.ts';
 
 const CHROMIUM = process.env.RXBRIDGE_CHROMIUM ?? '/usr/bin/chromium';
+/** Screenshots go to a temporary folder; RXBRIDGE_SCREENSHOTS_DIR=docs/screenshots refreshes the documented ones. */
+const SHOTS = process.env.RXBRIDGE_SCREENSHOTS_DIR
+  ? resolve(process.env.RXBRIDGE_SCREENSHOTS_DIR)
+  : mkdtempSync(join(tmpdir(), 'rxb-shots-'));
 /** Whitfield, the demo discharge's patient, as the pharmacy knows her (the audit trail's patient reference). */
 const PATIENT = 'P0001';
 
@@ -45,6 +49,7 @@ afterAll(async () => {
   await w?.stop();
   if (webRoot) rmSync(webRoot, { recursive: true, force: true });
   if (dir) rmSync(dir, { recursive: true, force: true });
+  if (!process.env.RXBRIDGE_SCREENSHOTS_DIR) rmSync(SHOTS, { recursive: true, force: true });
 });
 
 async function newPage(): Promise<Page> {
@@ -210,6 +215,8 @@ it('compliance officer filters, sorts and exports the audit report; a pharmacist
   const bg = page.getByRole('table', { name: /1 use on / });
   await bg.getByText('Night shift: covering the west site pharmacist').waitFor();
   await bg.getByText(w.pharmacist.username).waitFor();
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, 'audit.png'), fullPage: true });
   expect(await page.evaluate<string[]>(NAMELESS_CONTROLS)).toEqual([]);
 
   // A pharmacist has no audit page: no link, the page refuses, and so does the API.
@@ -274,6 +281,7 @@ it('compliance officer filters, sorts and exports the audit report; a pharmacist
   const alertRow = ie.locator('section.alerts tbody tr', { hasText: 'hospital-mllp-tls' });
   await alertRow.waitFor();
   expect(await alertRow.innerText()).toMatch(/Critical\s+Certificate expiring \(certificate-expiry\)/);
+  await ie.screenshot({ path: join(SHOTS, 'alerts.png') });
   const reportLink = ie.getByRole('link', { name: /Open the value report/ });
   const reportUrl = new URL((await reportLink.getAttribute('href'))!, w.url).toString();
   const report = await fetch(reportUrl, { headers: { cookie } });

@@ -222,11 +222,11 @@ export function AuditReport() {
       >
         <label className="inline">
           Patient
-          <input {...field('patient')} placeholder="P0001 or MRN10001^GENHOSP" size={24} />
+          <input {...field('patient')} placeholder="P0001 or MRN10001^GENHOSP" size={24} maxLength={200} />
         </label>
         <label className="inline">
           Who
-          <input {...field('actor')} placeholder="user:… or system:…" size={18} />
+          <input {...field('actor')} placeholder="user:… or system:…" size={18} maxLength={200} />
         </label>
         <label className="inline">
           Action
@@ -241,7 +241,7 @@ export function AuditReport() {
         </label>
         <label className="inline">
           Category
-          <input {...field('category')} list="audit-categories" size={12} />
+          <input {...field('category')} list="audit-categories" size={12} maxLength={60} />
         </label>
         <datalist id="audit-categories">
           {CATEGORIES.map((c) => (
