@@ -73,7 +73,8 @@ export interface PostgresStore extends Store {
 interface Batch {
   client: PoolClient;
   now: Date;
-  /** Audit records of this batch; their seq and hashes are assigned in #flushAudit, under the chain head lock. */
+  auditSeq: number;
+  auditHash: string;
   audit: AuditRecord[];
 }
 
@@ -94,8 +95,6 @@ const DOMAIN_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 ]);
 
 /** SQLSTATEs that mean "the database is not there right now" (PostgreSQL appendix A: classes 08, 57P, 53300). */
-/** A batch PostgreSQL aborted as a deadlock victim is run again up to this many times in all. */
-const DEADLOCK_ATTEMPTS = 3;
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '40001', '40P01']);
 const CONNECTION_MESSAGES =
   /Connection terminated|connection error|timeout exceeded when trying to connect|not queryable/i;
@@ -378,31 +377,37 @@ class PostgresStoreImpl {
     }
   }
 
-  /**
-   * Commits `ops` in one transaction. Batches of different processes now run side by side (the chain head is
-   * locked only at the end), so two of them can deadlock on row locks; PostgreSQL aborts one, which is retried.
-   */
   async #commitBatch(ops: PendingOp[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await this.#commitBatchOnce(ops, attempt < DEADLOCK_ATTEMPTS);
-      if (outcome !== 'deadlock') return;
-    }
-  }
-
-  async #commitBatchOnce(ops: PendingOp[], retryDeadlock: boolean): Promise<'done' | 'deadlock'> {
     let client: PoolClient;
     try {
       client = await this.#pool.connect();
     } catch (error) {
       const mapped = mapPgError(error);
       for (const op of ops) op.reject(mapped);
-      return 'done';
+      return;
     }
     let broken = false;
     const settled: (() => void)[] = [];
     try {
       await client.query('BEGIN');
-      const batch: Batch = { client, now: this.#clock.now(), audit: [] };
+      // Every writer locks the chain head first: one audit chain, and writers never wait on each other in a cycle.
+      // It also serializes writers, which keeps partition_heads right: tried on 2026-11-21, taking this lock only
+      // before COMMIT let a worker delete a partition's head (no unfinished message visible to it) while a listener
+      // appended to that partition and skipped the insert (head still there) — the new message was never claimed.
+      // Scaling writes past one lock needs a per-partition lock on both paths first (see docs/operations.md).
+      const head = (
+        await client.query<{ seq: string; hash: string }>(
+          'SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE',
+        )
+      ).rows[0];
+      if (!head) throw new Error('audit_head row missing');
+      const batch: Batch = {
+        client,
+        now: this.#clock.now(),
+        auditSeq: Number(head.seq),
+        auditHash: head.hash,
+        audit: [],
+      };
       const appends = ops.filter((op) => op.kind === 'append');
       if (appends.length > 0) {
         const results = await this.#appendBulk(
@@ -413,6 +418,8 @@ class PostgresStoreImpl {
       }
       for (const op of ops) {
         if (op.kind !== 'other') continue;
+        const savedSeq = batch.auditSeq;
+        const savedHash = batch.auditHash;
         const savedAudit = batch.audit.length;
         await client.query('SAVEPOINT op');
         try {
@@ -422,6 +429,8 @@ class PostgresStoreImpl {
         } catch (error) {
           if (!(error instanceof RxBridgeError && DOMAIN_CODES.has(error.code))) throw error;
           await client.query('ROLLBACK TO SAVEPOINT op');
+          batch.auditSeq = savedSeq;
+          batch.auditHash = savedHash;
           batch.audit.length = savedAudit;
           settled.push(() => op.reject(error));
         }
@@ -431,24 +440,15 @@ class PostgresStoreImpl {
       this.#commits += 1;
       this.#operations += ops.length;
     } catch (error) {
-      if ((error as { code?: unknown }).code === '40P01' && retryDeadlock) {
-        const rolledBack = await client.query('ROLLBACK').then(
-          () => true,
-          () => false,
-        );
-        client.release(!rolledBack);
-        return 'deadlock';
-      }
       const mapped = mapPgError(error);
       broken = mapped instanceof RxBridgeError && mapped.code === ErrorCode.StoreUnavailable;
       if (!broken) await client.query('ROLLBACK').catch(() => (broken = true));
       client.release(broken);
       for (const op of ops) op.reject(mapped);
-      return 'done';
+      return;
     }
     client.release();
     for (const resolve of settled) resolve();
-    return 'done';
   }
 
   async #close(): Promise<void> {
@@ -461,38 +461,19 @@ class PostgresStoreImpl {
 
   // ---- audit -------------------------------------------------------------------------------------------------
 
-  /** The record is completed (seq, prevHash, hash) in #flushAudit, before the batch's callers see it. */
   #appendAudit(batch: Batch, entry: AuditEntry): AuditRecord {
-    const record: AuditRecord = { ...entry, seq: 0, at: batch.now, prevHash: '', hash: '' };
+    const seq = batch.auditSeq + 1;
+    const hash = auditHash(batch.auditHash, seq, batch.now, entry);
+    const record: AuditRecord = { ...entry, seq, at: batch.now, prevHash: batch.auditHash, hash };
     batch.audit.push(record);
+    batch.auditSeq = seq;
+    batch.auditHash = hash;
     return record;
   }
 
-  /**
-   * Locks the chain head, links this batch's records to it and writes them. The lock is taken last, just before
-   * COMMIT: batches of several processes do their work side by side and queue only for this step (measured
-   * before: every batch took the lock at BEGIN, so 2 and 4 workers ran slower than 1). The holder of the head
-   * lock waits on nothing else, so it never closes a deadlock cycle.
-   */
   async #flushAudit(batch: Batch): Promise<void> {
     const rows = batch.audit;
     if (rows.length === 0) return;
-    const head = (
-      await batch.client.query<{ seq: string; hash: string }>(
-        'SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE',
-      )
-    ).rows[0];
-    if (!head) throw new Error('audit_head row missing');
-    let seq = Number(head.seq);
-    let prevHash = head.hash;
-    for (const record of rows) {
-      seq += 1;
-      const { seq: _seq, at: _at, prevHash: _prev, hash: _hash, ...entry } = record;
-      record.seq = seq;
-      record.prevHash = prevHash;
-      record.hash = auditHash(prevHash, seq, batch.now, entry);
-      prevHash = record.hash;
-    }
     await batch.client.query(
       `INSERT INTO audit_log (seq, at, actor, action, category, patient, source, outcome, entity, detail, prev_hash, hash)
        SELECT seq, $1, actor, action, category, patient, source, outcome, entity, detail, prev_hash, hash
@@ -514,7 +495,10 @@ class PostgresStoreImpl {
         rows.map((r) => r.hash),
       ],
     );
-    await batch.client.query('UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1', [seq, prevHash]);
+    await batch.client.query('UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1', [
+      batch.auditSeq,
+      batch.auditHash,
+    ]);
   }
 
   async #listAudit(filter: AuditFilter): Promise<AuditRecord[]> {
