@@ -161,6 +161,34 @@ describe('createMessageProcessor', () => {
     expect(outcome).toMatchObject({ state: 'failed', retryable: false });
     expect((outcome as { error: string }).error.length).toBeGreaterThan(10);
   });
+
+  it('reads a C-CDA embedded in an MDM^T02 like a document on its own', async () => {
+    // The MDM fixture with its OBX-5 ED content replaced by the discharge summary renamed to Eleanor Whitfield.
+    const xml = readFileSync(
+      new URL('../../test/fixtures/ccda/discharge-summary.xml', import.meta.url),
+      'utf8',
+    )
+      .replace(
+        '<given>Ada</given><given>M</given><family>Testperson</family>',
+        '<given>Eleanor</given><family>Whitfield</family>',
+      )
+      .replace('<birthTime value="19560214"/>', '<birthTime value="19480312"/>');
+    const hl7 = readFileSync(new URL('../../test/fixtures/hl7v2/mdm-t02-ccda.hl7', import.meta.url), 'utf8')
+      .split(/\r\n|\r|\n/)
+      .map((segment) => {
+        if (!segment.startsWith('OBX|1|ED|')) return segment;
+        const fields = segment.split('|');
+        fields[5] = `EPICDOC^TEXT^XML^Base64^${Buffer.from(xml, 'utf8').toString('base64')}`;
+        return fields.join('|');
+      })
+      .join('\r');
+    const message = await storeAndClaim(hl7);
+    const outcome = await processor()(message);
+    expect(outcome).toMatchObject({ state: 'awaiting-review' });
+    const [task] = await store.tasks.list({ type: 'discharge-reconciliation' });
+    const items = (task?.payload as { items: Array<{ type: string; drug: string }> }).items;
+    expect(items.map((i) => `${i.type}:${i.drug}`)).toContain('dose-change:metformin');
+  });
 });
 
 describe('decodeHl7Bytes', () => {

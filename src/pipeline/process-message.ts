@@ -7,6 +7,7 @@ import type {
   Patient,
 } from '@medplum/fhirtypes';
 import { FROM_NARRATIVE_URL, convertCcdaDocument } from '../extract/ccda-narrative.ts';
+import { embeddedCcdaDocuments } from '../normalize/ccda/embedded-ccda.ts';
 import type { AuditLog } from '../governance/audit/audit-log.ts';
 import { extractMedications } from '../extract/rules/extract-medications.ts';
 import type { ExtractedMedication } from '../extract/rules/extracted-medication.ts';
@@ -108,6 +109,14 @@ export function createMessageProcessor(
       });
     }
     path.push('extracted');
+    // MDM^T02 (and others) carrying a C-CDA: the document is read like one that arrived on its own.
+    const embedded = isDischarge ? [] : embeddedCcdaDocuments(bundle);
+    for (const doc of embedded) {
+      const reading = readCcdaXml(doc.xml, message, path, false);
+      if (!('state' in reading)) return reading;
+      if (reading.state === 'failed') return reading;
+    }
+    if (embedded.length > 0) return { path, state: 'done', detail: 'embedded document mapped; no discharge' };
     if (!isDischarge || patient === undefined) {
       return {
         path,
@@ -132,9 +141,18 @@ export function createMessageProcessor(
    * medications section (MedicationRequest category "discharge") is reconciled like an ADT^A03 discharge; any
    * other document is stored and mapped, with no workflow yet.
    */
-  const readCcda = (message: StoredMessage, path: MessageState[]): DischargeReading | SettleOutcome => {
+  const readCcda = (message: StoredMessage, path: MessageState[]): DischargeReading | SettleOutcome =>
+    readCcdaXml(Buffer.from(message.raw).toString('utf8'), message, path, true);
+
+  /** `ownStates`: the document is the message (C-CDA format), so its reading moves the message's state. */
+  const readCcdaXml = (
+    xml: string,
+    message: StoredMessage,
+    path: MessageState[],
+    ownStates: boolean,
+  ): DischargeReading | SettleOutcome => {
     const converted = timed('normalize', () =>
-      convertCcdaDocument(Buffer.from(message.raw).toString('utf8'), {
+      convertCcdaDocument(xml, {
         terminology: deps.terminology,
         sourceId: message.id,
         receivedAt: message.receivedAt,
@@ -148,7 +166,7 @@ export function createMessageProcessor(
         retryable: false,
       };
     }
-    path.push('normalized', 'extracted');
+    if (ownStates) path.push('normalized', 'extracted');
     const { bundle, coverage } = converted.value;
     const patient = resourcesOf<Patient>(bundle, 'Patient')[0];
     // Coded discharge medications, and what the narrative of a discharge medications section adds to them.
