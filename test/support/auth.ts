@@ -180,7 +180,10 @@ export async function demoSessionCookie(httpUrl: string, stdout: string): Promis
 export interface CdsClient {
   issuer: string;
   jwks: JSONWebKeySet;
-  token(serviceUrl: string, options?: { expiresInSeconds?: number; jti?: string; at?: Date }): Promise<string>;
+  token(
+    serviceUrl: string,
+    options?: { expiresInSeconds?: number; jti?: string; at?: Date },
+  ): Promise<string>;
 }
 
 export async function createCdsClient(issuer = 'https://ehr.example.org'): Promise<CdsClient> {
