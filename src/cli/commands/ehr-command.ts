@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import type { EhrEndpointConfig } from '../../config/config-schema.ts';
 import { importBulk } from '../../inbound/fhir/bulk-import.ts';
 import { syncIncremental } from '../../inbound/fhir/incremental-sync.ts';
-import { openSqliteFhirStore } from '../../inbound/fhir/sqlite-fhir-store.ts';
+import { openSqliteFhirStore, type ResourceSealer } from '../../inbound/fhir/sqlite-fhir-store.ts';
+import { keyringFor } from '../../main.ts';
 import {
   checkCapabilities,
   formatCapabilityReport,
@@ -23,6 +24,15 @@ import {
 import { VENDOR_NAMES, VENDOR_PROFILES, type VendorName } from '../../platform/ehr/vendor-profiles.ts';
 import { CliError, ExitCode } from '../cli-output.ts';
 import { configFor } from './engine-config.ts';
+
+/** The EHR resource store holds patient data: sealed with the installation's keys, like the engine's store. */
+function ehrStoreSealer(program: Command): ResourceSealer {
+  const keyring = keyringFor(configFor(program));
+  return {
+    seal: (text, aad) => keyring.encryptText(text, aad),
+    open: (text, aad) => keyring.decryptText(text, aad),
+  };
+}
 
 function endpointNamed(program: Command, name: string): EhrEndpointConfig {
   const endpoints = configFor(program).ehr.endpoints;
@@ -141,7 +151,7 @@ export function registerEhrCommand(program: Command): void {
     .option('--db <path>', 'EHR resource store (SQLite)', './data/ehr.db')
     .action(async (name: string, opts: { patient: string[]; db: string }) => {
       const connection = connectEhr(endpointNamed(program, name));
-      const store = openSqliteFhirStore(opts.db);
+      const store = openSqliteFhirStore(opts.db, ehrStoreSealer(program));
       try {
         const result = await syncIncremental({
           client: connection.client,
@@ -170,7 +180,7 @@ export function registerEhrCommand(program: Command): void {
     .action(async (name: string, opts: { types?: string; group?: string; db: string }) => {
       const connection = connectEhr(endpointNamed(program, name));
       const bulk = new FhirBulkClient({ client: connection.client, auth: connection.auth });
-      const store = openSqliteFhirStore(opts.db);
+      const store = openSqliteFhirStore(opts.db, ehrStoreSealer(program));
       const bar = new SingleBar({
         format: 'bulk import |{bar}| {value}/{total} resources {file}',
         hideCursor: true,

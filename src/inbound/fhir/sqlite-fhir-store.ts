@@ -1,4 +1,6 @@
 // FhirResourceStore on a SQLite file (node:sqlite): one row per resource, watermarks and bulk checkpoints beside.
+// Resources are patient data: with a sealer (the engine's keyring) their JSON is encrypted at rest; type, id,
+// version and lastUpdated stay readable for lookups and incremental sync.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -27,7 +29,13 @@ CREATE TABLE IF NOT EXISTS ehr_bulk_checkpoint (
 );
 `;
 
-export function openSqliteFhirStore(path: string): FhirResourceStore {
+/** Encrypts a resource's JSON at rest (AES-256-GCM envelopes from the keyring); `aad` binds it to its row. */
+export interface ResourceSealer {
+  seal(text: string, aad: string): string;
+  open(text: string, aad: string): string;
+}
+
+export function openSqliteFhirStore(path: string, sealer?: ResourceSealer): FhirResourceStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
   db.exec('PRAGMA journal_mode = WAL');
@@ -44,6 +52,11 @@ export function openSqliteFhirStore(path: string): FhirResourceStore {
        last_updated = excluded.last_updated, json = excluded.json
      WHERE ehr_resource.json IS NOT excluded.json`,
   );
+  const aadOf = (endpoint: string, type: string, id: string): string => `ehr:${endpoint}/${type}/${id}`;
+  const sealed = (endpoint: string, r: Resource, json: string): string =>
+    sealer ? sealer.seal(json, aadOf(endpoint, r.resourceType, r.id ?? '')) : json;
+  const opened = (endpoint: string, type: string, id: string, json: string): string =>
+    sealer && !json.startsWith('{') ? sealer.open(json, aadOf(endpoint, type, id)) : json;
   const saveCheckpoint = db.prepare(
     'INSERT INTO ehr_bulk_checkpoint (endpoint, state) VALUES (?, ?) ON CONFLICT (endpoint) DO UPDATE SET state = excluded.state',
   );
@@ -57,7 +70,7 @@ export function openSqliteFhirStore(path: string): FhirResourceStore {
         r.id ?? '',
         r.meta?.versionId ?? null,
         r.meta?.lastUpdated ?? null,
-        json,
+        sealed(endpoint, r, json),
       ).changes,
     );
   }
@@ -79,10 +92,15 @@ export function openSqliteFhirStore(path: string): FhirResourceStore {
       return inTransaction(() => {
         const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
         for (const r of resources) {
-          const existed = select.get(endpoint, r.resourceType, r.id ?? '') !== undefined;
-          const changed = write(insert, endpoint, r, JSON.stringify(r)) > 0;
-          if (!changed) counts.unchanged++;
-          else if (existed) counts.updated++;
+          const row = select.get(endpoint, r.resourceType, r.id ?? '') as { json: string } | undefined;
+          const json = JSON.stringify(r);
+          // Compared in plaintext: a sealed row's ciphertext differs on every write.
+          if (row !== undefined && opened(endpoint, r.resourceType, r.id ?? '', row.json) === json) {
+            counts.unchanged++;
+            continue;
+          }
+          write(insert, endpoint, r, json);
+          if (row !== undefined) counts.updated++;
           else counts.inserted++;
         }
         return counts;
@@ -96,7 +114,7 @@ export function openSqliteFhirStore(path: string): FhirResourceStore {
     },
     get(endpoint, type, id) {
       const row = select.get(endpoint, type, id) as { json: string } | undefined;
-      return row === undefined ? undefined : (JSON.parse(row.json) as Resource);
+      return row === undefined ? undefined : (JSON.parse(opened(endpoint, type, id, row.json)) as Resource);
     },
     count(endpoint, type) {
       const row = (
