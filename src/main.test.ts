@@ -80,3 +80,50 @@ it('refuses to start when the configured RxNorm vocabulary cannot be read, namin
     startEngine({ config: configWith(false, { 'knowledge.rxnormFile': missing }), logger: silentLogger }),
   ).rejects.toThrow(/knowledge\.rxnormFile: cannot read the RxNorm vocabulary .*rxnorm\.json/);
 });
+
+it('receives configured FHIR subscription notifications: signed ones stored once and audited, forged ones refused', async () => {
+  const { signNotification } = await import('./inbound/fhir/subscription-receiver.ts');
+  const { openSqliteFhirStore } = await import('./inbound/fhir/sqlite-fhir-store.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'rxb-subs-'));
+  process.env['RXB_TEST_HOOK_SECRET'] = 'hook-secret-main-test';
+  const ehrDb = join(dir, 'ehr.db');
+  const engine = await startEngine({
+    config: configWith(false, {
+      'ehr.resourceStore': ehrDb,
+      'ehr.subscriptions': [
+        { name: 'dispenses', endpoint: 'hospital', auth: 'hmac', secretEnv: 'RXB_TEST_HOOK_SECRET' },
+      ],
+    }),
+    logger: silentLogger,
+  });
+  try {
+    const { key } = await engine.security.auth.createApiKey(
+      { name: 'ehr-hook', roles: ['system'], sites: ['*'] },
+      'test',
+    );
+    const body = JSON.stringify({ resourceType: 'MedicationDispense', id: 'md1', status: 'completed' });
+    const now = Math.floor(Date.now() / 1000);
+    const post = (signature: string) =>
+      fetch(`${engine.httpUrl}/fhir/subscriptions/dispenses`, {
+        method: 'POST',
+        headers: {
+          authorization: `ApiKey ${key}`,
+          'content-type': 'application/fhir+json',
+          'x-timestamp': String(now),
+          'x-signature': signature,
+        },
+        body,
+      });
+    expect((await post(signNotification('wrong-secret', now, body))).status).toBe(401);
+    expect((await post(signNotification('hook-secret-main-test', now, body))).status).toBe(200);
+    const audit = await engine.store.audit.list({ action: 'ingest', category: 'fhir' });
+    expect(audit.map((a) => a.detail)).toEqual(['rest-hook: 1 new, 0 updated, 0 unchanged']);
+  } finally {
+    await engine.stop();
+    delete process.env['RXB_TEST_HOOK_SECRET'];
+  }
+  // Sealed at rest: the store opens only with a sealer, and without it the row is not plain JSON.
+  const raw = openSqliteFhirStore(ehrDb);
+  expect(() => raw.get('hospital', 'MedicationDispense', 'md1')).toThrow();
+  raw.close();
+});

@@ -12,6 +12,9 @@ import {
 } from './governance/auth/authenticator.ts';
 import { guardedAudit } from './governance/audit/guarded-audit.ts';
 import { registerCcdaUploadRoute } from './inbound/files/ccda-upload-route.ts';
+import { openSqliteFhirStore } from './inbound/fhir/sqlite-fhir-store.ts';
+import { SubscriptionReceiver } from './inbound/fhir/subscription-receiver.ts';
+import { registerSubscriptionRoutes } from './inbound/fhir/subscription-routes.ts';
 import { startDropFolder } from './inbound/files/drop-folder.ts';
 import { startCheckpointer } from './governance/audit/checkpoints.ts';
 import { ensureDemoAccount } from './governance/auth/demo-account.ts';
@@ -24,6 +27,7 @@ import { openPostgresGovernanceStore } from './governance/store/postgres/postgre
 import { openSqliteGovernanceStore } from './governance/store/sqlite/sqlite-governance-store.ts';
 import { startMllpServer, type MllpServer } from './inbound/mllp/mllp-server.ts';
 import { systemClock, type Clock } from './kernel/clock.ts';
+import { ErrorCode, RxBridgeError } from './kernel/errors.ts';
 import { newId } from './kernel/ids.ts';
 import { registerMessageRoutes } from './pipeline/message-routes.ts';
 import { startPipelineWorker, type PipelineWorker } from './pipeline/pipeline-worker.ts';
@@ -506,6 +510,50 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
           app,
           config.ehr.endpoints.map((e) => keyRingFor(e)),
         );
+      }
+      // FHIR subscription notifications from EHRs (POST /fhir/subscriptions/<name>), kept in the sealed EHR store.
+      if (config.ehr.subscriptions.length > 0) {
+        const ehrStore = openSqliteFhirStore(resolve(config.ehr.resourceStore), {
+          seal: (text, aad) => keyring.encryptText(text, aad),
+          open: (text, aad) => keyring.decryptText(text, aad),
+        });
+        cleanups.push(() => Promise.resolve(ehrStore.close()));
+        const receiver = new SubscriptionReceiver({
+          registrations: config.ehr.subscriptions.map((sub) => {
+            const secret = process.env[sub.secretEnv];
+            if (secret === undefined || secret === '') {
+              throw new RxBridgeError(
+                ErrorCode.ConfigInvalid,
+                `ehr.subscriptions ${sub.name}: environment variable ${sub.secretEnv} is not set`,
+              );
+            }
+            return {
+              name: sub.name,
+              endpoint: sub.endpoint,
+              auth: sub.auth === 'hmac' ? { kind: 'hmac', secret } : { kind: 'bearer', token: secret },
+              maxSkewMs: sub.maxSkewSeconds * 1000,
+            };
+          }),
+          store: ehrStore,
+          onNotification: async (n) => {
+            const resources = n.events.flatMap((e) => (e.resource ? [e.resource] : []));
+            const counts = ehrStore.upsert(n.endpoint, resources);
+            await routeAudit.record({
+              actor: `system:ehr:${n.endpoint}`,
+              action: 'ingest',
+              category: 'fhir',
+              source: `subscription:${n.subscription}`,
+              outcome: 'success',
+              detail: `${n.type}: ${counts.inserted} new, ${counts.updated} updated, ${counts.unchanged} unchanged`,
+            });
+          },
+          onGap: (gap) =>
+            logger.warn(
+              { subscription: gap.subscription, from: gap.from, to: gap.to },
+              'subscription events missed; re-query the EHR for that range',
+            ),
+        });
+        await registerSubscriptionRoutes(app, receiver);
       }
       await app.listen({ host: config.http.host, port: config.http.port });
       cleanups.push(async () => app.close());

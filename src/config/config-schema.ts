@@ -200,6 +200,23 @@ export const ConfigSchema = z.strictObject({
   ehr: z
     .strictObject({
       endpoints: z.array(EhrEndpointSchema).default([]),
+      /**
+       * FHIR subscriptions the engine receives at POST /fhir/subscriptions/<name> (rest-hook or Backport bundles).
+       * The shared secret is named by its environment variable, never written here.
+       */
+      subscriptions: z
+        .array(
+          z.strictObject({
+            name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+            endpoint: z.string().min(1),
+            auth: z.enum(['hmac', 'bearer']),
+            secretEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name'),
+            maxSkewSeconds: z.number().int().min(1).max(3600).default(300),
+          }),
+        )
+        .default([]),
+      /** Where resources pulled or pushed from EHRs are kept (SQLite, sealed with the installation's keys). */
+      resourceStore: z.string().min(1).default('./data/ehr.db'),
     })
     .prefault({}),
   /** Phased rollout (docs/rollout.md): auto-mode guardrails and alert delivery. Modes are data: `rxbridge rollout set`. */
