@@ -15,6 +15,16 @@ import { createStarterTerminology } from '../terminology/starter-terminology.ts'
 import { localAuthoritySystem } from '../normalize/hl7v2/hl7-datatypes.ts';
 import { decodeHl7Bytes, createMessageProcessor, pharmacyIdentifiersOf } from './process-message.ts';
 
+/** The C-CDA fixture's patient renamed to the demo pharmacy's Eleanor Whitfield (matched by name and birth date). */
+function whitfieldDischargeSummary(): string {
+  return readFileSync(new URL('../../test/fixtures/ccda/discharge-summary.xml', import.meta.url), 'utf8')
+    .replace(
+      '<given>Ada</given><given>M</given><family>Testperson</family>',
+      '<given>Eleanor</given><family>Whitfield</family>',
+    )
+    .replace('<birthTime value="19560214"/>', '<birthTime value="19480312"/>');
+}
+
 describe('createMessageProcessor', () => {
   let store: Store;
   const clock = new ManualClock('2026-11-21T09:00:00Z');
@@ -112,16 +122,7 @@ describe('createMessageProcessor', () => {
   });
 
   it('reconciles a C-CDA discharge summary: coded discharge medications plus what the section narrative adds', async () => {
-    // The fixture's patient, renamed to the demo pharmacy's Eleanor Whitfield (matched by name and birth date).
-    const xml = readFileSync(
-      new URL('../../test/fixtures/ccda/discharge-summary.xml', import.meta.url),
-      'utf8',
-    )
-      .replace(
-        '<given>Ada</given><given>M</given><family>Testperson</family>',
-        '<given>Eleanor</given><family>Whitfield</family>',
-      )
-      .replace('<birthTime value="19560214"/>', '<birthTime value="19480312"/>');
+    const xml = whitfieldDischargeSummary();
     await store.messages.append({
       channel: 'files:test',
       format: 'ccda',
@@ -164,15 +165,7 @@ describe('createMessageProcessor', () => {
 
   it('reads a C-CDA embedded in an MDM^T02 like a document on its own', async () => {
     // The MDM fixture with its OBX-5 ED content replaced by the discharge summary renamed to Eleanor Whitfield.
-    const xml = readFileSync(
-      new URL('../../test/fixtures/ccda/discharge-summary.xml', import.meta.url),
-      'utf8',
-    )
-      .replace(
-        '<given>Ada</given><given>M</given><family>Testperson</family>',
-        '<given>Eleanor</given><family>Whitfield</family>',
-      )
-      .replace('<birthTime value="19560214"/>', '<birthTime value="19480312"/>');
+    const xml = whitfieldDischargeSummary();
     const hl7 = readFileSync(new URL('../../test/fixtures/hl7v2/mdm-t02-ccda.hl7', import.meta.url), 'utf8')
       .split(/\r\n|\r|\n/)
       .map((segment) => {
