@@ -8,7 +8,7 @@ import { drugRuleLookup } from './drug-rule-index.ts';
 import type { RenalRule } from './renal-dosing-rules.ts';
 import { RENAL_DOSING_RULES } from './renal-dosing-rules.ts';
 
-/** eGFR LOINC codes (../shared/knowledge/codes lab list): MDRD, CKD-EPI, CKD-EPI 2021 (race-free), MDRD by race. */
+/** eGFR LOINC codes (LOINC lab codes): MDRD, CKD-EPI, CKD-EPI 2021 (race-free), MDRD by race. */
 export const EGFR_LOINC = ['98979-8', '62238-1', '33914-3', '48642-3', '48643-1'] as const;
 export const CRCL_LOINC = ['2164-2'] as const;
 export const CREATININE_LOINC = ['2160-0'] as const;
