@@ -32,7 +32,7 @@ import { newId } from './kernel/ids.ts';
 import { registerMessageRoutes } from './pipeline/message-routes.ts';
 import { startPipelineWorker, type PipelineWorker } from './pipeline/pipeline-worker.ts';
 import { createMessageProcessor } from './pipeline/process-message.ts';
-import { keyringSealer } from './review/rollout/keyring-sealer.ts';
+import { keyringSealer } from './governance/crypto/text-sealer.ts';
 import { openPostgresRolloutStore } from './review/rollout/postgres/postgres-rollout-store.ts';
 import { createRolloutGate } from './review/rollout/rollout-gate.ts';
 import { createRolloutMetrics } from './review/rollout/rollout-metrics.ts';
@@ -513,10 +513,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       }
       // FHIR subscription notifications from EHRs (POST /fhir/subscriptions/<name>), kept in the sealed EHR store.
       if (config.ehr.subscriptions.length > 0) {
-        const ehrStore = openSqliteFhirStore(resolve(config.ehr.resourceStore), {
-          seal: (text, aad) => keyring.encryptText(text, aad),
-          open: (text, aad) => keyring.decryptText(text, aad),
-        });
+        const ehrStore = openSqliteFhirStore(resolve(config.ehr.resourceStore), keyringSealer(keyring));
         cleanups.push(() => Promise.resolve(ehrStore.close()));
         const receiver = new SubscriptionReceiver({
           registrations: config.ehr.subscriptions.map((sub) => {

@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import type { EhrEndpointConfig } from '../../config/config-schema.ts';
 import { importBulk } from '../../inbound/fhir/bulk-import.ts';
 import { syncIncremental } from '../../inbound/fhir/incremental-sync.ts';
-import { openSqliteFhirStore, type ResourceSealer } from '../../inbound/fhir/sqlite-fhir-store.ts';
+import { keyringSealer, type TextSealer } from '../../governance/crypto/text-sealer.ts';
+import { openSqliteFhirStore } from '../../inbound/fhir/sqlite-fhir-store.ts';
 import { keyringFor } from '../../main.ts';
 import {
   checkCapabilities,
@@ -26,12 +27,8 @@ import { CliError, ExitCode } from '../cli-output.ts';
 import { configFor } from './engine-config.ts';
 
 /** The EHR resource store holds patient data: sealed with the installation's keys, like the engine's store. */
-function ehrStoreSealer(program: Command): ResourceSealer {
-  const keyring = keyringFor(configFor(program));
-  return {
-    seal: (text, aad) => keyring.encryptText(text, aad),
-    open: (text, aad) => keyring.decryptText(text, aad),
-  };
+function ehrStoreSealer(program: Command): TextSealer {
+  return keyringSealer(keyringFor(configFor(program)));
 }
 
 function endpointNamed(program: Command, name: string): EhrEndpointConfig {

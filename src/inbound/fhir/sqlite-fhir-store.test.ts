@@ -6,20 +6,15 @@ import { join } from 'node:path';
 import type { Patient } from '@medplum/fhirtypes';
 import { afterEach, expect, test } from 'vitest';
 import { ephemeralKeyring } from '../../governance/crypto/keyring.ts';
-import { openSqliteFhirStore, type ResourceSealer } from './sqlite-fhir-store.ts';
+import { keyringSealer } from '../../governance/crypto/text-sealer.ts';
+import { openSqliteFhirStore } from './sqlite-fhir-store.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function sealerOf(): ResourceSealer {
-  const keyring = ephemeralKeyring();
-  return {
-    seal: (text, aad) => keyring.encryptText(text, aad),
-    open: (text, aad) => keyring.decryptText(text, aad),
-  };
-}
+const sealerOf = () => keyringSealer(ephemeralKeyring());
 
 const CANARY = 'Zephyrine-Quillfeather';
 const patient = (family: string): Patient => ({

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Resource } from '@medplum/fhirtypes';
+import type { TextSealer } from '../../governance/crypto/text-sealer.ts';
 import type { BulkCheckpoint, FhirResourceStore, UpsertCounts } from './fhir-resource-store.ts';
 
 const SCHEMA = `
@@ -29,13 +30,8 @@ CREATE TABLE IF NOT EXISTS ehr_bulk_checkpoint (
 );
 `;
 
-/** Encrypts a resource's JSON at rest (AES-256-GCM envelopes from the keyring); `aad` binds it to its row. */
-export interface ResourceSealer {
-  seal(text: string, aad: string): string;
-  open(text: string, aad: string): string;
-}
-
-export function openSqliteFhirStore(path: string, sealer?: ResourceSealer): FhirResourceStore {
+/** `sealer` (keyringSealer) encrypts each resource's JSON at rest, its row as associated data. */
+export function openSqliteFhirStore(path: string, sealer?: TextSealer): FhirResourceStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
   db.exec('PRAGMA journal_mode = WAL');
@@ -56,7 +52,7 @@ export function openSqliteFhirStore(path: string, sealer?: ResourceSealer): Fhir
   const sealed = (endpoint: string, r: Resource, json: string): string =>
     sealer ? sealer.seal(json, aadOf(endpoint, r.resourceType, r.id ?? '')) : json;
   const opened = (endpoint: string, type: string, id: string, json: string): string =>
-    sealer && !json.startsWith('{') ? sealer.open(json, aadOf(endpoint, type, id)) : json;
+    sealer ? sealer.open(json, aadOf(endpoint, type, id)) : json;
   const saveCheckpoint = db.prepare(
     'INSERT INTO ehr_bulk_checkpoint (endpoint, state) VALUES (?, ?) ON CONFLICT (endpoint) DO UPDATE SET state = excluded.state',
   );

@@ -1,4 +1,5 @@
 // Row <-> record conversion shared by the SQLite and PostgreSQL rollout adapters (times as epoch ms, bodies as JSON).
+import type { TextSealer } from '../../governance/crypto/text-sealer.ts';
 import { cohortKey, normalizeCohort, type ModeSetting, type Workflow } from './rollout-model.ts';
 import type { AlertRecord, Decision, EngineRun } from './rollout-store.ts';
 
@@ -12,10 +13,7 @@ function n(value: unknown): number {
  * Encryption at rest for row bodies that name patients or medicines (runs, decisions, cohorts with patient lists).
  * `open` must accept plaintext too (rows written before a key was configured).
  */
-export interface BodySealer {
-  seal(text: string, aad: string): string;
-  open(text: string, aad: string): string;
-}
+export type BodySealer = TextSealer;
 
 export const PLAINTEXT: BodySealer = { seal: (t) => t, open: (t) => t };
 

@@ -13,7 +13,7 @@ import {
   // eslint-disable-next-line rxbridge/pipeline-boundaries -- the test helper for the real PostgreSQL
 } from '../../platform/store/postgres/test-database.ts';
 import { ephemeralKeyring } from '../../governance/crypto/keyring.ts';
-import { keyringSealer } from './keyring-sealer.ts';
+import { keyringSealer } from '../../governance/crypto/text-sealer.ts';
 import { openPostgresRolloutStore } from './postgres/postgres-rollout-store.ts';
 import { rolloutStoreContract } from './rollout-store.contract.ts';
 import { openSqliteRolloutStore } from './sqlite/sqlite-rollout-store.ts';
