@@ -36,6 +36,12 @@ export interface FhirResourceStore {
   watermark(endpoint: string, key: string): string | undefined;
   setWatermark(endpoint: string, key: string, value: string): void;
   bulkCheckpoint(endpoint: string): BulkCheckpoint | undefined;
+  /** The EHR patient id a pharmacy patient is linked to on this endpoint. */
+  patientLink(endpoint: string, pharmacyPatientId: string): string | undefined;
+  /** Records a link; true when it is new or points to a different EHR patient than before. */
+  setPatientLink(endpoint: string, pharmacyPatientId: string, ehrPatientId: string, at: string): boolean;
+  /** Every linked patient on this endpoint (the scheduled sync walks them). */
+  patientLinks(endpoint: string): Array<{ pharmacyPatientId: string; ehrPatientId: string; linkedAt: string }>;
   saveBulkCheckpoint(endpoint: string, checkpoint: BulkCheckpoint | undefined): void;
   close(): void;
 }

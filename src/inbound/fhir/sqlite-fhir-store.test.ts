@@ -53,3 +53,23 @@ test('without a sealer the same file is plaintext (the control), and a sealed st
   expect((sealed.get('ehr', 'Patient', 'p1') as Patient).name?.[0]?.family).toBe(CANARY);
   sealed.close();
 });
+
+test('patient links: new, repeated, moved to another EHR patient, listed per endpoint, kept across reopen', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rxb-ehrstore-'));
+  dirs.push(dir);
+  const path = join(dir, 'ehr.db');
+  const store = openSqliteFhirStore(path, sealerOf());
+  expect(store.patientLink('ehr', 'P0001')).toBeUndefined();
+  expect(store.setPatientLink('ehr', 'P0001', 'e-1', '2026-11-21T10:00:00Z')).toBe(true);
+  expect(store.setPatientLink('ehr', 'P0001', 'e-1', '2026-11-21T11:00:00Z')).toBe(false);
+  expect(store.setPatientLink('ehr', 'P0001', 'e-9', '2026-11-21T12:00:00Z')).toBe(true);
+  expect(store.setPatientLink('other', 'P0002', 'x-2', '2026-11-21T12:00:00Z')).toBe(true);
+  store.close();
+  const again = openSqliteFhirStore(path, sealerOf());
+  expect(again.patientLink('ehr', 'P0001')).toBe('e-9');
+  expect(again.patientLinks('ehr')).toEqual([
+    { pharmacyPatientId: 'P0001', ehrPatientId: 'e-9', linkedAt: '2026-11-21T12:00:00Z' },
+  ]);
+  expect(again.patientLinks('other').map((l) => l.ehrPatientId)).toEqual(['x-2']);
+  again.close();
+});

@@ -24,6 +24,13 @@ CREATE TABLE IF NOT EXISTS ehr_watermark (
   value TEXT NOT NULL,
   PRIMARY KEY (endpoint, key)
 );
+CREATE TABLE IF NOT EXISTS ehr_patient_link (
+  endpoint TEXT NOT NULL,
+  pharmacy_patient TEXT NOT NULL,
+  ehr_patient TEXT NOT NULL,
+  linked_at TEXT NOT NULL,
+  PRIMARY KEY (endpoint, pharmacy_patient)
+);
 CREATE TABLE IF NOT EXISTS ehr_bulk_checkpoint (
   endpoint TEXT PRIMARY KEY,
   state TEXT NOT NULL
@@ -141,6 +148,35 @@ export function openSqliteFhirStore(path: string, sealer?: TextSealer): FhirReso
     saveBulkCheckpoint(endpoint, checkpoint) {
       if (checkpoint === undefined) deleteCheckpoint.run(endpoint);
       else saveCheckpoint.run(endpoint, JSON.stringify(checkpoint));
+    },
+    patientLink(endpoint, pharmacyPatientId) {
+      const row = db
+        .prepare('SELECT ehr_patient FROM ehr_patient_link WHERE endpoint = ? AND pharmacy_patient = ?')
+        .get(endpoint, pharmacyPatientId) as { ehr_patient: string } | undefined;
+      return row?.ehr_patient;
+    },
+    setPatientLink(endpoint, pharmacyPatientId, ehrPatientId, at) {
+      const changes = db
+        .prepare(
+          `INSERT INTO ehr_patient_link (endpoint, pharmacy_patient, ehr_patient, linked_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (endpoint, pharmacy_patient) DO UPDATE SET ehr_patient = excluded.ehr_patient,
+             linked_at = excluded.linked_at
+           WHERE ehr_patient_link.ehr_patient IS NOT excluded.ehr_patient`,
+        )
+        .run(endpoint, pharmacyPatientId, ehrPatientId, at).changes;
+      return Number(changes) > 0;
+    },
+    patientLinks(endpoint) {
+      const rows = db
+        .prepare(
+          'SELECT pharmacy_patient, ehr_patient, linked_at FROM ehr_patient_link WHERE endpoint = ? ORDER BY pharmacy_patient',
+        )
+        .all(endpoint) as Array<{ pharmacy_patient: string; ehr_patient: string; linked_at: string }>;
+      return rows.map((r) => ({
+        pharmacyPatientId: r.pharmacy_patient,
+        ehrPatientId: r.ehr_patient,
+        linkedAt: r.linked_at,
+      }));
     },
     close() {
       db.close();
