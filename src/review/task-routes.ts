@@ -29,6 +29,7 @@ import {
   priorAuthTask,
   type PriorAuthPacket,
 } from './follow-ups.ts';
+import { minutesSaved, MINUTES_SAVED_METHOD } from './minutes-baseline.ts';
 import { noteTextOf } from './pcp-note.ts';
 import type { ReviewService } from './review-service.ts';
 import {
@@ -248,9 +249,6 @@ function parse<T extends z.ZodType>(
 }
 
 const DAY_MS = 86_400_000;
-/** The dashboard's time-saved estimate (see the dashboard route). */
-export const MINUTES_PER_TASK = 10;
-export const MINUTES_PER_ITEM = 3;
 
 function countsOf(rows: ReadonlyArray<{ priority: string; sla: string; type: string }>) {
   const counts = {
@@ -591,7 +589,6 @@ export function registerWorkspaceRoutes(app: FastifyInstance, deps: WorkspaceRou
     const byStatus: Record<string, number> = {};
     let decidedItems = 0;
     let approvedItems = 0;
-    let minutesSaved = 0;
     const reviewMinutes: number[] = [];
     for (const t of all) {
       byType[t.type] = (byType[t.type] ?? 0) + 1;
@@ -603,9 +600,6 @@ export function registerWorkspaceRoutes(app: FastifyInstance, deps: WorkspaceRou
       }
       if (work.outcome) {
         reviewMinutes.push((Date.parse(work.outcome.at) - t.createdAt.getTime()) / 60_000);
-        // Estimate, not a measurement: 10 minutes per applied task (finding the documents, comparing, writing
-        // back) plus 3 per discrepancy. A placeholder until a pharmacy's own time study replaces it (docs/workspace.md).
-        if (t.status === 'applied') minutesSaved += MINUTES_PER_TASK + MINUTES_PER_ITEM * itemsOf(t).length;
       }
     }
     reviewMinutes.sort((a, b) => a - b);
@@ -615,6 +609,7 @@ export function registerWorkspaceRoutes(app: FastifyInstance, deps: WorkspaceRou
         : Math.round(
             reviewMinutes[Math.min(reviewMinutes.length - 1, Math.floor(p * reviewMinutes.length))]! * 10,
           ) / 10;
+    const saved = minutesSaved(all);
     const messages = await deps.messages.countByState();
     const totalMessages = MESSAGE_STATES.reduce((n, s) => n + messages[s], 0);
     const failedEffects = all.filter((t) => t.status === 'failed').length;
@@ -626,7 +621,10 @@ export function registerWorkspaceRoutes(app: FastifyInstance, deps: WorkspaceRou
       approvalRate: decidedItems === 0 ? null : approvedItems / decidedItems,
       decidedItems,
       timeToReviewMinutes: { p50: pct(0.5), p90: pct(0.9), count: reviewMinutes.length },
-      estimatedMinutesSaved: minutesSaved,
+      // Published by-hand minutes per applied task, by type (src/review/minutes-baseline.ts).
+      estimatedMinutesSaved: saved.total,
+      minutesSaved: { ...saved, method: MINUTES_SAVED_METHOD },
+      typeLabels: TASK_TYPE_LABELS,
       errorRates: {
         deadMessages: totalMessages === 0 ? 0 : messages.dead / totalMessages,
         failedTasks: all.length === 0 ? 0 : failedEffects / all.length,

@@ -2,7 +2,7 @@
 // tasks by type, approval rate, time to review, minutes saved, error rates (for those who read tasks).
 import { useEffect, useState } from 'react';
 import { api } from './api.ts';
-import { shortTime } from './format.ts';
+import { shortTime, typeName } from './format.ts';
 
 interface DashboardData {
   messagesByState: Record<string, number>;
@@ -12,6 +12,10 @@ interface DashboardData {
   decidedItems: number;
   timeToReviewMinutes: { p50: number | null; p90: number | null; count: number };
   estimatedMinutesSaved: number;
+  /** How the estimate is computed and what it is made of (src/review/minutes-baseline.ts). */
+  minutesSaved?: { method: string; appliedTasks: number; withoutBaseline: number };
+  /** The engine's task type names. */
+  typeLabels?: Record<string, string>;
   errorRates: { deadMessages: number; failedTasks: number };
   tasksLast7Days: number;
   generatedAt: string;
@@ -123,7 +127,17 @@ function Alerts() {
 
 const pct = (x: number | null): string => (x === null ? '—' : `${Math.round(x * 1000) / 10}%`);
 
-function BarChart({ title, data, id }: { title: string; data: Record<string, number>; id: string }) {
+function BarChart({
+  title,
+  data,
+  id,
+  label = (k) => k,
+}: {
+  title: string;
+  data: Record<string, number>;
+  id: string;
+  label?: (key: string) => string;
+}) {
   const entries = Object.entries(data).filter(([, n]) => n > 0);
   const max = Math.max(1, ...entries.map(([, n]) => n));
   const row = 26;
@@ -139,14 +153,14 @@ function BarChart({ title, data, id }: { title: string; data: Record<string, num
         <svg
           viewBox={`0 0 ${width} ${height}`}
           role="img"
-          aria-label={`${title}: ${entries.map(([k, n]) => `${k} ${n}`).join(', ')}`}
+          aria-label={`${title}: ${entries.map(([k, n]) => `${label(k)} ${n}`).join(', ')}`}
         >
           {entries.map(([k, n], i) => {
             const w = ((width - labelW - 50) * n) / max;
             return (
               <g key={k} transform={`translate(0, ${i * row})`}>
                 <text x={labelW - 8} y={row / 2 + 5} textAnchor="end" className="axis">
-                  {k}
+                  {label(k)}
                 </text>
                 <rect x={labelW} y={4} width={Math.max(2, w)} height={row - 8} className={`bar bar-${k}`} />
                 <text x={labelW + w + 6} y={row / 2 + 5} className="value">
@@ -212,6 +226,14 @@ export function Dashboard({ figures, alerts }: { figures: boolean; alerts: boole
             <div className="tile">
               <span className="big">{data.estimatedMinutesSaved} min</span>
               <span>estimated pharmacist time saved</span>
+              {data.minutesSaved && (
+                <span className="how">
+                  {data.minutesSaved.method}
+                  {data.minutesSaved.withoutBaseline > 0
+                    ? ` ${data.minutesSaved.withoutBaseline} applied task(s) of a type without a figure count 0.`
+                    : ''}
+                </span>
+              )}
             </div>
             <div className="tile">
               <span className="big">{pct(data.errorRates.deadMessages)}</span>
@@ -228,7 +250,12 @@ export function Dashboard({ figures, alerts }: { figures: boolean; alerts: boole
           </div>
           <div className="charts">
             <BarChart id="msg" title="Messages by state" data={data.messagesByState} />
-            <BarChart id="types" title="Tasks by type" data={data.tasksByType} />
+            <BarChart
+              id="types"
+              title="Tasks by type"
+              data={data.tasksByType}
+              label={(k) => typeName(k, data.typeLabels)}
+            />
             <BarChart id="status" title="Tasks by status" data={data.tasksByStatus} />
           </div>
         </>

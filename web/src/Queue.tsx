@@ -1,7 +1,15 @@
 // The review queue: most urgent first, filters with counts by priority and SLA, keyboard j/k/Enter.
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { api, type TaskList, type User } from './api.ts';
-import { actorName, PRIORITY_LABEL, relativeDue, SLA_LABEL, STATUS_LABEL } from './format.ts';
+import {
+  actorName,
+  PRIORITY_LABEL,
+  relativeDue,
+  SLA_LABEL,
+  STATUS_LABEL,
+  TASK_TYPE_LABEL,
+  typeName,
+} from './format.ts';
 import { go } from './route.ts';
 
 const VIEWS = [
@@ -10,20 +18,6 @@ const VIEWS = [
   { id: 'exceptions', label: 'Exceptions' },
   { id: 'done', label: 'Done' },
 ] as const;
-
-const TYPE_LABELS: Record<string, string> = {
-  'discharge-reconciliation': 'Discharge reconciliation',
-  'post-discharge-follow-up': '7-day check-in',
-  'adherence-note': 'Adherence note',
-  'prior-authorization': 'Prior authorization',
-  'mtm-summary': 'MTM summary',
-  'medication-reconciliation': 'Medication reconciliation',
-  'allergy-conflict': 'Allergy conflict',
-  interaction: 'Interaction',
-  'renal-dose': 'Renal dose',
-  'care-gap': 'Care gap',
-  exception: 'Exception',
-};
 
 export function Queue({ user }: { user: User }) {
   const [view, setView] = useState<string>('active');
@@ -87,6 +81,12 @@ export function Queue({ user }: { user: User }) {
   }, []);
 
   const counts = data?.counts;
+  // Every known type, plus any the engine counts that this list does not know yet; names from the engine's tasks.
+  const typeIds = [
+    ...Object.keys(TASK_TYPE_LABEL),
+    ...Object.keys(counts?.byType ?? {}).filter((id) => !Object.hasOwn(TASK_TYPE_LABEL, id)),
+  ];
+  const engineNames = Object.fromEntries((data?.tasks ?? []).map((t) => [t.type, t.typeLabel]));
   rows.current = [];
   return (
     <section aria-labelledby="queue-title">
@@ -141,9 +141,9 @@ export function Queue({ user }: { user: User }) {
           Type
           <select value={type} onChange={(e) => setType(e.target.value)}>
             <option value="">All types</option>
-            {Object.entries(TYPE_LABELS).map(([id, label]) => (
+            {typeIds.map((id) => (
               <option key={id} value={id}>
-                {label} ({counts?.byType[id] ?? 0})
+                {typeName(id, engineNames)} ({counts?.byType[id] ?? 0})
               </option>
             ))}
           </select>
