@@ -1,5 +1,7 @@
 // TaskEffects: what applying an approved task does — pharmacy write-back per decided item through each configured
-// PharmacyWriter, then the note to the PCP through the EHR — each effect once (by key), consent-checked and audited.
+// PharmacyWriter, then the note to the PCP through the EHR, and for reported dispenses and vaccinations the
+// MedicationDispense / Immunization to the EHR and VXU^V04 to the registry — each effect once (by key),
+// consent-checked and audited.
 import type { AuditLog } from '../governance/audit/audit-log.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { EhrClient } from '../platform/ehr/ehr-client.ts';
@@ -10,7 +12,9 @@ import type { TaskEffects } from '../review/review-service.ts';
 import { itemsOf, type EffectRecord, type TaskWork } from '../review/task-model.ts';
 import type { ConsentGate } from './consent-gate.ts';
 import { noteResource, sendToEhr } from './ehr/ehr-outbound.ts';
+import type { ImmunizationRegistry } from './hl7v2/immunization-registry.ts';
 import type { PharmacyWriter, PrescriptionChange } from './pharmacy/pharmacy-writer.ts';
+import { REPORT_TASK_TYPES, runReportEffects } from './report-effects.ts';
 
 export interface TaskEffectsDeps {
   /** The first is the pharmacy system of record; others mirror it (e.g. an HL7 v2 RDE feed). */
@@ -21,6 +25,8 @@ export interface TaskEffectsDeps {
   ehr?: EhrClient;
   /** Identifier system of the EHR's MRN for the patient link (`Patient.identifier.system`). */
   ehrPatientSystem?: (authority: string) => string;
+  /** Where VXU^V04 goes for approved immunization reports; without one, only the EHR gets them. */
+  registry?: ImmunizationRegistry;
   audit: AuditLog;
   clock: Clock;
 }
@@ -42,10 +48,11 @@ export function createTaskEffects(deps: TaskEffectsDeps): TaskEffects {
       const attempts = (key: string): number => (work.effects[key]?.attempts ?? 0) + 1;
 
       const audit = async (r: EffectRecord): Promise<void> => {
+        const leaves = r.target === 'ehr' || r.target === 'registry';
         await deps.audit.record({
           actor,
-          action: r.target === 'ehr' ? 'export' : 'update',
-          category: r.target === 'ehr' ? 'ehr' : 'profile',
+          action: leaves ? 'export' : 'update',
+          category: leaves ? r.target : 'profile',
           ...(patientId ? { patient: patientId } : {}),
           entity: task.id,
           source: `review:apply:${r.kind}`,
@@ -53,6 +60,21 @@ export function createTaskEffects(deps: TaskEffectsDeps): TaskEffects {
           detail: `${r.key}: ${r.detail}`.slice(0, 500),
         });
       };
+
+      // Reports of what the pharmacy did go out only; nothing is written back to the pharmacy.
+      if (REPORT_TASK_TYPES.has(task.type)) {
+        await runReportEffects(deps, task, work, {
+          actor,
+          done,
+          attempts,
+          at,
+          settle: async (record) => {
+            out.push(record);
+            await audit(record);
+          },
+        });
+        return out;
+      }
 
       // 1. Pharmacy write-back, item by item, writer by writer.
       for (const item of itemsOf(task)) {

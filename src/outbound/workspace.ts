@@ -23,14 +23,24 @@ import { registerWorkspaceRoutes } from '../review/task-routes.ts';
 import type { Terminology } from '../terminology/terminology.ts';
 import { createTaskEffects } from './apply-task.ts';
 import { treatmentConsent, type ConsentGate } from './consent-gate.ts';
+import type { ImmunizationRegistry } from './hl7v2/immunization-registry.ts';
 import type { PharmacyWriter } from './pharmacy/pharmacy-writer.ts';
 import type { WritablePharmacy } from './pharmacy/writable-pharmacy.ts';
+import type { PharmacySystem } from '../platform/pharmacy/pharmacy-system.ts';
 
 export interface WorkspaceOptions {
   /** Writers after the embedded pharmacy (an HL7 v2 RDE feed, a FHIR pharmacy system). */
   writers?: PharmacyWriter[];
-  /** The EHR notes to the PCP go to. */
+  /** Writers that read the engine's pharmacy (built from config before the pharmacy exists); after `writers`. */
+  writerFactories?: Array<(pharmacy: PharmacySystem) => PharmacyWriter>;
+  /** The EHR notes to the PCP, reported dispenses and immunizations go to. */
   ehr?: EhrClient;
+  /** Identifier system of the EHR's MRN for an assigning authority (default `urn:rxbridge:authority:<aa>`). */
+  ehrPatientSystem?: (authority: string) => string;
+  /** The immunization registry approved immunization reports are sent to (VXU^V04 over MLLP). */
+  registry?: ImmunizationRegistry;
+  /** Releases what the options hold open (registry and writer connections); called by Workspace.close. */
+  close?: () => Promise<void>;
   /** The consent registry (governance); without one, treatment purposes are allowed (see consent-gate.ts). */
   consent?: ConsentGate;
   policy?: RoutingPolicy;
@@ -61,6 +71,8 @@ export interface Workspace {
   /** Creates an exception task for each dead-lettered message not yet in the queue; returns how many. */
   syncExceptions(): Promise<number>;
   register(app: FastifyInstance): void;
+  /** Closes the outbound connections the options hold (registry, HL7 v2 writers). Safe to call twice. */
+  close(): Promise<void>;
 }
 
 export function createWorkspace(deps: WorkspaceDeps): Workspace {
@@ -68,10 +80,16 @@ export function createWorkspace(deps: WorkspaceDeps): Workspace {
   const consent = options.consent ?? treatmentConsent();
   const policy = options.policy ?? DEFAULT_ROUTING_POLICY;
   const effects = createTaskEffects({
-    writers: [deps.pharmacy, ...(options.writers ?? [])],
+    writers: [
+      deps.pharmacy,
+      ...(options.writers ?? []),
+      ...(options.writerFactories ?? []).map((make) => make(deps.pharmacy)),
+    ],
     pharmacy: deps.pharmacy,
     consent,
     ...(options.ehr ? { ehr: options.ehr } : {}),
+    ...(options.ehrPatientSystem ? { ehrPatientSystem: options.ehrPatientSystem } : {}),
+    ...(options.registry ? { registry: options.registry } : {}),
     audit: deps.audit,
     clock: deps.clock,
   });
@@ -129,10 +147,14 @@ export function createWorkspace(deps: WorkspaceDeps): Workspace {
     return created;
   };
 
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => (closing ??= options.close?.() ?? Promise.resolve());
+
   return {
     review,
     createTask,
     syncExceptions,
+    close,
     pipelineTasks: withRouting(deps.tasks, {
       policy,
       review,
@@ -169,7 +191,7 @@ export function createWorkspace(deps: WorkspaceDeps): Workspace {
       timer.unref();
       app.addHook('onClose', () => {
         clearInterval(timer);
-        return Promise.resolve();
+        return close();
       });
     },
   };

@@ -17,6 +17,10 @@ export const ReviewTaskType = {
   MtmSummary: 'mtm-summary',
   /** A message or effect that could not be processed: the exception queue. */
   Exception: 'exception',
+  /** A dispense reported by the pharmacy system (RDS^O13), to be sent to the EHR as a MedicationDispense. */
+  DispenseReport: 'dispense-report',
+  /** A vaccination reported by the pharmacy system (VXU^V04), to be sent to the EHR and the immunization registry. */
+  ImmunizationReport: 'immunization-report',
 } as const;
 export type ReviewTaskType = (typeof ReviewTaskType)[keyof typeof ReviewTaskType];
 export const REVIEW_TASK_TYPES = Object.values(ReviewTaskType) as [ReviewTaskType, ...ReviewTaskType[]];
@@ -33,6 +37,8 @@ export const TASK_TYPE_LABELS: Record<ReviewTaskType, string> = {
   'care-gap': 'Care gap',
   'mtm-summary': 'MTM summary',
   exception: 'Exception',
+  'dispense-report': 'Dispense to EHR',
+  'immunization-report': 'Immunization to EHR / registry',
 };
 
 /** Service level per priority: how long a task may wait before it is overdue, when it has no due time of its own. */
@@ -184,6 +190,10 @@ export function proposedAction(item: ReviewItem): ItemAction {
     evidence?: { text?: string };
   };
   switch (item.type) {
+    // Reports of what the pharmacy already did: approving sends them out and changes nothing in the pharmacy.
+    case 'dispense-report':
+    case 'immunization-report':
+      return { kind: 'none' };
     case 'commission':
     case 'discontinued-still-active':
     case 'discontinued-still-filling':

@@ -1,8 +1,10 @@
 // EHR outbound: what an approved task sends to the EHR through the EhrClient port (conditional create, so a retry
-// never duplicates) — the note to the PCP (Communication or DocumentReference), MedicationDispense, Immunization.
+// never duplicates) — the note to the PCP (Communication or DocumentReference), MedicationDispense, Immunization
+// (built here, or a dispense or vaccination the pharmacy reported made ready for the EHR).
 import type {
   Communication,
   DocumentReference,
+  Identifier,
   Immunization,
   MedicationDispense,
   Resource,
@@ -170,5 +172,103 @@ export async function sendToEhr(
     outcome: out.outcome === 'existing' ? 'existing' : 'created',
     reference,
     detail: `${resource.resourceType} ${out.outcome === 'existing' ? 'already in' : 'sent to'} ${deps.client.endpoint}`,
+  };
+}
+
+type AnyReference = { reference?: string; identifier?: Identifier; display?: string };
+
+/**
+ * A reference that means something outside the message it came from: its identifier and display. Local references
+ * (`urn:uuid:` entries of the source bundle) point at nothing in the EHR and are dropped.
+ */
+function portable(ref: AnyReference | undefined): { identifier?: Identifier; display?: string } | undefined {
+  if (!ref || (ref.identifier === undefined && ref.display === undefined)) return undefined;
+  return {
+    ...(ref.identifier !== undefined ? { identifier: ref.identifier } : {}),
+    ...(ref.display !== undefined ? { display: ref.display } : {}),
+  };
+}
+
+function withEffectKey(identifiers: Identifier[] | undefined, key: string): Identifier[] {
+  return [
+    ...(identifiers ?? []).filter((i) => i.system !== EFFECT_SYSTEM),
+    { system: EFFECT_SYSTEM, value: key },
+  ];
+}
+
+/**
+ * A MedicationDispense reported by the pharmacy (as mapped from RDS^O13) made ready for the EHR: the subject is the
+ * patient's EHR identifier, local references are replaced by what travels (identifier, display), and the effect key
+ * is added as an identifier for the conditional create.
+ */
+export function dispenseForEhr(
+  source: MedicationDispense,
+  key: string,
+  patient: PatientRef,
+): MedicationDispense {
+  const performers = (source.performer ?? []).flatMap((p) => {
+    const actor = portable(p.actor);
+    return actor ? [{ ...(p.function ? { function: p.function } : {}), actor }] : [];
+  });
+  const prescriptions = (source.authorizingPrescription ?? []).flatMap((r) => portable(r) ?? []);
+  const medication = source.medicationCodeableConcept ?? {
+    text: source.medicationReference?.display ?? 'unnamed product',
+  };
+  return {
+    resourceType: 'MedicationDispense',
+    identifier: withEffectKey(source.identifier, key),
+    status: source.status,
+    ...(source.statusReasonCodeableConcept
+      ? { statusReasonCodeableConcept: source.statusReasonCodeableConcept }
+      : {}),
+    ...(source.category ? { category: source.category } : {}),
+    medicationCodeableConcept: medication,
+    subject: subject(patient),
+    ...(performers.length > 0 ? { performer: performers } : {}),
+    ...(prescriptions.length > 0 ? { authorizingPrescription: prescriptions } : {}),
+    ...(source.type ? { type: source.type } : {}),
+    ...(source.quantity ? { quantity: source.quantity } : {}),
+    ...(source.daysSupply ? { daysSupply: source.daysSupply } : {}),
+    ...(source.whenPrepared ? { whenPrepared: source.whenPrepared } : {}),
+    ...(source.whenHandedOver ? { whenHandedOver: source.whenHandedOver } : {}),
+    ...(source.note
+      ? { note: source.note.map((n) => ({ text: n.text, ...(n.time ? { time: n.time } : {}) })) }
+      : {}),
+    ...(source.dosageInstruction ? { dosageInstruction: source.dosageInstruction } : {}),
+  };
+}
+
+/** An Immunization reported by the pharmacy (as mapped from VXU^V04) made ready for the EHR, as for dispenses. */
+export function immunizationForEhr(source: Immunization, key: string, patient: PatientRef): Immunization {
+  const performers = (source.performer ?? []).flatMap((p) => {
+    const actor = portable(p.actor);
+    return actor ? [{ ...(p.function ? { function: p.function } : {}), actor }] : [];
+  });
+  const manufacturer = portable(source.manufacturer);
+  return {
+    resourceType: 'Immunization',
+    identifier: withEffectKey(source.identifier, key),
+    status: source.status,
+    ...(source.statusReason ? { statusReason: source.statusReason } : {}),
+    vaccineCode: source.vaccineCode,
+    patient: subject(patient),
+    ...(source.occurrenceDateTime !== undefined
+      ? { occurrenceDateTime: source.occurrenceDateTime }
+      : { occurrenceString: source.occurrenceString ?? 'unknown' }),
+    ...(source.recorded ? { recorded: source.recorded } : {}),
+    ...(source.primarySource !== undefined ? { primarySource: source.primarySource } : {}),
+    ...(source.reportOrigin ? { reportOrigin: source.reportOrigin } : {}),
+    ...(manufacturer ? { manufacturer } : {}),
+    ...(source.lotNumber ? { lotNumber: source.lotNumber } : {}),
+    ...(source.expirationDate ? { expirationDate: source.expirationDate } : {}),
+    ...(source.site ? { site: source.site } : {}),
+    ...(source.route ? { route: source.route } : {}),
+    ...(source.doseQuantity ? { doseQuantity: source.doseQuantity } : {}),
+    ...(performers.length > 0 ? { performer: performers } : {}),
+    ...(source.note
+      ? { note: source.note.map((n) => ({ text: n.text, ...(n.time ? { time: n.time } : {}) })) }
+      : {}),
+    ...(source.reasonCode ? { reasonCode: source.reasonCode } : {}),
+    ...(source.isSubpotent !== undefined ? { isSubpotent: source.isSubpotent } : {}),
   };
 }

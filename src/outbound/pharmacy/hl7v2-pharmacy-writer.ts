@@ -36,7 +36,8 @@ export function controlIdOf(key: string): string {
   return `RXB${stableId('rde', key).replace(/-/g, '').slice(0, 17).toUpperCase()}`;
 }
 
-function patientResource(p: PharmacyPatient): Patient {
+/** The pharmacy's patient as a FHIR Patient for PID (the pharmacy id and every linked identifier). */
+export function pharmacyPatientResource(p: PharmacyPatient): Patient {
   return {
     resourceType: 'Patient',
     identifier: [
@@ -70,7 +71,7 @@ export function buildRdeO11(
   const nte = change.note ?? change.reason;
   return [
     msh(context, 'RDE^O11', 'RDE_O11'),
-    pid(patientResource(patient)),
+    pid(pharmacyPatientResource(patient)),
     segment(
       'ORC',
       Array.from(orc, (f) => f ?? ''),
