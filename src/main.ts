@@ -68,6 +68,8 @@ import { createWorkspace, type WorkspaceOptions } from './outbound/workspace.ts'
 import { createCareGapEngine, type CareGapEngine } from './checks/care-gaps/care-gaps.ts';
 import { registerCdsHooksRoutes } from './checks/cds-hooks/cds-hooks-routes.ts';
 import { keyRingFor } from './platform/ehr/fhir/from-config.ts';
+import type { EhrFlows } from './pipeline/ehr-flows.ts';
+import { ehrFlowsFrom, startEhrSync } from './pipeline/ehr-wiring.ts';
 import { registerJwksRoute } from './platform/ehr/jwks-route.ts';
 import { createLoadedTerminology } from './terminology/loaded/loaded-terminology.ts';
 import { createStarterTerminology } from './terminology/starter-terminology.ts';
@@ -114,6 +116,8 @@ export interface Engine {
   readonly worker: PipelineWorker | undefined;
   /** The pharmacy with approved write-backs applied (the workspace writes through it). */
   readonly pharmacy: WritablePharmacy;
+  /** The EHR flows (#7) when an EHR endpoint is configured: link, reconcile, check, sync. */
+  readonly ehr: EhrFlows | undefined;
   stop(): Promise<void>;
 }
 
@@ -335,6 +339,23 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       options: { consent: security.consent, ...options.workspace },
     });
 
+    // The EHR store (pulled resources, watermarks, patient links; sealed) and the flows that use the EHR (#7).
+    const ehrStore =
+      config.ehr.endpoints.length > 0 || config.ehr.subscriptions.length > 0
+        ? openSqliteFhirStore(resolve(config.ehr.resourceStore), keyringSealer(keyring))
+        : undefined;
+    if (ehrStore) cleanups.push(() => Promise.resolve(ehrStore.close()));
+    const ehrFlows = ehrStore
+      ? ehrFlowsFrom(config, ehrStore, {
+          pharmacy,
+          terminology,
+          tasks: workspace.pipelineTasks,
+          audit: store.audit,
+          clock,
+          consent: security.consent,
+        })
+      : undefined;
+
     // Rollout (#11): each workflow's mode per cohort decides what a discharge does; auto writes go through
     // the workspace's write-back. Modes are set with `rxbridge rollout set` or POST /api/rollout/modes.
     const rolloutStore = await openRolloutStore(config, keyring);
@@ -374,6 +395,10 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         metrics,
         logger,
         rollout,
+        ...(ehrFlows ? { ehr: ehrFlows } : {}),
+        pharmacyChannels: new Set(
+          config.mllp.listeners.filter((l) => l.from === 'pharmacy').map((l) => `mllp:${l.name}`),
+        ),
       });
       const w = startPipelineWorker({
         id: `worker-${hostname()}-${newId().slice(-8)}`,
@@ -397,6 +422,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         { group: 'pipeline-workers', concurrency: 16 },
       );
       cleanups.push(async () => subscription.stop());
+      if (ehrFlows && config.ehr.flows.syncMinutes > 0) {
+        cleanups.push(startEhrSync(ehrFlows, config.ehr.flows.syncMinutes * 60_000, logger));
+      }
     }
 
     const notifyStored = (messageId: string, partitionKey: string): void => {
@@ -512,9 +540,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         );
       }
       // FHIR subscription notifications from EHRs (POST /fhir/subscriptions/<name>), kept in the sealed EHR store.
-      if (config.ehr.subscriptions.length > 0) {
-        const ehrStore = openSqliteFhirStore(resolve(config.ehr.resourceStore), keyringSealer(keyring));
-        cleanups.push(() => Promise.resolve(ehrStore.close()));
+      if (ehrStore && config.ehr.subscriptions.length > 0) {
         const receiver = new SubscriptionReceiver({
           registrations: config.ehr.subscriptions.map((sub) => {
             const secret = process.env[sub.secretEnv];
@@ -622,6 +648,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       mllp: mllpAddresses,
       worker,
       pharmacy,
+      ehr: ehrFlows,
       stop: () => (stopped ??= stopAll()),
     };
   } catch (error) {

@@ -14,6 +14,11 @@ export const MllpListenerSchema = z.strictObject({
     .default(64 * 1024 * 1024),
   idleTimeoutMs: z.number().int().min(1000).default(300_000),
   maxConnections: z.number().int().min(1).default(200),
+  /**
+   * Who sends on this listener: an EHR (`ehr`: discharges, orders, registrations) or the pharmacy system
+   * (`pharmacy`: its RDS^O13 dispenses and VXU^V04 vaccinations, reported to the EHR).
+   */
+  from: z.enum(['ehr', 'pharmacy']).default('ehr'),
   /** MLLP over TLS (1.2 minimum): PEM file paths; `caFile` + `requireClientCert` for mutual TLS. */
   tls: z
     .strictObject({
@@ -70,6 +75,12 @@ export const EhrEndpointSchema = z.strictObject({
     .int()
     .min(1024)
     .default(32 * 1024 * 1024),
+  /**
+   * How this EHR writes the identifiers the pharmacy records: assigning authority (as in PID-3.4 and the pharmacy's
+   * patient identifiers, e.g. GENHOSP) → the EHR's Patient.identifier system (e.g. urn:oid:2.16.840.1.113883.3.1).
+   * A pharmacy patient is linked to the EHR's record only through these, and only on an unambiguous match.
+   */
+  patientIdentifiers: z.record(z.string().min(1), z.string().min(1)).default({}),
 });
 
 export const ConfigSchema = z.strictObject({
@@ -217,6 +228,20 @@ export const ConfigSchema = z.strictObject({
         .default([]),
       /** Where resources pulled or pushed from EHRs are kept (SQLite, sealed with the installation's keys). */
       resourceStore: z.string().min(1).default('./data/ehr.db'),
+      /**
+       * The flows that use the EHR (docs/ehr.md): a new prescription (RDE^O11/O25, OMP^O09) checked with the EHR's
+       * allergies, problems and labs; a patient linked on registration (ADT^A01/A04/A08/A28/A31) or a first order,
+       * then reconciled in full; a scheduled incremental sync of linked patients, changes reconciled.
+       */
+      flows: z
+        .strictObject({
+          /** Which ehr.endpoints entry (default: the first). */
+          endpoint: z.string().min(1).optional(),
+          reconcileOnLink: z.boolean().default(true),
+          /** Minutes between incremental syncs of linked patients; 0 turns the sync off. */
+          syncMinutes: z.number().min(0).max(1440).default(0),
+        })
+        .prefault({}),
     })
     .prefault({}),
   /** Phased rollout (docs/rollout.md): auto-mode guardrails and alert delivery. Modes are data: `rxbridge rollout set`. */

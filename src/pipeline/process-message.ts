@@ -16,7 +16,15 @@ import { formatIssues } from '../kernel/result.ts';
 import { convertHl7v2 } from '../normalize/hl7v2/convert-hl7v2.ts';
 import type { Logger } from '../platform/log/logger.ts';
 import type { EngineMetrics } from '../platform/metrics/metrics.ts';
-import type { PharmacyIdentifier, PharmacySystem } from '../platform/pharmacy/pharmacy-system.ts';
+import type {
+  PatientMatch,
+  PharmacyIdentifier,
+  PharmacyProfile,
+  PharmacySystem,
+} from '../platform/pharmacy/pharmacy-system.ts';
+import { EhrError } from '../platform/ehr/ehr-client.ts';
+import { ErrorCode } from '../kernel/errors.ts';
+import { messageFacts, type EhrFlows } from './ehr-flows.ts';
 import type { MessageState } from '../platform/store/message-state.ts';
 import type { SettleOutcome, StoredMessage } from '../platform/store/message-store.ts';
 import type { TaskStore } from '../platform/store/task-store.ts';
@@ -38,10 +46,18 @@ export interface ProcessorDeps {
   metrics?: EngineMetrics;
   /** Rollout (#11): the workflow's mode for the message's cohort. Without it every discharge gets its tasks. */
   rollout?: RolloutGate;
+  /** The EHR flows (#7): new prescriptions checked with the EHR's facts, patients linked and reconciled. */
+  ehr?: EhrFlows;
+  /** Channels the pharmacy system sends on (its dispenses and vaccinations go to the EHR); others are EHR feeds. */
+  pharmacyChannels?: ReadonlySet<string>;
 }
 
 /** Message types that carry a discharge (ADT^A03 in HL7 v2.x; its A03 structure is shared by A03 only). */
 const DISCHARGE_TYPES = new Set(['ADT^A03']);
+/** A new prescription from the prescriber's system: checked against the EHR's allergies, problems and labs. */
+const NEW_PRESCRIPTION_TYPES = new Set(['RDE^O11', 'RDE^O25', 'OMP^O09']);
+/** Admission, registration and updates: the moment a pharmacy patient can be linked to the EHR's record. */
+const LINK_TYPES = new Set(['ADT^A01', 'ADT^A04', 'ADT^A08', 'ADT^A28', 'ADT^A31']);
 
 /** What a discharge says, whatever it arrived as: the patient and the medication list to reconcile. */
 interface DischargeReading {
@@ -204,8 +220,139 @@ export function createMessageProcessor(
     };
   };
 
+  /** The pharmacy patient behind a message's Patient, with the profile read (and audited). */
+  const matchProfile = async (
+    patient: Patient,
+    message: StoredMessage,
+    source: string,
+  ): Promise<{ match: PatientMatch; profile: PharmacyProfile | undefined } | undefined> => {
+    const match = await deps.pharmacy.findPatient({
+      identifiers: pharmacyIdentifiersOf(patient),
+      ...(patient.name?.[0]?.family ? { family: patient.name[0].family } : {}),
+      ...(patient.name?.[0]?.given?.[0] ? { given: patient.name[0].given[0] } : {}),
+      ...(patient.birthDate ? { birthDate: patient.birthDate } : {}),
+    });
+    if (match === undefined) return undefined;
+    const profile = await deps.pharmacy.getProfile(match.patient.id);
+    await deps.audit.record({
+      actor: 'system:pipeline',
+      action: 'read',
+      category: 'profile',
+      patient: match.patient.id,
+      entity: message.id,
+      source,
+      outcome: profile ? 'success' : 'failure',
+    });
+    return { match, profile };
+  };
+
+  /**
+   * EHR feeds other than discharges: a new prescription (checked with the EHR's facts) and registrations (the
+   * patient linked to the EHR, and reconciled in full the first time). Undefined: not one of these.
+   */
+  const runEhrFlow = async (
+    message: StoredMessage,
+    path: MessageState[],
+  ): Promise<SettleOutcome | undefined> => {
+    const type = message.summary.type ?? '';
+    const isOrder = NEW_PRESCRIPTION_TYPES.has(type);
+    if (!isOrder && !LINK_TYPES.has(type)) return undefined;
+    const flows = deps.ehr;
+    // Without an EHR these messages take the general path (mapped, no workflow).
+    if (flows === undefined) return undefined;
+    const converted = timed('normalize', () =>
+      convertHl7v2(decodeHl7Bytes(message.raw), { messageId: message.id, receivedAt: message.receivedAt }),
+    );
+    if (!converted.ok) {
+      return {
+        path,
+        state: 'failed',
+        error: formatIssues(converted.issues).slice(0, 2000),
+        retryable: false,
+      };
+    }
+    path.push('normalized', 'extracted');
+    const resources = (converted.value.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
+    const patient = resources.find((r): r is Patient => r.resourceType === 'Patient');
+    if (patient === undefined) return { path, state: 'done', detail: `${type} without a patient` };
+    const source = `pipeline:${isOrder ? 'new-prescription' : 'patient-link'}`;
+    const found = await matchProfile(patient, message, source);
+    if (found === undefined) {
+      path.push('evaluated');
+      return { path, state: 'done', detail: 'not a patient of this pharmacy' };
+    }
+    if (found.profile === undefined) {
+      return {
+        path,
+        state: 'failed',
+        error: 'pharmacy profile not found for a matched patient',
+        retryable: true,
+      };
+    }
+    const profile = found.profile;
+    try {
+      if (isOrder) {
+        const orders = resources.filter(
+          (r): r is MedicationRequest => r.resourceType === 'MedicationRequest',
+        );
+        const endCheck = deps.metrics?.stageSeconds.startTimer({ stage: 'check' });
+        const result = await flows
+          .checkNewPrescription({
+            profile,
+            orders,
+            messageResources: messageFacts(resources),
+            messageId: message.id,
+            sourceIdentifier: message.partitionKey,
+          })
+          .finally(() => endCheck?.());
+        path.push('evaluated');
+        const all = [...(result.linked?.tasks ?? []), ...result.tasks];
+        for (const t of all) if (t.created) deps.metrics?.tasksCreated.inc({ type: t.task.type });
+        const detail = `${orders.length} order(s) checked with ${flows.endpoint}: ${result.findings.length} finding(s)${
+          result.unanswered.length
+            ? `; unanswered: ${result.unanswered.map((u) => u.question).join(', ')}`
+            : ''
+        }`;
+        return all.length > 0
+          ? {
+              path,
+              state: 'awaiting-review',
+              detail: `${detail}; tasks: ${all.map((t) => t.task.id).join(', ')}`,
+            }
+          : { path, state: 'done', detail };
+      }
+      const link = await flows.link(profile, source);
+      path.push('evaluated');
+      if (link === undefined)
+        return { path, state: 'done', detail: `no unambiguous match on ${flows.endpoint}` };
+      if (!link.created) return { path, state: 'done', detail: `already linked on ${flows.endpoint}` };
+      const made = await flows.reconcile(profile, link.ehrPatientId, {
+        kind: 'linked',
+        messageId: message.id,
+      });
+      for (const t of made.tasks) if (t.created) deps.metrics?.tasksCreated.inc({ type: t.task.type });
+      return made.tasks.length > 0
+        ? {
+            path,
+            state: 'awaiting-review',
+            detail: `linked on ${flows.endpoint}; tasks: ${made.tasks.map((t) => t.task.id).join(', ')}`,
+          }
+        : { path, state: 'done', detail: `linked on ${flows.endpoint}; lists agree` };
+    } catch (error) {
+      // The EHR refused the request itself (4xx): retrying will not help. Outages are thrown: retried, then dead.
+      if (error instanceof EhrError && error.code === ErrorCode.EhrRejected) {
+        return { path, state: 'failed', error: error.message.slice(0, 500), retryable: false };
+      }
+      throw error;
+    }
+  };
+
   return async (message) => {
     const path: MessageState[] = [];
+    if (message.format === 'hl7v2' && !deps.pharmacyChannels?.has(message.channel)) {
+      const flowed = await runEhrFlow(message, path);
+      if (flowed !== undefined) return flowed;
+    }
     const read =
       message.format === 'hl7v2'
         ? readHl7(message, path)
@@ -223,26 +370,12 @@ export function createMessageProcessor(
     if ('state' in read) return read;
     const { patient } = read;
 
-    const match = await deps.pharmacy.findPatient({
-      identifiers: pharmacyIdentifiersOf(patient),
-      ...(patient.name?.[0]?.family ? { family: patient.name[0].family } : {}),
-      ...(patient.name?.[0]?.given?.[0] ? { given: patient.name[0].given[0] } : {}),
-      ...(patient.birthDate ? { birthDate: patient.birthDate } : {}),
-    });
-    if (match === undefined) {
+    const found = await matchProfile(patient, message, 'pipeline:discharge-reconciliation');
+    if (found === undefined) {
       path.push('evaluated');
       return { path, state: 'done', detail: 'not a patient of this pharmacy' };
     }
-    const profile = await deps.pharmacy.getProfile(match.patient.id);
-    await deps.audit.record({
-      actor: 'system:pipeline',
-      action: 'read',
-      category: 'profile',
-      patient: match.patient.id,
-      entity: message.id,
-      source: 'pipeline:discharge-reconciliation',
-      outcome: profile ? 'success' : 'failure',
-    });
+    const { match, profile } = found;
     if (profile === undefined) {
       return {
         path,

@@ -34,15 +34,9 @@ export interface DischargeTaskInput {
   dischargedAt: Date;
 }
 
-export function dischargeTasksFor(input: Omit<DischargeTaskInput, 'tasks'>): NewTask[] {
-  const { message, match, result } = input;
-  const p = match.patient;
-  const patient = {
-    pharmacyPatientId: p.id,
-    sourceIdentifier: message.partitionKey,
-    display: `${p.family.toUpperCase()}, ${p.given} (${p.id})`,
-  };
-  const items = result.discrepancies.map((d) => ({
+/** A reconciliation's discrepancies as task items (what the task view shows side by side, with evidence). */
+export function discrepancyItems(result: ReconciliationResult) {
+  return result.discrepancies.map((d) => ({
     id: d.id,
     type: d.type,
     priority: d.priority,
@@ -52,6 +46,17 @@ export function dischargeTasksFor(input: Omit<DischargeTaskInput, 'tasks'>): New
     pharmacy: d.pharmacy ?? null,
     evidence: d.evidence ?? null,
   }));
+}
+
+export function dischargeTasksFor(input: Omit<DischargeTaskInput, 'tasks'>): NewTask[] {
+  const { message, match, result } = input;
+  const p = match.patient;
+  const patient = {
+    pharmacyPatientId: p.id,
+    sourceIdentifier: message.partitionKey,
+    display: `${p.family.toUpperCase()}, ${p.given} (${p.id})`,
+  };
+  const items = discrepancyItems(result);
   const source = {
     messageId: message.id,
     type: message.summary.type ?? null,

@@ -3,6 +3,7 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import { pdcByDrug, PDC_THRESHOLD } from '../checks/adherence-check.ts';
 import type { CheckLab, CheckProblem, DrugOrder } from '../checks/check-input.ts';
+import type { Finding } from '../checks/finding.ts';
 import { preparePatientContext, runProfileChecks } from '../checks/run-checks.ts';
 import type { PharmacyProfile } from '../platform/pharmacy/pharmacy-system.ts';
 import type { NewTask } from '../platform/store/task-store.ts';
@@ -327,19 +328,47 @@ export function medicationReviewTasks(input: {
     terminology: input.terminology,
     asOf,
   });
+  return findingTasks({
+    findings: runProfileChecks(context),
+    patient: patientOf(profile),
+    site: p.site,
+    asOf,
+  });
+}
+
+/** Checks whose findings become a task, and the task type. */
+export const CHECK_TASK_TYPES: Readonly<Partial<Record<string, string>>> = CHECK_TASK_TYPE;
+
+/**
+ * One task per finding that needs a pharmacist (allergy conflict, interaction or duplicate therapy, renal dose; plus
+ * whatever `types` adds), its one item carrying the finding's evidence. Keyed by patient, rule and drugs, so the same
+ * finding raised again (a profile review, a new prescription, a sync) is the same task.
+ */
+export function findingTasks(input: {
+  findings: readonly Finding[];
+  patient: NewTask['patient'];
+  site?: string;
+  asOf: Date;
+  sourceMessageId?: string;
+  types?: Readonly<Partial<Record<string, string>>>;
+  /** Added to each task's payload (the order checked, where the facts came from). */
+  context?: Record<string, unknown>;
+}): NewTask[] {
+  const types = input.types ?? CHECK_TASK_TYPE;
   const out: NewTask[] = [];
-  for (const f of runProfileChecks(context)) {
-    const type = CHECK_TASK_TYPE[f.check];
+  for (const f of input.findings) {
+    const type = types[f.check];
     if (!type) continue;
     const priority = SEVERITY_PRIORITY[f.severity] ?? 'medium';
     const drugs = [...f.drugs].sort().join('+');
     out.push({
-      key: `${type}:${p.id}:${f.rule}:${drugs}`,
+      key: `${type}:${input.patient.pharmacyPatientId ?? ''}:${f.rule}:${drugs}`,
       type,
       priority,
-      patient: patientOf(profile),
-      site: p.site,
-      dueAt: new Date(asOf.getTime() + (priority === 'high' ? 4 : 24) * 3_600_000),
+      patient: input.patient,
+      ...(input.site !== undefined ? { site: input.site } : {}),
+      ...(input.sourceMessageId !== undefined ? { sourceMessageId: input.sourceMessageId } : {}),
+      dueAt: new Date(input.asOf.getTime() + (priority === 'high' ? 4 : 24) * 3_600_000),
       payload: {
         summary: f.summary,
         items: [
@@ -355,6 +384,7 @@ export function medicationReviewTasks(input: {
           },
         ],
         finding: f,
+        ...input.context,
       },
     });
   }

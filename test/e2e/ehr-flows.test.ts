@@ -1,0 +1,334 @@
+// The EHR flows wired into the pipeline, over real parts: an engine (SQLite, MLLP, workers) configured with an EHR
+// endpoint that is the FHIR sandbox (SMART Backend Services). A new prescription over MLLP is checked with the
+// EHR's allergies, problems and labs; a registration links the patient and reconciles the EHR list in full; the
+// incremental sync flags what changed in the EHR; every EHR read is audited; an opt-out stops the reads.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type {
+  AllergyIntolerance,
+  Condition,
+  MedicationRequest,
+  Observation,
+  Resource,
+} from '@medplum/fhirtypes';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { demoEhrResources } from '../../src/cli/commands/sandbox-command.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { connectMllp, type MllpClient } from '../../src/inbound/mllp/mllp-client.ts';
+import { startEngine, type Engine } from '../../src/main.ts';
+import { startSandbox, type Sandbox } from '../../src/platform/ehr/sandbox/sandbox-server.ts';
+import { generateSigningKey, KeyRing, privateKeyPem } from '../../src/platform/ehr/smart-keys.ts';
+import { silentLogger } from '../../src/platform/log/logger.ts';
+import type { Task } from '../../src/platform/store/task-store.ts';
+
+const MRN_SYSTEM = 'urn:oid:2.16.840.1.113883.3.9999.1';
+const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+let dir: string;
+let sandbox: Sandbox;
+let engine: Engine;
+let mllp: MllpClient;
+
+/** The sandbox's id for a demo patient (the Patient whose MRN is given). */
+function ehrPatient(mrn: string): string {
+  for (const s of sandbox.data.all('Patient')) {
+    const p = s.resource as { id: string; identifier?: Array<{ value?: string }> };
+    if (p.identifier?.some((i) => i.value === mrn)) return p.id;
+  }
+  throw new Error(`no sandbox patient ${mrn}`);
+}
+
+/** Facts only the EHR knows for HAROLD OKAFOR (MRN10002): a penicillin allergy, CKD stage 4, an eGFR of 24. */
+function ehrOnlyFacts(patientId: string): Resource[] {
+  const subject = { reference: `Patient/${patientId}` };
+  const allergy: AllergyIntolerance = {
+    resourceType: 'AllergyIntolerance',
+    id: 'okafor-penicillin',
+    patient: subject,
+    code: { coding: [{ system: RXNORM, code: '7980', display: 'penicillin G' }], text: 'penicillin' },
+    reaction: [{ manifestation: [{ text: 'anaphylaxis' }], severity: 'severe' }],
+  };
+  const ckd: Condition = {
+    resourceType: 'Condition',
+    id: 'okafor-ckd4',
+    subject,
+    category: [
+      {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/condition-category', code: 'problem-list-item' },
+        ],
+      },
+    ],
+    clinicalStatus: { coding: [{ code: 'active' }] },
+    code: {
+      coding: [
+        {
+          system: 'http://hl7.org/fhir/sid/icd-10-cm',
+          code: 'N18.4',
+          display: 'Chronic kidney disease, stage 4',
+        },
+      ],
+    },
+  };
+  const egfr: Observation = {
+    resourceType: 'Observation',
+    id: 'okafor-egfr',
+    status: 'final',
+    subject,
+    category: [
+      {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' },
+        ],
+      },
+    ],
+    code: { coding: [{ system: 'http://loinc.org', code: '98979-8', display: 'eGFR CKD-EPI 2021' }] },
+    effectiveDateTime: new Date(Date.now() - 10 * 86_400_000).toISOString(),
+    valueQuantity: { value: 24, unit: 'mL/min/1.73m2' },
+  };
+  return [allergy, ckd, egfr];
+}
+
+function hl7Now(): string {
+  return new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+
+/** RDE^O11 for HAROLD OKAFOR: amoxicillin, ibuprofen and metformin ordered by his clinic. */
+function newPrescription(controlId: string): string {
+  const ts = hl7Now();
+  const order = (n: number, code: string, name: string, amount: string, unit: string) => [
+    `ORC|NW|ORD${n}^EPICRX|||IP||||${ts}`,
+    `RXE||${code}^${name}^RXNORM|${amount}||${unit}^${unit}^UCUM|TAB^Tablet^HL70292|||N|30|TAB^Tablet^HL70292|0|||RX${n}`,
+    'TQ1|1||BID',
+    'RXR|PO^Oral^HL70162',
+  ];
+  return [
+    `MSH|^~\\&|EPICRX|GENHOSP|RXBRIDGE|MAINSTREETRX|${ts}||RDE^O11^RDE_O11|${controlId}|P|2.5.1`,
+    'PID|1||MRN10002^^^GENHOSP^MR||OKAFOR^HAROLD||19391102|M',
+    ...order(1, '308191', 'amoxicillin 500 MG Oral Capsule', '500', 'mg'),
+    ...order(2, '197806', 'ibuprofen 400 MG Oral Tablet', '400', 'mg'),
+    ...order(3, '861007', 'metformin hydrochloride 500 MG Oral Tablet', '500', 'mg'),
+  ].join('\r');
+}
+
+/** ADT^A04 (registration) for a demo patient. */
+function registration(mrn: string, family: string, given: string, dob: string, controlId: string): string {
+  const ts = hl7Now();
+  return [
+    `MSH|^~\\&|EPICADT|GENHOSP|RXBRIDGE|MAINSTREETRX|${ts}||ADT^A04^ADT_A01|${controlId}|P|2.5.1`,
+    `EVN|A04|${ts}`,
+    `PID|1||${mrn}^^^GENHOSP^MR||${family}^${given}||${dob}`,
+    'PV1|1|O',
+  ].join('\r');
+}
+
+async function settledState(controlId: string): Promise<{ state: string; detail: string }> {
+  for (let i = 0; i < 400; i++) {
+    const found = (await engine.store.messages.list({ limit: 200 })).find(
+      (x) => x.summary.controlId === controlId,
+    );
+    if (found && !['received', 'normalized', 'extracted', 'evaluated'].includes(found.state)) {
+      const events = await engine.store.messages.events(found.id);
+      return { state: found.state, detail: `${events.at(-1)?.detail ?? ''}${found.lastError ?? ''}` };
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`message ${controlId} did not settle`);
+}
+
+async function tasksFor(patient: string): Promise<Task[]> {
+  return (await engine.store.tasks.list({ limit: 200 })).filter(
+    (t) => t.patient.pharmacyPatientId === patient,
+  );
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'rxb-ehr-flows-'));
+  const key = generateSigningKey('ES384', 'flows-test');
+  const keyFile = join(dir, 'ehr-key.pem');
+  writeFileSync(keyFile, privateKeyPem(key), { mode: 0o600 });
+  const ring = new KeyRing([key]);
+  sandbox = await startSandbox({
+    vendor: 'epic',
+    clients: [{ clientId: 'rxbridge', jwks: ring.jwks(Date.now()) as never }],
+    resources: demoEhrResources(),
+  });
+  for (const r of ehrOnlyFacts(ehrPatient('MRN10002'))) sandbox.data.load(r);
+  const loaded = loadConfig({
+    env: {},
+    cwd: dir,
+    overrides: {
+      store: `sqlite:${join(dir, 'store.db')}`,
+      demo: true,
+      'http.port': 0,
+      'http.host': '127.0.0.1',
+      'mllp.listeners.0.port': 0,
+      'mllp.listeners.0.host': '127.0.0.1',
+      'worker.pollMs': 50,
+      'ehr.resourceStore': join(dir, 'ehr.db'),
+      'ehr.endpoints': [
+        {
+          name: 'sandbox',
+          baseUrl: sandbox.fhirBase,
+          vendor: 'epic',
+          clientId: 'rxbridge',
+          key: { alg: 'ES384', kid: 'flows-test', file: keyFile },
+          rateLimitPerSecond: 200,
+          cacheTtlMs: 0,
+          maxRetries: 1,
+          deadlineMs: 5_000,
+          patientIdentifiers: { GENHOSP: MRN_SYSTEM },
+        },
+      ],
+    },
+  });
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
+  engine = await startEngine({ config: loaded.value.config, logger: silentLogger });
+  mllp = await connectMllp({ host: '127.0.0.1', port: engine.mllp[0]!.port });
+});
+
+afterAll(async () => {
+  await mllp?.close();
+  await engine?.stop();
+  await sandbox?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('a new prescription is checked with the EHR allergy, problem and eGFR the pharmacy does not have', async () => {
+  expect(engine.ehr?.endpoint).toBe('sandbox');
+  const ack = await mllp.send(newPrescription('NEWRX1'));
+  expect(ack).toContain('MSA|AA|NEWRX1');
+  const settled = await settledState('NEWRX1');
+  expect(settled.state).toBe('awaiting-review');
+
+  const tasks = await tasksFor('P0002');
+  const byType = (type: string) => tasks.filter((t) => t.type === type);
+  const evidenceOf = (t: Task) => JSON.stringify((t.payload as { items: unknown[] }).items);
+  // Penicillin is recorded only in the EHR: amoxicillin is a penicillin.
+  const allergy = byType('allergy-conflict').find((t) => /amoxicillin/i.test(evidenceOf(t)));
+  expect(allergy, 'allergy conflict from the EHR allergy').toBeDefined();
+  expect(evidenceOf(allergy!)).toMatch(/penicillin/i);
+  expect(allergy!.priority).toBe('high');
+  // eGFR 24 from the EHR: metformin is contraindicated below 30.
+  const renal = byType('renal-dose').find((t) => /metformin/i.test(evidenceOf(t)));
+  expect(renal, 'renal dose task from the EHR eGFR').toBeDefined();
+  expect(evidenceOf(renal!)).toMatch(/24/);
+  // Ibuprofen: metoprolol on the pharmacy profile (interaction) and CKD stage 4 in the EHR (drug-disease).
+  const ibuprofen = byType('interaction').filter((t) => /ibuprofen/i.test(evidenceOf(t)));
+  expect(ibuprofen.some((t) => /metoprolol/i.test(evidenceOf(t)))).toBe(true);
+  expect(ibuprofen.some((t) => /kidney disease/i.test(JSON.stringify(t.payload)))).toBe(true);
+  // Where the facts came from is on the task.
+  const payload = allergy!.payload as {
+    ehr: { endpoint: string; patientLinked: boolean };
+    order: { name: string };
+  };
+  expect(payload.ehr).toMatchObject({ endpoint: 'sandbox', patientLinked: true });
+
+  // The first contact linked the patient; the EHR reads are audited against the patient, outcome success.
+  const entries = await engine.store.audit.list({ patient: 'P0002', category: 'ehr' });
+  expect(entries.length).toBeGreaterThan(0);
+  expect(entries.every((e) => e.outcome === 'success' && e.actor === 'system:pipeline')).toBe(true);
+
+  // A redelivery (same control id) is a duplicate: no second set of tasks.
+  const before = (await tasksFor('P0002')).length;
+  expect(await mllp.send(newPrescription('NEWRX1'))).toContain('MSA|AA|NEWRX1');
+  await new Promise((r) => setTimeout(r, 300));
+  expect((await tasksFor('P0002')).length).toBe(before);
+});
+
+it('a registration links the patient and reconciles the EHR list; the sync flags a change made in the EHR', async () => {
+  // The EHR lists a medicine the pharmacy has never filled for GRACE THORNBURY (MRN10005): an omission.
+  const patientId = ehrPatient('MRN10005');
+  const apixaban: MedicationRequest = {
+    resourceType: 'MedicationRequest',
+    id: 'thornbury-apixaban',
+    status: 'active',
+    intent: 'order',
+    subject: { reference: `Patient/${patientId}` },
+    medicationCodeableConcept: {
+      coding: [{ system: RXNORM, code: '1364445' }],
+      text: 'apixaban 5 MG Oral Tablet',
+    },
+    dosageInstruction: [
+      { text: '1 tablet twice daily', timing: { repeat: { frequency: 2, period: 1, periodUnit: 'd' } } },
+    ],
+  };
+  sandbox.data.load(apixaban);
+  expect(await mllp.send(registration('MRN10005', 'THORNBURY', 'GRACE', '19560122', 'REG1'))).toContain(
+    'MSA|AA',
+  );
+  const settled = await settledState('REG1');
+  expect(settled.detail).toMatch(/linked on sandbox/);
+  const reconciliation = (await tasksFor('P0005')).filter((t) => t.type === 'medication-reconciliation');
+  expect(reconciliation).toHaveLength(1);
+  expect(JSON.stringify((reconciliation[0]!.payload as { items: unknown[] }).items)).toMatch(/apixaban/i);
+
+  // A second registration of a linked patient reconciles nothing again.
+  expect(await mllp.send(registration('MRN10005', 'THORNBURY', 'GRACE', '19560122', 'REG2'))).toContain(
+    'MSA|AA',
+  );
+  expect((await settledState('REG2')).detail).toMatch(/already linked/);
+
+  // Nothing changed in the EHR: the sync flags nothing.
+  const quiet = await engine.ehr!.syncLinked();
+  expect(quiet.failures).toEqual([]);
+  expect(quiet.flagged.filter((f) => f.pharmacyPatientId === 'P0005')).toEqual([]);
+
+  // The EHR stops the apixaban and starts another drug: the next sync flags both changes and reconciles.
+  sandbox.data.update({ ...apixaban, status: 'stopped' }, apixaban.id!);
+  sandbox.data.create(
+    {
+      resourceType: 'MedicationRequest',
+      status: 'active',
+      intent: 'order',
+      subject: { reference: `Patient/${patientId}` },
+      medicationCodeableConcept: {
+        coding: [{ system: RXNORM, code: '310965' }],
+        text: 'ibuprofen 200 MG Oral Tablet',
+      },
+    },
+    'thornbury-ibuprofen',
+  );
+  const sync = await engine.ehr!.syncLinked();
+  const flagged = sync.flagged.find((f) => f.pharmacyPatientId === 'P0005');
+  expect(flagged?.changes.map((c) => `${c.change} ${c.id}`).sort()).toEqual([
+    'new thornbury-ibuprofen',
+    'updated thornbury-apixaban',
+  ]);
+  expect(flagged!.tasksCreated).toBeGreaterThan(0);
+  const after = (await tasksFor('P0005')).filter((t) => t.type === 'medication-reconciliation');
+  expect(after).toHaveLength(2);
+  const latest = after.find((t) => t.id !== reconciliation[0]!.id)!;
+  expect((latest.payload as { changes: unknown[] }).changes).toHaveLength(2);
+  expect(JSON.stringify((latest.payload as { items: unknown[] }).items)).toMatch(/ibuprofen/i);
+});
+
+it('a patient who opted out of EHR sharing is checked without EHR reads, and the refusal is audited', async () => {
+  // DENNIS KOWALSKI asked the pharmacy not to query the hospital's record.
+  await engine.security.consent.put(
+    'P0004',
+    {
+      resourceType: 'Consent',
+      status: 'active',
+      scope: { text: 'patient-privacy' },
+      category: [{ text: 'privacy' }],
+      dateTime: '2026-10-02T00:00:00Z',
+      provision: {
+        type: 'deny',
+        actor: [{ role: { text: 'source' }, reference: { display: 'ehr:sandbox' } }],
+      },
+    },
+    'test',
+  );
+  const before = sandbox.stats.requests;
+  const msg = newPrescription('OPTOUT1').replace(
+    'MRN10002^^^GENHOSP^MR||OKAFOR^HAROLD||19391102|M',
+    'MRN10004^^^GENHOSP^MR||KOWALSKI^DENNIS||19650914|M',
+  );
+  expect(await mllp.send(msg)).toContain('MSA|AA');
+  const settled = await settledState('OPTOUT1');
+  expect(['done', 'awaiting-review']).toContain(settled.state);
+  expect(sandbox.stats.requests).toBe(before);
+  const entries = await engine.store.audit.list({ patient: 'P0004', category: 'ehr' });
+  expect(entries.some((e) => e.outcome === 'denied')).toBe(true);
+});
