@@ -1,5 +1,10 @@
 // The `workspace` config block: defaults, a full block, unknown endpoint names and bad values named by their field.
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMllpServer, type MllpServer } from '../inbound/mllp/mllp-server.ts';
+import { MemoryMessageStore } from '../inbound/mllp/testing/memory-message-store.ts';
+import { makeTestCertificates, type TestCertificates } from '../inbound/mllp/testing/test-certificates.ts';
+// eslint-disable-next-line rxbridge/pipeline-boundaries -- the embedded pharmacy is the reference adapter
+import { createEmbeddedPharmacy } from '../platform/pharmacy/embedded/embedded-pharmacy.ts';
 import { ErrorCode } from '../kernel/errors.ts';
 import type { EhrClient } from '../platform/ehr/ehr-client.ts';
 import { silentLogger } from '../platform/log/logger.ts';
@@ -149,5 +154,78 @@ describe('WorkspaceConfigSchema', () => {
     expect(() =>
       workspaceOptionsFromConfig({ workspace: block, ehr }, { ehrClients, logger: silentLogger }),
     ).toThrow('workspace.immunizationRegistry.tls.caFile: file cannot be read');
+  });
+});
+
+describe('connections built from the block (real MLLP listeners)', () => {
+  let plain: MllpServer;
+  let secure: MllpServer;
+  let certs: TestCertificates;
+  const plainFeed = new MemoryMessageStore();
+  const secureFeed = new MemoryMessageStore();
+  beforeAll(async () => {
+    certs = makeTestCertificates();
+    plain = await startMllpServer({
+      host: '127.0.0.1',
+      port: 0,
+      channel: 'mllp:pharmacy',
+      store: plainFeed as never,
+      logger: silentLogger,
+    });
+    secure = await startMllpServer({
+      host: '127.0.0.1',
+      port: 0,
+      channel: 'mllp:registry',
+      store: secureFeed as never,
+      logger: silentLogger,
+      tls: { ...certs.server, ca: certs.ca, requestClientCert: true },
+    });
+  });
+  afterAll(async () => {
+    await plain.close();
+    await secure.close();
+    certs.remove();
+  });
+
+  it('the HL7 v2 writer sends RDE^O11 to its host and port; the registry speaks mutual TLS with the files named', async () => {
+    const block = WorkspaceConfigSchema.parse({
+      writers: [{ kind: 'hl7v2', name: 'pharmacy-rde', host: '127.0.0.1', port: plain.address().port }],
+      immunizationRegistry: {
+        name: 'state-iis',
+        host: 'localhost',
+        port: secure.address().port,
+        ackTimeoutMs: 5_000,
+        tls: { caFile: certs.files.caCert, certFile: certs.files.clientCert, keyFile: certs.files.clientKey },
+      },
+    });
+    const options = workspaceOptionsFromConfig(
+      { workspace: block, ehr },
+      { ehrClients, logger: silentLogger },
+    );
+    try {
+      const pharmacy = createEmbeddedPharmacy();
+      const rx = (await pharmacy.getProfile('P0001'))!.prescriptions[0]!;
+      const writer = options.writerFactories![0]!(pharmacy);
+      const receipt = await writer.apply({
+        key: 'task-1/item-1',
+        patientId: 'P0001',
+        prescriptionId: rx.id,
+        action: 'discontinue',
+        drug: rx.drugName,
+        decidedBy: 'user:ana',
+        reason: 'stopped at discharge',
+      });
+      expect(receipt.applied).toBe(true);
+      expect(plainFeed.appended).toHaveLength(1);
+      expect(Buffer.from(plainFeed.appended[0]!.raw).toString('utf8')).toContain('ORC|DC|');
+
+      const ack = await options.registry!.send(
+        'MSH|^~\\&|RXBRIDGE|CORNERPHARM|state-iis|state-iis|20261121100000||VXU^V04^VXU_V04|RXVTEST1|P|2.5.1\rPID|1||MRN10001^^^GENHOSP||WHITFIELD^ELEANOR||19480312|F',
+      );
+      expect(ack).toMatch(/MSA\|AA\|RXVTEST1/);
+      expect(secureFeed.appended).toHaveLength(1);
+    } finally {
+      await options.close?.();
+    }
   });
 });
