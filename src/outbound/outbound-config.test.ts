@@ -27,6 +27,7 @@ describe('WorkspaceConfigSchema', () => {
     const block = WorkspaceConfigSchema.parse(undefined);
     expect(block).toEqual({
       writers: [],
+      patientIdentifierSystems: {},
       autoApply: { types: ['dispense-report', 'immunization-report'], minConfidence: 0.95 },
     });
     const options = workspaceOptionsFromConfig(
@@ -52,6 +53,7 @@ describe('WorkspaceConfigSchema', () => {
       ehrEndpoint: 'epic-prod',
       immunizationRegistry: { name: 'state-iis', host: 'iis.example.org', port: 6661, ackTimeoutMs: 10_000 },
       autoApply: { types: [] },
+      patientIdentifierSystems: { GENHOSP: 'urn:oid:2.16.840.1.113883.3.999' },
     });
     expect(block.writers[0]).toMatchObject({ ackTimeoutMs: 30_000 });
     expect(block.writers[1]).toMatchObject({ rxNumberSystem: 'urn:rxbridge:pharmacy:rx-number' });
@@ -62,6 +64,8 @@ describe('WorkspaceConfigSchema', () => {
     expect(options.ehr?.endpoint).toBe('epic-prod');
     expect(options.registry?.name).toBe('state-iis');
     expect(options.policy).toEqual({ autoApplyTypes: [], minConfidence: 0.95 });
+    expect(options.ehrPatientSystem?.('GENHOSP')).toBe('urn:oid:2.16.840.1.113883.3.999');
+    expect(options.ehrPatientSystem?.('OTHERHOSP')).toBe('urn:rxbridge:authority:OTHERHOSP');
     const pharmacy = {
       findPatient: () => Promise.resolve(undefined),
       getProfile: () => Promise.resolve(undefined),

@@ -70,6 +70,11 @@ export const WorkspaceConfigSchema = z
     writers: z.array(z.discriminatedUnion('kind', [Hl7WriterSchema, FhirWriterSchema])).default([]),
     /** The `ehr.endpoints` entry notes, dispenses and immunizations go to; default: the first. */
     ehrEndpoint: z.string().min(1).optional(),
+    /**
+     * The EHR's identifier system for each assigning authority of a patient link (`GENHOSP: urn:oid:…`), put on the
+     * subject of what is sent; an authority not listed is sent as `urn:rxbridge:authority:<authority>`.
+     */
+    patientIdentifierSystems: z.record(z.string().min(1), z.string().min(1)).default({}),
     /** VXU^V04 over MLLP for approved immunization reports. */
     immunizationRegistry: RegistrySchema.optional(),
     /** What the routing policy applies without a pharmacist: these types, every item low priority and this sure. */
@@ -221,8 +226,10 @@ export function workspaceOptionsFromConfig(
     },
     'workspace outbound configured',
   );
+  const systems = new Map(Object.entries(block.patientIdentifierSystems));
   return {
     writerFactories: factories,
+    ehrPatientSystem: (authority) => systems.get(authority) ?? `urn:rxbridge:authority:${authority}`,
     ...(ehr ? { ehr } : {}),
     ...(registry ? { registry } : {}),
     policy: { autoApplyTypes: block.autoApply.types, minConfidence: block.autoApply.minConfidence },

@@ -158,6 +158,7 @@ beforeAll(async () => {
   // The whole path from the config block: EHR endpoint, registry, auto-apply policy.
   const block = WorkspaceConfigSchema.parse({
     immunizationRegistry: { name: 'state-iis', host: '127.0.0.1', port: registry.port, ackTimeoutMs: 400 },
+    patientIdentifierSystems: { GENHOSP: 'urn:oid:2.16.840.1.113883.3.999' },
   });
   const options = workspaceOptionsFromConfig(
     { workspace: block, ehr: { endpoints: [{ name: 'sandbox' }] } },
@@ -205,7 +206,7 @@ describe('dispense report → MedicationDispense in the EHR', () => {
     expect(more).toEqual([]);
     expect(validateFhirResource(sent!).problems).toEqual([]);
     expect(sent!.subject).toEqual({
-      identifier: { system: 'urn:rxbridge:authority:GENHOSP', value: 'MRN10001' },
+      identifier: { system: 'urn:oid:2.16.840.1.113883.3.999', value: 'MRN10001' },
       display: 'ELEANOR WHITFIELD',
     });
     expect(sent!.medicationCodeableConcept).toEqual(dispenses.all[0]!.medicationCodeableConcept);
@@ -287,6 +288,47 @@ describe('dispense report → MedicationDispense in the EHR', () => {
     expect(sandbox.duplicateWrites('MedicationDispense')).toBe(0);
   });
 
+  it('a patient the pharmacy has no link for: the identifier the report came with; none at all: failed, nothing sent', async () => {
+    const linked = await workspace.createTask(
+      dispenseReportTask({
+        key: 'msg-rds-4/1',
+        patient: {
+          pharmacyPatientId: 'P9001',
+          display: 'NEW, PATIENT (P9001)',
+          sourceIdentifier: 'MRN77001^GENHOSP',
+        },
+        dispense: {
+          ...dispenses.all[0]!,
+          identifier: [{ ...dispenses.all[0]!.identifier![0]!, value: 'RX779004' }],
+        },
+      }),
+      'system:pipeline',
+      'test',
+    );
+    expect(linked.task.status).toBe('applied');
+    const [sent] = await inSandbox<MedicationDispense>('MedicationDispense', `${linked.task.id}/dispense`);
+    expect(sent!.subject).toEqual({
+      identifier: { system: 'urn:oid:2.16.840.1.113883.3.999', value: 'MRN77001' },
+      display: 'NEW, PATIENT (P9001)',
+    });
+    const creates = sandbox.stats.creates;
+    const unlinked = await workspace.createTask(
+      dispenseReportTask({
+        key: 'msg-rds-5/1',
+        patient: { pharmacyPatientId: 'P9002', display: 'OTHER, PATIENT (P9002)' },
+        dispense: dispenses.all[0]!,
+      }),
+      'system:pipeline',
+      'test',
+    );
+    expect(unlinked.task.status).toBe('failed');
+    expect(workOf(unlinked.task).effects[`${unlinked.task.id}/dispense`]).toMatchObject({
+      status: 'failed',
+      detail: 'the patient has no EHR identifier (not linked to the EHR)',
+    });
+    expect(sandbox.stats.creates).toBe(creates);
+  });
+
   it('a rejected report sends nothing', async () => {
     const { task } = await store.tasks.create(
       dispenseReportTask({ key: 'msg-rds-3/1', patient: P1, dispense: dispenses.all[0]! }),
@@ -346,7 +388,7 @@ describe('immunization report → Immunization in the EHR and VXU^V04 to the reg
     expect(validateFhirResource(imm!).problems).toEqual([]);
     expect(imm!.vaccineCode.coding?.[0]?.code).toBe('150');
     expect(imm!.lotNumber).toBe('FLU2611A');
-    expect(imm!.patient.identifier?.value).toBe('MRN10001');
+    expect(imm!.patient.identifier).toEqual({ system: 'urn:oid:2.16.840.1.113883.3.999', value: 'MRN10001' });
 
     await workspace.review.apply(task.id, 'user:ana');
     expect(registry.received).toHaveLength(before + 1);
