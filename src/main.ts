@@ -67,7 +67,8 @@ import { createWritablePharmacy, type WritablePharmacy } from './outbound/pharma
 import { createWorkspace, type WorkspaceOptions } from './outbound/workspace.ts';
 import { createCareGapEngine, type CareGapEngine } from './checks/care-gaps/care-gaps.ts';
 import { registerCdsHooksRoutes } from './checks/cds-hooks/cds-hooks-routes.ts';
-import { keyRingFor } from './platform/ehr/fhir/from-config.ts';
+import { connectEhr, keyRingFor } from './platform/ehr/fhir/from-config.ts';
+import { workspaceOptionsFromConfig } from './outbound/outbound-config.ts';
 import type { EhrFlows } from './pipeline/ehr-flows.ts';
 import { ehrFlowsFrom, startEhrSync } from './pipeline/ehr-wiring.ts';
 import { registerJwksRoute } from './platform/ehr/jwks-route.ts';
@@ -325,6 +326,13 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       () => clock.now(),
     );
     const terminology = openTerminology(config, logger);
+    // One connection (token cache, limiter, breaker) per EHR endpoint, shared by the flows and the workspace.
+    const ehrConnections = new Map(config.ehr.endpoints.map((e) => [e.name, connectEhr(e)]));
+    const workspaceOptions = workspaceOptionsFromConfig(config, {
+      ehrClients: new Map([...ehrConnections].map(([name, c]) => [name, c.client])),
+      logger,
+    });
+    cleanups.push(() => workspaceOptions.close?.() ?? Promise.resolve());
     const workspace = createWorkspace({
       tasks: store.tasks,
       messages: store.messages,
@@ -336,7 +344,12 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       terminology,
       defaultSite: config.security.defaultSite,
       // Consent from the governance registry before anything leaves.
-      options: { consent: security.consent, ...options.workspace },
+      options: {
+        consent: security.consent,
+        ...workspaceOptions,
+        ehrPatientSystem: ehrPatientSystemFor(config, workspaceOptions.ehrPatientSystem),
+        ...options.workspace,
+      },
     });
 
     // The EHR store (pulled resources, watermarks, patient links; sealed) and the flows that use the EHR (#7).
@@ -346,7 +359,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         : undefined;
     if (ehrStore) cleanups.push(() => Promise.resolve(ehrStore.close()));
     const ehrFlows = ehrStore
-      ? ehrFlowsFrom(config, ehrStore, {
+      ? ehrFlowsFrom(config, ehrConnections, ehrStore, {
           pharmacy,
           terminology,
           tasks: workspace.pipelineTasks,
@@ -655,6 +668,19 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * The EHR's Patient.identifier system for an assigning authority, for what the workspace sends: the outbound
+ * endpoint's `patientIdentifiers` first, then the workspace block's, else a local URN.
+ */
+function ehrPatientSystemFor(
+  config: Config,
+  fallback: ((authority: string) => string) | undefined,
+): (authority: string) => string {
+  const name = config.workspace.ehrEndpoint ?? config.ehr.endpoints[0]?.name;
+  const systems = config.ehr.endpoints.find((e) => e.name === name)?.patientIdentifiers ?? {};
+  return (authority) => systems[authority] ?? fallback?.(authority) ?? `urn:rxbridge:authority:${authority}`;
 }
 
 /** The care-gap engine over the configured CDSi data; a bad directory stops start-up with one clear reason. */

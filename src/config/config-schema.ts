@@ -1,4 +1,5 @@
 // The one configuration schema: every setting, its default, and what makes it valid.
+import { WorkspaceConfigSchema } from '../outbound/outbound-config.ts';
 import { z } from 'zod';
 
 const port = z.number().int().min(0).max(65535);
@@ -244,6 +245,8 @@ export const ConfigSchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
+  /** The pharmacist's workspace outbound (docs/workspace.md): pharmacy writers, the EHR, the registry, auto-apply. */
+  workspace: WorkspaceConfigSchema,
   /** Phased rollout (docs/rollout.md): auto-mode guardrails and alert delivery. Modes are data: `rxbridge rollout set`. */
   rollout: z
     .strictObject({

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { fail, ok, type Issue, type Result } from '../kernel/result.ts';
+import { workspaceConfigIssues } from '../outbound/outbound-config.ts';
 import { ConfigSchema, type Config } from './config-schema.ts';
 
 /** Environment variables that override config keys; values are parsed by the type the key needs. */
@@ -81,6 +82,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Result<LoadedConfig
       }),
     );
   }
+  // Checks across blocks: names that must refer to an ehr.endpoints entry.
+  const cross = [...workspaceConfigIssues(result.data), ...ehrFlowIssues(result.data)];
+  if (cross.length > 0) return fail(cross);
   return ok(file === undefined ? { config: result.data } : { config: result.data, file });
 }
 
@@ -151,4 +155,18 @@ function getPath(source: unknown, path: readonly PropertyKey[]): unknown {
     node = (node as Record<PropertyKey, unknown>)[part];
   }
   return node;
+}
+
+function ehrFlowIssues(config: Config): Issue[] {
+  const name = config.ehr.flows.endpoint;
+  const names = config.ehr.endpoints.map((e) => e.name);
+  if (name === undefined || names.includes(name)) return [];
+  return [
+    {
+      severity: 'error',
+      code: 'value',
+      path: 'ehr.flows.endpoint',
+      message: `no ehr.endpoints entry is named ${JSON.stringify(name)} (${names.length ? `one of ${names.join(', ')}` : 'none are configured'})`,
+    },
+  ];
 }

@@ -2,7 +2,7 @@
 // scheduled incremental sync. Composition code: main.ts calls it once per engine.
 import type { Config } from '../config/config-schema.ts';
 import { ErrorCode, RxBridgeError } from '../kernel/errors.ts';
-import { connectEhr } from '../platform/ehr/fhir/from-config.ts';
+import type { EhrConnection } from '../platform/ehr/fhir/from-config.ts';
 import type { Logger } from '../platform/log/logger.ts';
 import type { FhirResourceStore } from '../inbound/fhir/fhir-resource-store.ts';
 import { createEhrFlows, type EhrFlows, type EhrFlowsDeps } from './ehr-flows.ts';
@@ -10,21 +10,21 @@ import { createEhrFlows, type EhrFlows, type EhrFlowsDeps } from './ehr-flows.ts
 /** The flows on the configured endpoint (ehr.flows.endpoint, else the first); undefined without endpoints. */
 export function ehrFlowsFrom(
   config: Config,
+  connections: ReadonlyMap<string, EhrConnection>,
   store: FhirResourceStore,
   deps: Omit<EhrFlowsDeps, 'client' | 'profile' | 'store' | 'identifierSystems' | 'reconcileOnLink'>,
-  options: { env?: NodeJS.ProcessEnv; fetch?: typeof fetch } = {},
 ): EhrFlows | undefined {
   const endpoints = config.ehr.endpoints;
   if (endpoints.length === 0) return undefined;
   const name = config.ehr.flows.endpoint ?? endpoints[0]!.name;
   const endpoint = endpoints.find((e) => e.name === name);
-  if (endpoint === undefined) {
+  const connection = connections.get(name);
+  if (endpoint === undefined || connection === undefined) {
     throw new RxBridgeError(
       ErrorCode.ConfigInvalid,
       `ehr.flows.endpoint: no ehr.endpoints entry is named ${name} (have: ${endpoints.map((e) => e.name).join(', ')})`,
     );
   }
-  const connection = connectEhr(endpoint, options);
   return createEhrFlows({
     ...deps,
     client: connection.client,

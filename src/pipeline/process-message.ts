@@ -25,9 +25,10 @@ import type {
 import { EhrError } from '../platform/ehr/ehr-client.ts';
 import { ErrorCode } from '../kernel/errors.ts';
 import { messageFacts, type EhrFlows } from './ehr-flows.ts';
+import { dispenseReportTask, immunizationReportTask } from '../review/outbound-tasks.ts';
 import type { MessageState } from '../platform/store/message-state.ts';
 import type { SettleOutcome, StoredMessage } from '../platform/store/message-store.ts';
-import type { TaskStore } from '../platform/store/task-store.ts';
+import type { NewTask, TaskStore } from '../platform/store/task-store.ts';
 import { ehrMedicationFromExtraction, type EhrMedication } from '../reconcile/ehr-medication.ts';
 import { ehrMedicationFromFhir } from '../reconcile/ehr-medication-from-fhir.ts';
 import { reconcileMedications } from '../reconcile/reconcile-medications.ts';
@@ -56,6 +57,8 @@ export interface ProcessorDeps {
 const DISCHARGE_TYPES = new Set(['ADT^A03']);
 /** A new prescription from the prescriber's system: checked against the EHR's allergies, problems and labs. */
 const NEW_PRESCRIPTION_TYPES = new Set(['RDE^O11', 'RDE^O25', 'OMP^O09']);
+/** What the pharmacy system reports it did: a dispense (RDS^O13) or a vaccination (VXU^V04), sent on to the EHR. */
+const REPORT_TYPES = new Set(['RDS^O13', 'VXU^V04']);
 /** Admission, registration and updates: the moment a pharmacy patient can be linked to the EHR's record. */
 const LINK_TYPES = new Set(['ADT^A01', 'ADT^A04', 'ADT^A08', 'ADT^A28', 'ADT^A31']);
 
@@ -347,9 +350,94 @@ export function createMessageProcessor(
     }
   };
 
+  /**
+   * The pharmacy system's own feed: each dispense or vaccination becomes a report task whose approval (by the routing
+   * policy, or a pharmacist) sends it to the EHR and the registry. Keyed by the mapped resource's deterministic id.
+   */
+  const runPharmacyReport = async (message: StoredMessage, path: MessageState[]): Promise<SettleOutcome> => {
+    const type = message.summary.type ?? '';
+    if (!REPORT_TYPES.has(type)) {
+      return {
+        path,
+        state: 'done',
+        detail: `no workflow for ${type || message.format} from the pharmacy system`,
+      };
+    }
+    const converted = timed('normalize', () =>
+      convertHl7v2(decodeHl7Bytes(message.raw), { messageId: message.id, receivedAt: message.receivedAt }),
+    );
+    if (!converted.ok) {
+      return {
+        path,
+        state: 'failed',
+        error: formatIssues(converted.issues).slice(0, 2000),
+        retryable: false,
+      };
+    }
+    path.push('normalized', 'extracted');
+    const resources = (converted.value.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
+    const patient = resources.find((r): r is Patient => r.resourceType === 'Patient');
+    if (patient === undefined) return { path, state: 'done', detail: `${type} without a patient` };
+    const found = await matchProfile(patient, message, 'pipeline:pharmacy-report');
+    path.push('evaluated');
+    if (found?.profile === undefined)
+      return { path, state: 'done', detail: 'not a patient of this pharmacy' };
+    const p = found.profile.patient;
+    const base = {
+      patient: {
+        pharmacyPatientId: p.id,
+        display: `${p.family.toUpperCase()}, ${p.given} (${p.id})`,
+        sourceIdentifier: message.partitionKey,
+      },
+      site: p.site,
+      sourceMessageId: message.id,
+      patientResource: patient,
+    };
+    const tasks: NewTask[] = [];
+    let skipped = 0;
+    resources.forEach((r, i) => {
+      const key = r.id ?? `${message.id}:${i}`;
+      if (r.resourceType === 'MedicationDispense') {
+        tasks.push(dispenseReportTask({ ...base, key, dispense: r }));
+      } else if (r.resourceType === 'Immunization') {
+        // Only what the pharmacy gave: a historical record or a refusal is not a new vaccination to report.
+        if (r.status === 'completed' && r.primarySource !== false) {
+          tasks.push(immunizationReportTask({ ...base, key, immunization: r }));
+        } else skipped++;
+      }
+    });
+    const made: string[] = [];
+    for (const t of tasks) {
+      const created = await deps.tasks.create(t);
+      made.push(created.task.id);
+      if (!created.created) continue;
+      deps.metrics?.tasksCreated.inc({ type: created.task.type });
+      await deps.audit.record({
+        actor: 'system:pipeline',
+        action: 'create',
+        category: 'task',
+        patient: p.id,
+        entity: created.task.id,
+        source: 'pipeline:pharmacy-report',
+        outcome: 'success',
+        detail: created.task.type,
+      });
+    }
+    return {
+      path,
+      state: 'done',
+      detail: `${type}: ${made.length} report task(s)${made.length ? ` ${made.join(', ')}` : ''}${
+        skipped ? `; ${skipped} historical or refused vaccination(s) not reported` : ''
+      }`,
+    };
+  };
+
   return async (message) => {
     const path: MessageState[] = [];
-    if (message.format === 'hl7v2' && !deps.pharmacyChannels?.has(message.channel)) {
+    if (message.format === 'hl7v2' && deps.pharmacyChannels?.has(message.channel)) {
+      return runPharmacyReport(message, path);
+    }
+    if (message.format === 'hl7v2') {
       const flowed = await runEhrFlow(message, path);
       if (flowed !== undefined) return flowed;
     }

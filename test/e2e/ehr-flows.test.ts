@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import type {
   AllergyIntolerance,
   Condition,
+  Immunization,
+  MedicationDispense,
   MedicationRequest,
   Observation,
   Resource,
@@ -28,6 +30,7 @@ let dir: string;
 let sandbox: Sandbox;
 let engine: Engine;
 let mllp: MllpClient;
+let pharmacyFeed: MllpClient;
 
 /** The sandbox's id for a demo patient (the Patient whose MRN is given). */
 function ehrPatient(mrn: string): string {
@@ -164,6 +167,8 @@ beforeAll(async () => {
       'http.host': '127.0.0.1',
       'mllp.listeners.0.port': 0,
       'mllp.listeners.0.host': '127.0.0.1',
+      // The pharmacy system's own feed: its dispenses and vaccinations go on to the EHR.
+      'mllp.listeners.1': { name: 'pharmacy', host: '127.0.0.1', port: 0, from: 'pharmacy' },
       'worker.pollMs': 50,
       'ehr.resourceStore': join(dir, 'ehr.db'),
       'ehr.endpoints': [
@@ -185,10 +190,12 @@ beforeAll(async () => {
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
   engine = await startEngine({ config: loaded.value.config, logger: silentLogger });
   mllp = await connectMllp({ host: '127.0.0.1', port: engine.mllp[0]!.port });
+  pharmacyFeed = await connectMllp({ host: '127.0.0.1', port: engine.mllp[1]!.port });
 });
 
 afterAll(async () => {
   await mllp?.close();
+  await pharmacyFeed?.close();
   await engine?.stop();
   await sandbox?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -331,4 +338,83 @@ it('a patient who opted out of EHR sharing is checked without EHR reads, and the
   expect(sandbox.stats.requests).toBe(before);
   const entries = await engine.store.audit.list({ patient: 'P0004', category: 'ehr' });
   expect(entries.some((e) => e.outcome === 'denied')).toBe(true);
+});
+
+/** The pharmacy system's RDS^O13 for MARISOL REYES (P0003), identified by the pharmacy's own patient id. */
+function dispense(controlId: string): string {
+  const ts = hl7Now();
+  return [
+    `MSH|^~\\&|RXBRIDGE-PMS|MAINSTREETRX|RXBRIDGE|MAINSTREETRX|${ts}||RDS^O13^RDS_O13|${controlId}|P|2.5.1`,
+    'PID|1||P0003^^^RXBRIDGE-PHARMACY^PI~MRN10003^^^GENHOSP^MR||REYES^MARISOL||19720630|F',
+    `ORC|RE|ORD7001^EPICRX|RX880001^MAINSTREETRX||CM||||${ts}`,
+    'RXE||860975^metformin hydrochloride 500 MG Extended Release Oral Tablet^RXNORM|1||TAB^Tablet^HL70292|TAB^Tablet^HL70292|^Take with evening meal||N|30|TAB^Tablet^HL70292|2|||RX880001',
+    `RXD|1|860975^metformin hydrochloride 500 MG Extended Release Oral Tablet^RXNORM|${ts}|30|TAB^Tablet^HL70292|TAB^Tablet^HL70292|RX880001|2`,
+  ].join('\r');
+}
+
+/** The pharmacy's VXU^V04: an influenza vaccine given today, plus a historical record that is not reported. */
+function vaccination(controlId: string): string {
+  const ts = hl7Now();
+  return [
+    `MSH|^~\\&|RXBRIDGE-PMS|MAINSTREETRX|RXBRIDGE|MAINSTREETRX|${ts}||VXU^V04^VXU_V04|${controlId}|P|2.5.1`,
+    'PID|1||P0003^^^RXBRIDGE-PHARMACY^PI||REYES^MARISOL||19720630|F',
+    'ORC|RE||VX-1001^MAINSTREETRX',
+    `RXA|0|1|${ts}||150^Influenza, injectable, quadrivalent, preservative free^CVX|0.5|mL^milliliter^UCUM||00^New immunization record^NIP001||||||FLU2611A|20270630|SKB^GlaxoSmithKline^MVX|||CP|A`,
+    'ORC|RE||VX-1002^MAINSTREETRX',
+    'RXA|0|1|20210402||208^COVID-19, mRNA, LNP-S, PF, 30 mcg/0.3 mL dose^CVX|999|||01^Historical information - source unspecified^NIP001|||||||||||CP|A',
+  ].join('\r');
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  for (let i = 0; i < 400; i++) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const appliedTask = (patient: string, type: string) =>
+  until(`${type} applied`, async () =>
+    (await tasksFor(patient)).find((t) => t.type === type && t.status === 'applied'),
+  );
+
+it('a dispense and a vaccination from the pharmacy system reach the EHR once, by conditional create', async () => {
+  expect(await pharmacyFeed.send(dispense('DISP1'))).toContain('MSA|AA|DISP1');
+  expect((await settledState('DISP1')).detail).toMatch(/RDS\^O13: 1 report task/);
+  // Auto-applied by the routing policy (the default for report tasks), its effect recorded on the task.
+  const task = await appliedTask('P0003', 'dispense-report');
+  const effects = Object.values(
+    (task.work as { effects: Record<string, { status: string; reference?: string }> }).effects,
+  );
+  expect(effects.map((e) => e.status)).toEqual(['done']);
+  const stored = [...sandbox.data.all('MedicationDispense')].map((s) => s.resource as MedicationDispense);
+  const mine = stored.filter((d) => JSON.stringify(d.medicationCodeableConcept).includes('860975'));
+  expect(mine).toHaveLength(1);
+  // The EHR's own identifier for the patient (GENHOSP MRN in the EHR's system), never the pharmacy's.
+  expect(mine[0]!.subject?.identifier).toEqual({ system: MRN_SYSTEM, value: 'MRN10003' });
+  expect(sandbox.duplicateWrites('MedicationDispense')).toBe(0);
+
+  // The pharmacy system resends the same dispense under a new control id: the same task key, nothing sent again.
+  expect(await pharmacyFeed.send(dispense('DISP2'))).toContain('MSA|AA|DISP2');
+  await settledState('DISP2');
+  await new Promise((r) => setTimeout(r, 200));
+  expect((await tasksFor('P0003')).filter((t) => t.type === 'dispense-report')).toHaveLength(1);
+  expect(
+    [...sandbox.data.all('MedicationDispense')].filter((s) => JSON.stringify(s.resource).includes('860975')),
+  ).toHaveLength(1);
+
+  // The vaccination: one Immunization for today's dose; the historical record is not reported.
+  expect(await pharmacyFeed.send(vaccination('VAX1'))).toContain('MSA|AA|VAX1');
+  expect((await settledState('VAX1')).detail).toMatch(/1 report task.*1 historical or refused/);
+  await appliedTask('P0003', 'immunization-report');
+  const immunizations = [...sandbox.data.all('Immunization')].map((s) => s.resource as Immunization);
+  expect(immunizations.filter((r) => r.vaccineCode.coding?.some((c) => c.code === '150'))).toHaveLength(1);
+  expect(immunizations.some((r) => r.vaccineCode.coding?.some((c) => c.code === '208'))).toBe(false);
+
+  // Every effect is audited against the patient.
+  const audit = await engine.store.audit.list({ patient: 'P0003', category: 'ehr' });
+  expect(audit.filter((e) => e.action === 'export' && e.outcome === 'success').length).toBeGreaterThanOrEqual(
+    2,
+  );
 });
