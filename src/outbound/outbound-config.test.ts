@@ -8,7 +8,9 @@ import { createEmbeddedPharmacy } from '../platform/pharmacy/embedded/embedded-p
 import { ErrorCode } from '../kernel/errors.ts';
 import type { EhrClient } from '../platform/ehr/ehr-client.ts';
 import { silentLogger } from '../platform/log/logger.ts';
+import { z } from 'zod';
 import {
+  addWorkspaceConfigIssues,
   WorkspaceConfigSchema,
   workspaceConfigIssues,
   workspaceOptionsFromConfig,
@@ -51,7 +53,14 @@ describe('WorkspaceConfigSchema', () => {
         { kind: 'fhir', endpoint: 'pharmacy-fhir' },
       ],
       ehrEndpoint: 'epic-prod',
-      immunizationRegistry: { name: 'state-iis', host: 'iis.example.org', port: 6661, ackTimeoutMs: 10_000 },
+      immunizationRegistry: {
+        name: 'state-iis',
+        host: 'iis.example.org',
+        port: 6661,
+        ackTimeoutMs: 10_000,
+        sendingFacility: 'IIS-4417',
+        receivingApplication: 'IWEB',
+      },
       autoApply: { types: [] },
       patientIdentifierSystems: { GENHOSP: 'urn:oid:2.16.840.1.113883.3.999' },
     });
@@ -63,6 +72,7 @@ describe('WorkspaceConfigSchema', () => {
     );
     expect(options.ehr?.endpoint).toBe('epic-prod');
     expect(options.registry?.name).toBe('state-iis');
+    expect(options.registry?.header).toEqual({ sendingFacility: 'IIS-4417', receivingApplication: 'IWEB' });
     expect(options.policy).toEqual({ autoApplyTypes: [], minConfidence: 0.95 });
     expect(options.ehrPatientSystem?.('GENHOSP')).toBe('urn:oid:2.16.840.1.113883.3.999');
     expect(options.ehrPatientSystem?.('OTHERHOSP')).toBe('urn:rxbridge:authority:OTHERHOSP');
@@ -111,6 +121,28 @@ describe('WorkspaceConfigSchema', () => {
         ehr: { endpoints: [] },
       })[0]?.message,
     ).toBe('no ehr.endpoints entry is named "epic" (none are configured)');
+  });
+
+  it('in an engine schema, superRefine(addWorkspaceConfigIssues) puts each unknown name at its own path', () => {
+    const Engine = z
+      .strictObject({
+        ehr: z
+          .strictObject({ endpoints: z.array(z.strictObject({ name: z.string() })).default([]) })
+          .prefault({}),
+        workspace: WorkspaceConfigSchema,
+      })
+      .superRefine(addWorkspaceConfigIssues);
+    expect(Engine.safeParse({ ehr: { endpoints: [{ name: 'epic-prod' }] } }).success).toBe(true);
+    const bad = Engine.safeParse({
+      ehr: { endpoints: [{ name: 'epic-prod' }] },
+      workspace: { writers: [{ kind: 'fhir', endpoint: 'pharmacy' }] },
+    });
+    expect(bad.error?.issues.map((i) => [i.path, i.message])).toEqual([
+      [
+        ['workspace', 'writers', 0, 'endpoint'],
+        'no ehr.endpoints entry is named "pharmacy" (one of epic-prod)',
+      ],
+    ]);
   });
 
   it('two writers with one name are refused', () => {

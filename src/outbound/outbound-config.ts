@@ -57,6 +57,11 @@ const RegistrySchema = z.strictObject({
   port,
   tls: MllpTlsSchema.optional(),
   ackTimeoutMs,
+  /** MSH-4: our facility id as the registry assigned it; default: the task's site. */
+  sendingFacility: z.string().min(1).optional(),
+  /** MSH-5 / MSH-6 the registry expects; default: the registry's name. */
+  receivingApplication: z.string().min(1).optional(),
+  receivingFacility: z.string().min(1).optional(),
 });
 
 export const DEFAULT_AUTO_APPLY_TYPES: readonly ReviewTaskType[] = [
@@ -87,6 +92,20 @@ export const WorkspaceConfigSchema = z
   })
   .prefault({});
 export type WorkspaceConfig = z.infer<typeof WorkspaceConfigSchema>;
+
+/**
+ * For the engine's ConfigSchema: `.superRefine(addWorkspaceConfigIssues)` reports unknown endpoint names at load
+ * time, each at its own path (`workspace.writers.1.endpoint`).
+ */
+export function addWorkspaceConfigIssues(config: WorkspaceConfigContext, ctx: z.RefinementCtx): void {
+  for (const i of workspaceConfigIssues(config)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: i.path.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
+      message: i.message,
+    });
+  }
+}
 
 /** The parts of the engine config this block is checked against (the whole Config fits). */
 export interface WorkspaceConfigContext {
@@ -215,6 +234,11 @@ export function workspaceOptionsFromConfig(
         port: r.port,
         ackTimeoutMs: r.ackTimeoutMs,
         ...(registryTls ? { tls: registryTls } : {}),
+        header: {
+          ...(r.sendingFacility ? { sendingFacility: r.sendingFacility } : {}),
+          ...(r.receivingApplication ? { receivingApplication: r.receivingApplication } : {}),
+          ...(r.receivingFacility ? { receivingFacility: r.receivingFacility } : {}),
+        },
       })
     : undefined;
   deps.logger.info(

@@ -175,9 +175,9 @@ export async function runReportEffects(
         registryPatient(payload.patientResource, p, task),
         {
           sendingApplication: 'RXBRIDGE',
-          sendingFacility: task.site ?? p?.patient.site ?? 'RXBRIDGE',
-          receivingApplication: registry.name,
-          receivingFacility: registry.name,
+          sendingFacility: registry.header?.sendingFacility ?? task.site ?? p?.patient.site ?? 'RXBRIDGE',
+          receivingApplication: registry.header?.receivingApplication ?? registry.name,
+          receivingFacility: registry.header?.receivingFacility ?? registry.name,
           controlId,
           now: deps.clock.now(),
         },

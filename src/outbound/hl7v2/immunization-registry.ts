@@ -10,17 +10,25 @@ export interface ImmunizationRegistry {
   /** Sends one HL7 message and resolves with the ACK text; rejects when no ACK comes (timeout, connection lost). */
   send(message: string): Promise<string>;
   close(): Promise<void>;
+  /** MSH-4 / MSH-5 / MSH-6 as the registry assigned them; defaults: the task's site, then the registry name. */
+  readonly header?: { sendingFacility?: string; receivingApplication?: string; receivingFacility?: string };
 }
 
 export interface MllpRegistryOptions extends MllpOutboundOptions {
   name: string;
+  header?: ImmunizationRegistry['header'];
 }
 
 /** The registry over one MLLP connection (see openMllpOutbound: connects on the first send, one attempt per send). */
 export function createMllpRegistry(options: MllpRegistryOptions): ImmunizationRegistry {
-  const { name, ...connection } = options;
+  const { name, header, ...connection } = options;
   const mllp = openMllpOutbound(connection);
-  return { name, send: (message) => mllp.send(message), close: () => mllp.close() };
+  return {
+    name,
+    ...(header ? { header } : {}),
+    send: (message) => mllp.send(message),
+    close: () => mllp.close(),
+  };
 }
 
 /** MSH-10 of the VXU for an effect key: a resend after a lost ACK carries the same control id. */
