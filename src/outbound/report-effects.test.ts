@@ -329,6 +329,28 @@ describe('dispense report → MedicationDispense in the EHR', () => {
     expect(sandbox.stats.creates).toBe(creates);
   });
 
+  it('created through the pipeline’s TaskStore (withRouting): auto-applied in the background', async () => {
+    const { task, created } = await workspace.pipelineTasks.create(
+      dispenseReportTask({
+        key: 'msg-rds-6/1',
+        patient: P1,
+        dispense: {
+          ...dispenses.all[0]!,
+          identifier: [{ ...dispenses.all[0]!.identifier![0]!, value: 'RX779006' }],
+        },
+      }),
+    );
+    expect(created).toBe(true);
+    const end = Date.now() + 5_000;
+    let status = task.status;
+    while (status !== 'applied' && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 20));
+      status = (await store.tasks.get(task.id))!.status;
+    }
+    expect(status).toBe('applied');
+    expect(await inSandbox('MedicationDispense', `${task.id}/dispense`)).toHaveLength(1);
+  });
+
   it('a rejected report sends nothing', async () => {
     const { task } = await store.tasks.create(
       dispenseReportTask({ key: 'msg-rds-3/1', patient: P1, dispense: dispenses.all[0]! }),
