@@ -16,6 +16,8 @@ export function natsServerInstalled(): boolean {
 export interface PrivateNats {
   readonly url: string;
   readonly port: number;
+  /** The server's process id while it runs (for CPU sampling). */
+  readonly pid: number | undefined;
   /** Stops the server (SIGKILL when `hard`, else SIGTERM); its stored stream survives in the directory. */
   stop(hard?: boolean): Promise<void>;
   /** Starts it again on the same port and directory. */
@@ -63,6 +65,9 @@ export async function startPrivateNats(): Promise<PrivateNats> {
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
+    get pid() {
+      return child?.exitCode === null ? child.pid : undefined;
+    },
     stop,
     start,
     async dispose() {

@@ -73,13 +73,21 @@ export interface PostgresStore extends Store {
 interface Batch {
   client: PoolClient;
   now: Date;
-  auditSeq: number;
-  auditHash: string;
+  /** Audit records of this batch; seq and hashes are filled in by #flushAudit under the chain head lock. */
   audit: AuditRecord[];
 }
 
 type PendingOp =
   | { kind: 'append'; input: IncomingMessage; resolve: (v: AppendResult) => void; reject: (e: Error) => void }
+  | {
+      kind: 'settle';
+      id: MessageId;
+      worker: string;
+      outcome: SettleOutcome;
+      resolve: (v: void) => void;
+      reject: (e: Error) => void;
+    }
+  | { kind: 'audit'; entry: AuditEntry; resolve: (v: AuditRecord) => void; reject: (e: Error) => void }
   | {
       kind: 'other';
       run: (batch: Batch) => Promise<unknown>;
@@ -93,6 +101,14 @@ const DOMAIN_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCode.NotFound,
   ErrorCode.InvalidInput,
 ]);
+
+/**
+ * Batches of different processes run side by side, so PostgreSQL may abort one as a deadlock victim (40P01), or
+ * two listeners may store the same new idempotency key at once (23505): the batch is run again, up to this many
+ * times in all (the second run sees the other's commit and records a duplicate).
+ */
+const BATCH_ATTEMPTS = 3;
+const RETRIED_SQLSTATES = new Set(['40P01', '23505']);
 
 /** SQLSTATEs that mean "the database is not there right now" (PostgreSQL appendix A: classes 08, 57P, 53300). */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '40001', '40P01']);
@@ -291,7 +307,7 @@ class PostgresStoreImpl {
     const messages: MessageStore = {
       append: (input) => this.#enqueueAppend(input),
       claim: (worker, limit, leaseMs) => this.#claim(worker, limit, leaseMs),
-      settle: (id, worker, outcome) => this.#write((b) => this.#settle(b, id, worker, outcome)),
+      settle: (id, worker, outcome) => this.#enqueueSettle(id, worker, outcome),
       get: (id) => this.#get(id),
       list: (filter) => this.#listMessages(filter),
       events: (id) => this.#events(id),
@@ -307,7 +323,7 @@ class PostgresStoreImpl {
       update: (id, change) => this.#write((b) => this.#updateTask(b, id, change)),
     };
     const audit: AuditLog = {
-      record: (entry) => this.#write((b) => Promise.resolve(this.#appendAudit(b, entry))),
+      record: (entry) => this.#enqueueAudit(entry),
       list: (filter) => this.#listAudit(filter),
       verify: () => this.#verifyAudit(),
     };
@@ -347,6 +363,22 @@ class PostgresStoreImpl {
     });
   }
 
+  #enqueueSettle(id: MessageId, worker: string, outcome: SettleOutcome): Promise<void> {
+    if (this.#closed) return Promise.reject(this.#unavailable());
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ kind: 'settle', id, worker, outcome, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  #enqueueAudit(entry: AuditEntry): Promise<AuditRecord> {
+    if (this.#closed) return Promise.reject(this.#unavailable());
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ kind: 'audit', entry, resolve, reject });
+      this.#schedule();
+    });
+  }
+
   #write<T>(run: (batch: Batch) => Promise<T>): Promise<T> {
     if (this.#closed) return Promise.reject(this.#unavailable());
     return new Promise<T>((resolve, reject) => {
@@ -377,37 +409,32 @@ class PostgresStoreImpl {
     }
   }
 
+  /**
+   * Commits `ops` in one transaction, in a fixed handful of statements: appends and settles in bulk, other writes
+   * one by one, the audit chain last. Locks, always in this order: message rows, partition heads (by key), the
+   * audit chain head. Only the chain head serializes writers, and only for its last two statements and COMMIT;
+   * partition heads are kept right by their row locks (see #settleBulk).
+   */
   async #commitBatch(ops: PendingOp[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      if ((await this.#commitBatchOnce(ops, attempt < BATCH_ATTEMPTS)) === 'done') return;
+    }
+  }
+
+  async #commitBatchOnce(ops: PendingOp[], mayRetry: boolean): Promise<'done' | 'retry'> {
     let client: PoolClient;
     try {
       client = await this.#pool.connect();
     } catch (error) {
       const mapped = mapPgError(error);
       for (const op of ops) op.reject(mapped);
-      return;
+      return 'done';
     }
     let broken = false;
     const settled: (() => void)[] = [];
     try {
       await client.query('BEGIN');
-      // Every writer locks the chain head first: one audit chain, and writers never wait on each other in a cycle.
-      // It also serializes writers, which keeps partition_heads right: tried on 2026-11-21, taking this lock only
-      // before COMMIT let a worker delete a partition's head (no unfinished message visible to it) while a listener
-      // appended to that partition and skipped the insert (head still there) — the new message was never claimed.
-      // Scaling writes past one lock needs a per-partition lock on both paths first (see docs/operations.md).
-      const head = (
-        await client.query<{ seq: string; hash: string }>(
-          'SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE',
-        )
-      ).rows[0];
-      if (!head) throw new Error('audit_head row missing');
-      const batch: Batch = {
-        client,
-        now: this.#clock.now(),
-        auditSeq: Number(head.seq),
-        auditHash: head.hash,
-        audit: [],
-      };
+      const batch: Batch = { client, now: this.#clock.now(), audit: [] };
       const appends = ops.filter((op) => op.kind === 'append');
       if (appends.length > 0) {
         const results = await this.#appendBulk(
@@ -416,21 +443,29 @@ class PostgresStoreImpl {
         );
         appends.forEach((op, i) => settled.push(() => op.resolve(results[i]!)));
       }
+      const settles = ops.filter((op) => op.kind === 'settle');
+      if (settles.length > 0) {
+        const refused = await this.#settleBulk(batch, settles);
+        settles.forEach((op, i) => {
+          const error = refused[i];
+          settled.push(error ? () => op.reject(error) : () => op.resolve());
+        });
+      }
       for (const op of ops) {
+        if (op.kind === 'audit') {
+          const record = this.#appendAudit(batch, op.entry);
+          settled.push(() => op.resolve(record));
+          continue;
+        }
         if (op.kind !== 'other') continue;
-        const savedSeq = batch.auditSeq;
-        const savedHash = batch.auditHash;
+        // No savepoint: every write refuses (domain error) before it changes anything, so a refusal leaves
+        // nothing to undo but the audit records it may have added.
         const savedAudit = batch.audit.length;
-        await client.query('SAVEPOINT op');
         try {
           const value = await op.run(batch);
-          await client.query('RELEASE SAVEPOINT op');
           settled.push(() => op.resolve(value));
         } catch (error) {
           if (!(error instanceof RxBridgeError && DOMAIN_CODES.has(error.code))) throw error;
-          await client.query('ROLLBACK TO SAVEPOINT op');
-          batch.auditSeq = savedSeq;
-          batch.auditHash = savedHash;
           batch.audit.length = savedAudit;
           settled.push(() => op.reject(error));
         }
@@ -440,15 +475,25 @@ class PostgresStoreImpl {
       this.#commits += 1;
       this.#operations += ops.length;
     } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (mayRetry && typeof code === 'string' && RETRIED_SQLSTATES.has(code)) {
+        const rolledBack = await client.query('ROLLBACK').then(
+          () => true,
+          () => false,
+        );
+        client.release(!rolledBack);
+        return 'retry';
+      }
       const mapped = mapPgError(error);
       broken = mapped instanceof RxBridgeError && mapped.code === ErrorCode.StoreUnavailable;
       if (!broken) await client.query('ROLLBACK').catch(() => (broken = true));
       client.release(broken);
       for (const op of ops) op.reject(mapped);
-      return;
+      return 'done';
     }
     client.release();
     for (const resolve of settled) resolve();
+    return 'done';
   }
 
   async #close(): Promise<void> {
@@ -461,25 +506,47 @@ class PostgresStoreImpl {
 
   // ---- audit -------------------------------------------------------------------------------------------------
 
+  /** The record is completed (seq, prevHash, hash) by #flushAudit, before the batch's callers see it. */
   #appendAudit(batch: Batch, entry: AuditEntry): AuditRecord {
-    const seq = batch.auditSeq + 1;
-    const hash = auditHash(batch.auditHash, seq, batch.now, entry);
-    const record: AuditRecord = { ...entry, seq, at: batch.now, prevHash: batch.auditHash, hash };
+    const record: AuditRecord = { ...entry, seq: 0, at: batch.now, prevHash: '', hash: '' };
     batch.audit.push(record);
-    batch.auditSeq = seq;
-    batch.auditHash = hash;
     return record;
   }
 
+  /**
+   * Locks the chain head, links this batch's records to it and writes them with the new head: the last two
+   * statements before COMMIT, so writers queue on the single chain only for that long. The holder of the head lock
+   * waits for nothing else, so it never closes a deadlock cycle. Batches without audit records skip it.
+   */
   async #flushAudit(batch: Batch): Promise<void> {
     const rows = batch.audit;
     if (rows.length === 0) return;
+    const head = (
+      await batch.client.query<{ seq: string; hash: string }>(
+        'SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE',
+      )
+    ).rows[0];
+    if (!head) throw new Error('audit_head row missing');
+    let seq = Number(head.seq);
+    let prevHash = head.hash;
+    for (const record of rows) {
+      seq += 1;
+      const { seq: _seq, at: _at, prevHash: _prev, hash: _hash, ...entry } = record;
+      record.seq = seq;
+      record.prevHash = prevHash;
+      record.hash = auditHash(prevHash, seq, batch.now, entry);
+      prevHash = record.hash;
+    }
     await batch.client.query(
-      `INSERT INTO audit_log (seq, at, actor, action, category, patient, source, outcome, entity, detail, prev_hash, hash)
-       SELECT seq, $1, actor, action, category, patient, source, outcome, entity, detail, prev_hash, hash
-       FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-         $10::text[], $11::text[], $12::text[])
-         AS t(seq, actor, action, category, patient, source, outcome, entity, detail, prev_hash, hash)`,
+      `WITH rows AS (
+         INSERT INTO audit_log (seq, at, actor, action, category, patient, source, outcome, entity, detail, prev_hash,
+           hash)
+         SELECT seq, $1, actor, action, category, patient, source, outcome, entity, detail, prev_hash, hash
+         FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+           $10::text[], $11::text[], $12::text[])
+           AS t(seq, actor, action, category, patient, source, outcome, entity, detail, prev_hash, hash)
+       )
+       UPDATE audit_head SET seq = $13, hash = $14 WHERE id = 1`,
       [
         batch.now,
         rows.map((r) => r.seq),
@@ -493,12 +560,10 @@ class PostgresStoreImpl {
         rows.map((r) => r.detail ?? null),
         rows.map((r) => r.prevHash),
         rows.map((r) => r.hash),
+        seq,
+        prevHash,
       ],
     );
-    await batch.client.query('UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1', [
-      batch.auditSeq,
-      batch.auditHash,
-    ]);
   }
 
   async #listAudit(filter: AuditFilter): Promise<AuditRecord[]> {
@@ -574,15 +639,31 @@ class PostgresStoreImpl {
       if (original === undefined) known.set(input.idempotencyKey, id);
     }
     const states = duplicateOf.map((d) => (d ? 'duplicate' : 'received'));
+    // One statement: the rows, their first events, and a head for each partition that gets a new original. The head
+    // upsert locks existing head rows in key order (like #settleBulk), so a worker refreshing a head waits for this
+    // commit and then sees these messages; a head a worker deletes meanwhile is inserted again once it commits.
     const inserted = await client.query<{ id: string; sequence: string }>(
-      `INSERT INTO messages (id, channel, format, idempotency_key, partition_key, raw, summary, type, ack, state,
-         duplicate_of, received_at, updated_at)
-       SELECT id, channel, format, ikey, pkey, raw, summary::jsonb, type, ack, state, dup, $12, $12
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[], $7::text[], $8::text[],
-         $9::text[], $10::text[], $11::text[]) WITH ORDINALITY
-         AS t(id, channel, format, ikey, pkey, raw, summary, type, ack, state, dup, ord)
-       ORDER BY ord
-       RETURNING id, sequence`,
+      `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[], $7::text[],
+           $8::text[], $9::text[], $10::text[], $11::text[], $13::text[], $14::text[]) WITH ORDINALITY
+           AS t(id, channel, format, ikey, pkey, raw, summary, type, ack, state, dup, actor, detail, ord)
+       ), ins AS (
+         INSERT INTO messages (id, channel, format, idempotency_key, partition_key, raw, summary, type, ack, state,
+           duplicate_of, received_at, updated_at)
+         SELECT id, channel, format, ikey, pkey, raw, summary::jsonb, type, ack, state, dup, $12, $12
+         FROM input ORDER BY ord
+         RETURNING id, sequence, partition_key, state
+       ), events AS (
+         INSERT INTO message_events (message_id, at, from_state, to_state, actor, detail)
+         SELECT id, $12, NULL, state, actor, detail FROM input ORDER BY ord
+       ), heads AS (
+         INSERT INTO partition_heads (partition_key, head_sequence, ready_at)
+         SELECT partition_key, min(sequence), '-infinity' FROM ins WHERE state = 'received'
+         GROUP BY partition_key ORDER BY partition_key
+         ON CONFLICT (partition_key) DO UPDATE SET head_sequence = excluded.head_sequence, ready_at = excluded.ready_at
+           WHERE excluded.head_sequence < partition_heads.head_sequence
+       )
+       SELECT id, sequence FROM ins`,
       [
         ids,
         inputs.map((m) => m.channel),
@@ -596,27 +677,11 @@ class PostgresStoreImpl {
         states,
         duplicateOf,
         now,
+        inputs.map((m) => `system:${m.channel}`),
+        duplicateOf.map((d) => (d ? `duplicate of ${d}` : null)),
       ],
     );
     const sequences = new Map(inserted.rows.map((r) => [r.id, Number(r.sequence)]));
-    const originals = inputs.flatMap((m, i) =>
-      duplicateOf[i] ? [] : [[m.partitionKey, sequences.get(ids[i]!)]],
-    );
-    if (originals.length > 0) {
-      await client.query(
-        `INSERT INTO partition_heads (partition_key, head_sequence, ready_at)
-         SELECT pkey, min(seq), '-infinity' FROM unnest($1::text[], $2::bigint[]) AS t(pkey, seq) GROUP BY pkey
-         ON CONFLICT (partition_key) DO NOTHING`,
-        [originals.map((o) => o[0]), originals.map((o) => o[1])],
-      );
-    }
-    const details = duplicateOf.map((d) => (d ? `duplicate of ${d}` : null));
-    await client.query(
-      `INSERT INTO message_events (message_id, at, from_state, to_state, actor, detail)
-       SELECT id, $1, NULL, state, actor, detail FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])
-         AS t(id, state, actor, detail)`,
-      [now, ids, states, inputs.map((m) => `system:${m.channel}`), details],
-    );
     return inputs.map((input, i) => {
       const id = ids[i]!;
       const original = duplicateOf[i];
@@ -637,8 +702,13 @@ class PostgresStoreImpl {
     });
   }
 
-  /** Keeps partition_heads in step: the oldest unfinished message of the partition and when it may be claimed. */
+  /**
+   * Keeps partition_heads in step: the oldest unfinished message of the partition and when it may be claimed. The
+   * head row is locked first, in its own statement: a listener that is appending to the partition holds that lock
+   * until it commits, so the next statement (a new snapshot) sees its message and does not delete the head.
+   */
   async #refreshHead(client: PoolClient, partitionKey: string): Promise<void> {
+    await client.query('SELECT 1 FROM partition_heads WHERE partition_key = $1 FOR UPDATE', [partitionKey]);
     await client.query(
       `WITH o AS (
          SELECT sequence,
@@ -700,24 +770,139 @@ class PostgresStoreImpl {
     );
   }
 
-  async #settle(batch: Batch, id: MessageId, worker: string, outcome: SettleOutcome): Promise<void> {
-    const row = await this.#lockMessage(batch.client, id);
-    if (row.lease_owner !== worker) {
-      throw new RxBridgeError(ErrorCode.Conflict, `message ${id} is not leased by ${worker}`);
-    }
-    const steps = settleSteps(row.state as MessageState, outcome, row.attempts, this.#retry);
-    await this.#insertEvents(batch, id, worker, steps.events);
-    const nextAttemptAt =
-      steps.final === 'failed'
-        ? new Date(batch.now.getTime() + retryDelayMs(this.#retry, steps.attempts))
-        : null;
-    await batch.client.query(
-      `UPDATE messages SET state = $1, attempts = $2, next_attempt_at = $3, last_error = $4, updated_at = $5,
-         lease_owner = NULL, lease_until = NULL
-       WHERE id = $6`,
-      [steps.final, steps.attempts, nextAttemptAt, steps.lastError, batch.now, id],
+  /**
+   * Every settle of a batch in two statements. The first locks the messages and then their partition heads (in key
+   * order, like appends); the second, with a snapshot taken after those locks, writes the outcomes and events and
+   * moves each head to the partition's oldest unfinished message (or deletes it). An append to the same partition
+   * either committed before the lock (and is seen) or waits for this commit (and inserts its head again).
+   * Returns, per op, the error that refused it (not leased by the worker, illegal transition) or undefined.
+   */
+  async #settleBulk(
+    batch: Batch,
+    ops: readonly { id: MessageId; worker: string; outcome: SettleOutcome }[],
+  ): Promise<(Error | undefined)[]> {
+    const { client, now } = batch;
+    const locked = await client.query<{
+      id: string;
+      partition_key: string;
+      state: string;
+      attempts: number;
+      lease_owner: string | null;
+    }>(
+      `WITH m AS (
+         SELECT id, partition_key, state, attempts, lease_owner FROM messages WHERE id = ANY($1::text[])
+         ORDER BY sequence FOR UPDATE
+       ), h AS (
+         SELECT partition_key FROM partition_heads WHERE partition_key IN (SELECT partition_key FROM m)
+         ORDER BY partition_key FOR UPDATE
+       )
+       SELECT m.*, (SELECT count(*) FROM h) AS heads FROM m`,
+      [[...new Set(ops.map((op) => op.id))]],
     );
-    await this.#refreshHead(batch.client, row.partition_key);
+    const rows = new Map(locked.rows.map((r) => [r.id, r]));
+    const seen = new Set<string>();
+    const refused: (Error | undefined)[] = [];
+    const update = { ids: [] as string[], states: [] as string[], attempts: [] as number[] };
+    const nextAt: (Date | null)[] = [];
+    const lastError: (string | null)[] = [];
+    const events = {
+      ids: [] as string[],
+      from: [] as string[],
+      to: [] as string[],
+      actor: [] as string[],
+      detail: [] as (string | null)[],
+    };
+    for (const op of ops) {
+      const row = rows.get(op.id);
+      if (!row) {
+        refused.push(new RxBridgeError(ErrorCode.NotFound, `message ${op.id} not found`));
+        continue;
+      }
+      // The same message twice in one batch: the second finds the lease already released.
+      if (row.lease_owner !== op.worker || seen.has(op.id)) {
+        refused.push(new RxBridgeError(ErrorCode.Conflict, `message ${op.id} is not leased by ${op.worker}`));
+        continue;
+      }
+      let steps;
+      try {
+        steps = settleSteps(row.state as MessageState, op.outcome, row.attempts, this.#retry);
+      } catch (error) {
+        refused.push(error instanceof Error ? error : new Error(String(error)));
+        continue;
+      }
+      seen.add(op.id);
+      refused.push(undefined);
+      update.ids.push(op.id);
+      update.states.push(steps.final);
+      update.attempts.push(steps.attempts);
+      nextAt.push(
+        steps.final === 'failed' ? new Date(now.getTime() + retryDelayMs(this.#retry, steps.attempts)) : null,
+      );
+      lastError.push(steps.lastError);
+      for (const e of steps.events) {
+        events.ids.push(op.id);
+        events.from.push(e.from);
+        events.to.push(e.to);
+        events.actor.push(op.worker);
+        events.detail.push(e.detail);
+      }
+    }
+    if (update.ids.length === 0) return refused;
+    await client.query(
+      `WITH s AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::text[])
+           AS s(id, state, attempts, next_at, last_error)
+       ), u AS (
+         UPDATE messages SET state = s.state, attempts = s.attempts, next_attempt_at = s.next_at,
+           last_error = s.last_error, updated_at = $6, lease_owner = NULL, lease_until = NULL
+         FROM s WHERE messages.id = s.id
+         RETURNING messages.partition_key, messages.sequence, messages.state, messages.next_attempt_at
+       ), e AS (
+         INSERT INTO message_events (message_id, at, from_state, to_state, actor, detail)
+         SELECT id, $6, f, t, a, d FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+           WITH ORDINALITY AS x(id, f, t, a, d, ord)
+         ORDER BY ord
+       ), p AS (
+         SELECT DISTINCT partition_key FROM u
+       ), c AS (
+         -- The snapshot still shows the settled rows as they were: leave them out and add them at their new state.
+         SELECT DISTINCT ON (p.partition_key) p.partition_key, x.sequence, x.ready
+         FROM p CROSS JOIN LATERAL (
+           (SELECT sequence,
+              CASE WHEN lease_until IS NOT NULL THEN lease_until
+                   WHEN state = 'failed' AND next_attempt_at IS NOT NULL THEN next_attempt_at
+                   ELSE '-infinity'::timestamptz END AS ready
+            FROM messages
+            WHERE partition_key = p.partition_key AND ${PG_UNFINISHED} AND NOT (id = ANY($1::text[]))
+            ORDER BY sequence LIMIT 1)
+           UNION ALL
+           SELECT u.sequence, COALESCE(u.next_attempt_at, '-infinity'::timestamptz)
+           FROM u WHERE u.partition_key = p.partition_key AND u.${PG_UNFINISHED}
+         ) x
+         ORDER BY p.partition_key, x.sequence
+       ), gone AS (
+         DELETE FROM partition_heads USING p
+         WHERE partition_heads.partition_key = p.partition_key
+           AND NOT EXISTS (SELECT 1 FROM c WHERE c.partition_key = p.partition_key)
+       )
+       INSERT INTO partition_heads (partition_key, head_sequence, ready_at)
+       SELECT partition_key, sequence, ready FROM c
+       ON CONFLICT (partition_key) DO UPDATE SET head_sequence = excluded.head_sequence, ready_at = excluded.ready_at`,
+      [
+        update.ids,
+        update.states,
+        update.attempts,
+        nextAt,
+        lastError,
+        now,
+        events.ids,
+        events.from,
+        events.to,
+        events.actor,
+        events.detail,
+      ],
+    );
+    return refused;
   }
 
   async #replay(batch: Batch, id: MessageId, actor: string, reason: string): Promise<void> {
