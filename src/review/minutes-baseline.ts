@@ -140,8 +140,8 @@ export const MINUTES_BASELINE: Readonly<Record<string, MinutesBaseline>> = {
 
 /** How the dashboard figure is computed, in one line (shown under it). */
 export const MINUTES_SAVED_METHOD =
-  'Sum over applied tasks of the published by-hand minutes for that task type (e.g. discharge reconciliation ' +
-  '19.4 min, prior authorization 20 min); time spent reviewing in RxBridge is not subtracted.';
+  'By-hand minutes from published time studies, per applied task by type (discharge reconciliation 19.4); ' +
+  'review time in RxBridge not subtracted.';
 
 export interface MinutesSaved {
   /** Rounded to whole minutes. */

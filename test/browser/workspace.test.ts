@@ -178,7 +178,7 @@ it('a pharmacist signs in, works a discharge from the queue by keyboard and mous
   await page.getByRole('figure', { name: 'Tasks by type' }).waitFor();
   await page.getByText('approval rate').waitFor();
   // Minutes saved says how it is computed; task types are named, not shown as ids.
-  await page.getByText(/^Sum over applied tasks of the published by-hand minutes/).waitFor();
+  await page.getByText(/^By-hand minutes from published time studies, per applied task by type/).waitFor();
   await page.getByRole('img', { name: /^Tasks by type: .*Discharge reconciliation \d+/ }).waitFor();
   expect(await controlsWithoutName(page)).toEqual([]);
   await page.screenshot({ path: `${SHOTS}dashboard.png`, fullPage: true });

@@ -2,7 +2,7 @@
 // tasks by type, approval rate, time to review, minutes saved, error rates (for those who read tasks).
 import { useEffect, useState } from 'react';
 import { api } from './api.ts';
-import { shortTime, typeName } from './format.ts';
+import { shortTime, STATUS_LABEL, typeName } from './format.ts';
 
 interface DashboardData {
   messagesByState: Record<string, number>;
@@ -256,7 +256,12 @@ export function Dashboard({ figures, alerts }: { figures: boolean; alerts: boole
               data={data.tasksByType}
               label={(k) => typeName(k, data.typeLabels)}
             />
-            <BarChart id="status" title="Tasks by status" data={data.tasksByStatus} />
+            <BarChart
+              id="status"
+              title="Tasks by status"
+              data={data.tasksByStatus}
+              label={(k) => STATUS_LABEL[k] ?? k}
+            />
           </div>
         </>
       )}
