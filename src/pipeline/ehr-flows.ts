@@ -72,6 +72,8 @@ export interface NewPrescriptionInput {
   messageResources: readonly Resource[];
   messageId: string;
   sourceIdentifier?: string;
+  /** Rollout shadow mode: check and report the findings, create no task. */
+  shadow?: boolean;
 }
 
 export interface NewPrescriptionResult extends CreatedTasks {
@@ -483,7 +485,7 @@ export function createEhrFlows(deps: EhrFlowsDeps): EhrFlows {
         );
       }
       return {
-        tasks: await store(tasks, p.id, source),
+        tasks: input.shadow ? [] : await store(tasks, p.id, source),
         unanswered,
         findings,
         link: linkResult,

@@ -293,6 +293,18 @@ export function createMessageProcessor(
       };
     }
     const profile = found.profile;
+    // Rollout: new-prescription checks can be off (nothing read from the EHR) or shadow (checked, no tasks).
+    const rollout = isOrder
+      ? await deps.rollout?.modeOf('new-rx-checks', {
+          site: profile.patient.site,
+          patient: profile.patient.id,
+          ...(message.summary.sender !== undefined ? { sender: message.summary.sender } : {}),
+        })
+      : undefined;
+    if (rollout?.mode === 'off') {
+      path.push('evaluated');
+      return { path, state: 'done', detail: `new-rx-checks is off for cohort ${rollout.cohortKey}` };
+    }
     try {
       if (isOrder) {
         const orders = resources.filter(
@@ -306,12 +318,13 @@ export function createMessageProcessor(
             messageResources: messageFacts(resources),
             messageId: message.id,
             sourceIdentifier: message.partitionKey,
+            shadow: rollout?.mode === 'shadow',
           })
           .finally(() => endCheck?.());
         path.push('evaluated');
         const all = [...(result.linked?.tasks ?? []), ...result.tasks];
         for (const t of all) if (t.created) deps.metrics?.tasksCreated.inc({ type: t.task.type });
-        const detail = `${orders.length} order(s) checked with ${flows.endpoint}: ${result.findings.length} finding(s)${
+        const detail = `${rollout?.mode === 'shadow' ? 'shadow, no tasks: ' : ''}${orders.length} order(s) checked with ${flows.endpoint}: ${result.findings.length} finding(s)${
           result.unanswered.length
             ? `; unanswered: ${result.unanswered.map((u) => u.question).join(', ')}`
             : ''
@@ -383,6 +396,18 @@ export function createMessageProcessor(
     if (found?.profile === undefined)
       return { path, state: 'done', detail: 'not a patient of this pharmacy' };
     const p = found.profile.patient;
+    const rollout = await deps.rollout?.modeOf('dispense-outbound', {
+      site: p.site,
+      patient: p.id,
+      ...(message.summary.sender !== undefined ? { sender: message.summary.sender } : {}),
+    });
+    if (rollout?.mode === 'off' || rollout?.mode === 'shadow') {
+      return {
+        path,
+        state: 'done',
+        detail: `dispense-outbound is ${rollout.mode} for cohort ${rollout.cohortKey}: nothing sent`,
+      };
+    }
     const base = {
       patient: {
         pharmacyPatientId: p.id,

@@ -22,6 +22,7 @@ import { startEngine, type Engine } from '../../src/main.ts';
 import { startSandbox, type Sandbox } from '../../src/platform/ehr/sandbox/sandbox-server.ts';
 import { generateSigningKey, KeyRing, privateKeyPem } from '../../src/platform/ehr/smart-keys.ts';
 import { silentLogger } from '../../src/platform/log/logger.ts';
+import { seedUser, sessionCookie } from '../support/auth.ts';
 import type { Task } from '../../src/platform/store/task-store.ts';
 
 const MRN_SYSTEM = 'urn:oid:2.16.840.1.113883.3.9999.1';
@@ -417,4 +418,57 @@ it('a dispense and a vaccination from the pharmacy system reach the EHR once, by
   expect(audit.filter((e) => e.action === 'export' && e.outcome === 'success').length).toBeGreaterThanOrEqual(
     2,
   );
+});
+
+it('rollout modes: new-rx-checks off reads nothing, shadow checks without tasks; dispense-outbound shadow sends nothing', async () => {
+  const url = engine.httpUrl!.replace('localhost', '127.0.0.1');
+  const engineer = await seedUser(engine.security.auth, { role: 'integration-engineer', site: '*' });
+  const cookie = await sessionCookie(url, engineer);
+  const setMode = async (workflow: string, mode: string, patients: string[]) => {
+    const res = await fetch(`${url}/api/rollout/modes`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        workflow,
+        mode,
+        cohort: { patients },
+        reason: 'pilot cohort for the EHR flows',
+      }),
+    });
+    expect(res.status).toBe(201);
+  };
+  await setMode('new-rx-checks', 'off', ['P0006']);
+  await setMode('new-rx-checks', 'shadow', ['P0008']);
+  await setMode('dispense-outbound', 'shadow', ['P0003']);
+  const forPatient = (controlId: string, pid: string) =>
+    newPrescription(controlId).replace('MRN10002^^^GENHOSP^MR||OKAFOR^HAROLD||19391102|M', pid);
+
+  const requests = sandbox.stats.requests;
+  expect(
+    await mllp.send(forPatient('OFF1', 'MRN10006^^^GENHOSP^MR||BRANNIGAN^SAMUEL||19810405|M')),
+  ).toContain('MSA|AA');
+  expect((await settledState('OFF1')).detail).toMatch(/new-rx-checks is off/);
+  expect(sandbox.stats.requests).toBe(requests);
+  expect(await tasksFor('P0006')).toEqual([]);
+
+  // The EHR records a penicillin allergy for THEODORE NAKAMURA: the shadow run finds the conflict, files no task.
+  const [penicillin] = ehrOnlyFacts(ehrPatient('MRN10008'));
+  sandbox.data.load({ ...penicillin!, id: 'nakamura-penicillin' });
+  expect(
+    await mllp.send(forPatient('SHADOW1', 'MRN10008^^^GENHOSP^MR||NAKAMURA^THEODORE||19521201|M')),
+  ).toContain('MSA|AA');
+  const shadow = await settledState('SHADOW1');
+  expect(shadow.detail).toMatch(/^shadow, no tasks: 3 order\(s\) checked with sandbox: [1-9]\d* finding/);
+  expect(sandbox.stats.requests).toBeGreaterThan(requests);
+  // The linking reconciled his existing profile (its own tasks); nothing was filed about the new orders.
+  const aboutOrders = (await tasksFor('P0008')).filter((t) =>
+    /amoxicillin|ibuprofen|metformin/i.test(JSON.stringify((t.payload as { items: unknown[] }).items)),
+  );
+  expect(aboutOrders).toEqual([]);
+
+  const dispenses = sandbox.data.count('MedicationDispense');
+  expect(await pharmacyFeed.send(dispense('DISP3').replace('860975', '861007'))).toContain('MSA|AA');
+  expect((await settledState('DISP3')).detail).toMatch(/dispense-outbound is shadow/);
+  await new Promise((r) => setTimeout(r, 200));
+  expect(sandbox.data.count('MedicationDispense')).toBe(dispenses);
 });

@@ -9,6 +9,7 @@ import { proposeItem, type ProposedItem } from './proposals.ts';
 import {
   DEFAULT_GUARDRAILS,
   resolveMode,
+  type CohortSubject,
   type Guardrails,
   type RolloutMode,
   type Workflow,
@@ -41,6 +42,11 @@ export type GateDecision =
 
 export interface RolloutGate {
   discharge(input: DischargeGateInput): Promise<GateDecision>;
+  /**
+   * The mode of another workflow for a subject (new-rx-checks, dispense-outbound): off skips it, shadow runs it
+   * without tasks or sends; suggest and auto make tasks (the routing policy decides what applies by itself).
+   */
+  modeOf(workflow: Workflow, subject: CohortSubject): Promise<{ mode: RolloutMode; cohortKey: string }>;
 }
 
 const HOUR_MS = 3_600_000;
@@ -121,6 +127,10 @@ export function createRolloutGate(deps: RolloutGateDeps): RolloutGate {
   }
 
   return {
+    async modeOf(workflow, subject) {
+      const resolved = resolveMode(await deps.store.settings(workflow), subject);
+      return { mode: resolved.mode, cohortKey: resolved.setting?.cohortKey ?? '*' };
+    },
     async discharge(input) {
       const { message, match, result } = input;
       const patient = match.patient;

@@ -1,6 +1,9 @@
 // Rollout vocabulary: workflows, modes, cohorts and the guardrails auto mode must pass.
 
-/** The workflows whose mode can be set. Only discharge reconciliation is wired into the pipeline today. */
+/**
+ * The workflows whose mode can be set. Wired into the pipeline: discharge-reconciliation (every mode), new-rx-checks
+ * and dispense-outbound (off and shadow stop tasks and sends; suggest and auto make tasks).
+ */
 export const WORKFLOWS = [
   'discharge-reconciliation',
   'allergy-sync',
