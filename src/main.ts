@@ -347,7 +347,6 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       options: {
         consent: security.consent,
         ...workspaceOptions,
-        ehrPatientSystem: ehrPatientSystemFor(config, workspaceOptions.ehrPatientSystem),
         ...options.workspace,
       },
     });
@@ -668,19 +667,6 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     await stopAll();
     throw error;
   }
-}
-
-/**
- * The EHR's Patient.identifier system for an assigning authority, for what the workspace sends: the outbound
- * endpoint's `patientIdentifiers` first, then the workspace block's, else a local URN.
- */
-function ehrPatientSystemFor(
-  config: Config,
-  fallback: ((authority: string) => string) | undefined,
-): (authority: string) => string {
-  const name = config.workspace.ehrEndpoint ?? config.ehr.endpoints[0]?.name;
-  const systems = config.ehr.endpoints.find((e) => e.name === name)?.patientIdentifiers ?? {};
-  return (authority) => systems[authority] ?? fallback?.(authority) ?? `urn:rxbridge:authority:${authority}`;
 }
 
 /** The care-gap engine over the configured CDSi data; a bad directory stops start-up with one clear reason. */

@@ -22,14 +22,18 @@ const ehrClients = new Map([
   ['epic-prod', client('epic-prod')],
   ['pharmacy-fhir', client('pharmacy-fhir')],
 ]);
-const ehr = { endpoints: [{ name: 'epic-prod' }, { name: 'pharmacy-fhir' }] };
+const ehr = {
+  endpoints: [
+    { name: 'epic-prod', patientIdentifiers: { GENHOSP: 'urn:oid:2.16.840.1.113883.3.999' } },
+    { name: 'pharmacy-fhir' },
+  ],
+};
 
 describe('WorkspaceConfigSchema', () => {
   it('an absent block: no writers, the first EHR endpoint, dispense and immunization reports auto-applied at 0.95', async () => {
     const block = WorkspaceConfigSchema.parse(undefined);
     expect(block).toEqual({
       writers: [],
-      patientIdentifierSystems: {},
       autoApply: { types: ['dispense-report', 'immunization-report'], minConfidence: 0.95 },
     });
     const options = workspaceOptionsFromConfig(
@@ -62,7 +66,6 @@ describe('WorkspaceConfigSchema', () => {
         receivingApplication: 'IWEB',
       },
       autoApply: { types: [] },
-      patientIdentifierSystems: { GENHOSP: 'urn:oid:2.16.840.1.113883.3.999' },
     });
     expect(block.writers[0]).toMatchObject({ ackTimeoutMs: 30_000 });
     expect(block.writers[1]).toMatchObject({ rxNumberSystem: 'urn:rxbridge:pharmacy:rx-number' });

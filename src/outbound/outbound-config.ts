@@ -75,11 +75,6 @@ export const WorkspaceConfigSchema = z
     writers: z.array(z.discriminatedUnion('kind', [Hl7WriterSchema, FhirWriterSchema])).default([]),
     /** The `ehr.endpoints` entry notes, dispenses and immunizations go to; default: the first. */
     ehrEndpoint: z.string().min(1).optional(),
-    /**
-     * The EHR's identifier system for each assigning authority of a patient link (`GENHOSP: urn:oid:…`), put on the
-     * subject of what is sent; an authority not listed is sent as `urn:rxbridge:authority:<authority>`.
-     */
-    patientIdentifierSystems: z.record(z.string().min(1), z.string().min(1)).default({}),
     /** VXU^V04 over MLLP for approved immunization reports. */
     immunizationRegistry: RegistrySchema.optional(),
     /** What the routing policy applies without a pharmacist: these types, every item low priority and this sure. */
@@ -110,7 +105,8 @@ export function addWorkspaceConfigIssues(config: WorkspaceConfigContext, ctx: z.
 /** The parts of the engine config this block is checked against (the whole Config fits). */
 export interface WorkspaceConfigContext {
   workspace: WorkspaceConfig;
-  ehr: { endpoints: ReadonlyArray<{ name: string }> };
+  /** `patientIdentifiers`: the endpoint's Patient.identifier system per assigning authority (GENHOSP → urn:oid:…). */
+  ehr: { endpoints: ReadonlyArray<{ name: string; patientIdentifiers?: Readonly<Record<string, string>> }> };
 }
 
 /** Cross-block checks the block's own schema cannot make: endpoint names exist, writer names are unique. */
@@ -250,7 +246,10 @@ export function workspaceOptionsFromConfig(
     },
     'workspace outbound configured',
   );
-  const systems = new Map(Object.entries(block.patientIdentifierSystems));
+  // The subject of what is sent carries the EHR's own identifier system (ehr.endpoints[].patientIdentifiers).
+  const systems = new Map(
+    Object.entries(config.ehr.endpoints.find((e) => e.name === ehrName)?.patientIdentifiers ?? {}),
+  );
   return {
     writerFactories: factories,
     ehrPatientSystem: (authority) => systems.get(authority) ?? `urn:rxbridge:authority:${authority}`,

@@ -158,10 +158,14 @@ beforeAll(async () => {
   // The whole path from the config block: EHR endpoint, registry, auto-apply policy.
   const block = WorkspaceConfigSchema.parse({
     immunizationRegistry: { name: 'state-iis', host: '127.0.0.1', port: registry.port, ackTimeoutMs: 400 },
-    patientIdentifierSystems: { GENHOSP: 'urn:oid:2.16.840.1.113883.3.999' },
   });
   const options = workspaceOptionsFromConfig(
-    { workspace: block, ehr: { endpoints: [{ name: 'sandbox' }] } },
+    {
+      workspace: block,
+      ehr: {
+        endpoints: [{ name: 'sandbox', patientIdentifiers: { GENHOSP: 'urn:oid:2.16.840.1.113883.3.999' } }],
+      },
+    },
     { ehrClients: new Map([['sandbox', fhirClient()]]), logger: silentLogger },
   );
   workspace = createWorkspace({
