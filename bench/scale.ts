@@ -77,11 +77,12 @@ function startWaitSampler(client: pg.Client): { stop(): Promise<Map<string, numb
   };
 }
 
-/** Round trips counted by test/load/pg-query-count.ts, per process id. */
-function queryCounts(dir: string): Map<number, number> {
-  const counts = new Map<number, number>();
-  for (const file of readdirSync(dir))
-    counts.set(Number(file), Number(readFileSync(join(dir, file), 'utf8')));
+/** Round trips counted by test/load/pg-query-count.ts, per process id and statement kind. */
+function queryCounts(dir: string): Map<number, Record<string, number>> {
+  const counts = new Map<number, Record<string, number>>();
+  for (const file of readdirSync(dir)) {
+    counts.set(Number(file), JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, number>);
+  }
   return counts;
 }
 
@@ -96,6 +97,8 @@ export interface ScaleRow {
   waits: { key: string; share: number }[];
   listenerQueriesPerMessage: number;
   workerQueriesPerMessage: number;
+  /** Worker round trips per message by statement kind (claim, BEGIN, SELECT messages, ...). */
+  workerQueryKinds: Record<string, number>;
   commitsPerMessage: number;
   load: string;
 }
@@ -167,7 +170,15 @@ export async function measureScale(workers: number, messages: number, patients =
     // Let the counters write their last figures.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const queriesAfter = queryCounts(countDir);
-    const delta = (pid: number): number => (queriesAfter.get(pid) ?? 0) - (queriesBefore.get(pid) ?? 0);
+    const delta = (pid: number, kind = 'total'): number =>
+      (queriesAfter.get(pid)?.[kind] ?? 0) - (queriesBefore.get(pid)?.[kind] ?? 0);
+    const workerQueryKinds: Record<string, number> = {};
+    for (const pid of workerPids) {
+      for (const kind of Object.keys(queriesAfter.get(pid) ?? {})) {
+        if (kind === 'total') continue;
+        workerQueryKinds[kind] = (workerQueryKinds[kind] ?? 0) + delta(pid, kind) / messages;
+      }
+    }
     if (!ingest.complete) throw new Error(`only ${ingest.acked.size} of ${messages} ACKed`);
     const waitTotal = [...waitCounts.values()].reduce((a, b) => a + b, 0);
     return {
@@ -182,6 +193,7 @@ export async function measureScale(workers: number, messages: number, patients =
         .map(([key, n]) => ({ key, share: n / Math.max(1, waitTotal) })),
       listenerQueriesPerMessage: delta(listenerPid) / messages,
       workerQueriesPerMessage: workerPids.reduce((a, pid) => a + delta(pid), 0) / messages,
+      workerQueryKinds,
       commitsPerMessage: commits / messages,
       load,
     };
@@ -222,8 +234,10 @@ export async function benchScale(
   );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   let one = 0;
+  const rows: ScaleRow[] = [];
   for (const workers of workerCounts) {
     const row = await measureScale(workers, messages, patients);
+    rows.push(row);
     if (workers === workerCounts[0]) one = row.processedPerSecond;
     const waits = row.waits
       .slice(0, 3)
@@ -232,6 +246,15 @@ export async function benchScale(
     console.log(
       `| ${workers} | ${Math.round(row.processedPerSecond).toLocaleString('en-US')} | ${Math.round(row.ingestPerSecond).toLocaleString('en-US')} | ${row.seconds.toFixed(1)} | ${(row.processedPerSecond / one).toFixed(2)}× | ${Math.round(row.cpu.machineBusy * 100)}% | ${cores(row, 'postgres')} | ${cores(row, 'nats-server')} | ${cores(row, 'listener')} | ${cores(row, 'workers')} | ${cores(row, 'load generator')} | ${row.cpu.otherCores.toFixed(2)} | ${waits} | ${row.listenerQueriesPerMessage.toFixed(1)} / ${row.workerQueriesPerMessage.toFixed(1)} | ${row.commitsPerMessage.toFixed(2)} | ${row.load} |`,
     );
+  }
+  console.log('\nWorker round trips per message by statement:');
+  for (const row of rows) {
+    const kinds = Object.entries(row.workerQueryKinds)
+      .filter(([, n]) => n >= 0.01)
+      .sort((a, b) => b[1] - a[1])
+      .map(([kind, n]) => `${kind} ${n.toFixed(2)}`)
+      .join(', ');
+    console.log(`- ${row.workers} worker${row.workers === 1 ? '' : 's'}: ${kinds}`);
   }
   console.log(
     '\nEach worker is a process with worker.concurrency 8; with more workers than cores, throughput flattens at the CPU or at the database.',
