@@ -3,11 +3,13 @@
 // as plain lines, so a failing test names the element, its text, the colours and the ratio.
 import type { Page } from 'playwright-core';
 import {
+  COLLECT_CONTROLS,
   COLLECT_TEXTS,
   H1S,
   markFocused,
   styleOfStop,
   UNNAMED_CONTROLS,
+  type CollectedControl,
   type CollectedLayer,
   type CollectedPage,
   type FocusStyle,
@@ -35,6 +37,8 @@ export interface PageReport {
   inactiveSkipped: number;
   lowestRatio: { ratio: number; what: string } | null;
   tabStops: Array<{ element: string; name: string }>;
+  /** Controls whose boundary (border or own background) was measured against what surrounds them. */
+  controlsChecked: number;
   failures: string[];
   darkStyles: boolean;
 }
@@ -90,6 +94,47 @@ export function checkTexts(
     }
   }
   return { textsChecked, inactiveSkipped, lowestRatio, failures };
+}
+
+/**
+ * WCAG 1.4.11 for component boundaries: a control drawn with a border or its own background must show that
+ * boundary at 3:1 against what surrounds it (the border, or the background, is enough). Controls with neither (link
+ * buttons, bare header buttons) are identified by their text, whose contrast checkTexts holds to 4.5:1.
+ */
+export function checkBoundaries(
+  controls: readonly CollectedControl[],
+  canvas: Rgba,
+): { controlsChecked: number; failures: string[] } {
+  const failures: string[] = [];
+  let controlsChecked = 0;
+  for (const c of controls) {
+    if (c.inactive) continue;
+    const where = `${c.element} "${c.name}"`;
+    const problems: string[] = [];
+    const layers = layersFrom(c.layers, problems, where);
+    const outside = compositeBackground(layers.slice(1), canvas);
+    const inside = compositeBackground(layers, canvas);
+    const borderColor = parseColor(c.borderColor);
+    const bordered =
+      c.borderStyle !== 'none' && c.borderStyle !== 'hidden' && c.borderWidth > 0 && !!borderColor;
+    const border = bordered
+      ? compositeText(borderColor, [{ background: outside, opacity: 1 }], canvas).text
+      : null;
+    const filled = contrastRatio(inside, outside) > 1.01;
+    const borderShown = border !== null && contrastRatio(border, outside) > 1.01;
+    if (!filled && !borderShown) continue;
+    controlsChecked += 1;
+    failures.push(...problems);
+    const byFill = contrastRatio(inside, outside);
+    const byBorder = border ? contrastRatio(border, outside) : 0;
+    if (Math.max(byFill, byBorder) < 3) {
+      failures.push(
+        `${where}: boundary ${border ? `border ${hex(border)} (${fmt(byBorder)}), ` : ''}` +
+          `background ${hex(inside)} (${fmt(byFill)}) against ${hex(outside)}, needs 3:1`,
+      );
+    }
+  }
+  return { controlsChecked, failures };
 }
 
 const firstColor = (shadow: string): Rgba | undefined => {
@@ -177,6 +222,11 @@ export async function auditPage(page: Page, name: string): Promise<PageReport[]>
     const failures = [...texts.failures];
     for (const html of await page.evaluate<string[]>(UNNAMED_CONTROLS))
       failures.push(`control without a name: ${html}`);
+    const boundaries = checkBoundaries(
+      await page.evaluate<CollectedControl[]>(COLLECT_CONTROLS),
+      canvasOf(collected),
+    );
+    failures.push(...boundaries.failures);
     const h1s = await page.evaluate<string[]>(H1S);
     if (h1s.length !== 1) failures.push(`${h1s.length} h1 elements (${JSON.stringify(h1s)}), one expected`);
     const focus = await walkFocus(page, canvasOf(collected));
@@ -188,6 +238,7 @@ export async function auditPage(page: Page, name: string): Promise<PageReport[]>
       inactiveSkipped: texts.inactiveSkipped,
       lowestRatio: texts.lowestRatio,
       tabStops: focus.stops,
+      controlsChecked: boundaries.controlsChecked,
       failures: failures.map((f) => `[${scheme}] ${name}: ${f}`),
       darkStyles: collected.darkStyles,
     });

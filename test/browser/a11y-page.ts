@@ -169,3 +169,30 @@ export const styleOfStop = (n: number): string => `(() => {
     focused: el === document.activeElement,
   };
 })()`;
+
+export interface CollectedControl {
+  element: string;
+  name: string;
+  inactive: boolean;
+  borderStyle: string;
+  borderWidth: number;
+  borderColor: string;
+  layers: CollectedLayer[];
+}
+
+/** Visible form controls, buttons and tabs, with their border and the boxes behind them (for 1.4.11). */
+export const COLLECT_CONTROLS = `(() => {
+  ${HELPERS}
+  const skip = new Set(['hidden', 'checkbox', 'radio', 'range', 'color', 'file', 'image']);
+  const out = [];
+  for (const el of document.querySelectorAll('input, select, textarea, button, [role="tab"], a.button')) {
+    if (skip.has(el.type) || !shown(el)) continue;
+    const cs = getComputedStyle(el);
+    out.push({
+      element: describe(el), name: nameOf(el) || textOf(el.textContent || ''), inactive: inactive(el),
+      borderStyle: cs.borderTopStyle, borderWidth: parseFloat(cs.borderTopWidth) || 0, borderColor: cs.borderTopColor,
+      layers: layersOf(el),
+    });
+  }
+  return out;
+})()`;

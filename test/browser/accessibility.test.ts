@@ -229,7 +229,7 @@ it('every page meets WCAG AA contrast, shows focus, names its controls and has o
     console.log(
       `${r.scheme.padEnd(5)} ${r.page.padEnd(32)} texts ${String(r.textsChecked).padStart(4)} ` +
         `(inactive ${r.inactiveSkipped}) lowest ${r.lowestRatio ? r.lowestRatio.ratio.toFixed(2) : '—'} ` +
-        `tab stops ${r.tabStops.length} failures ${r.failures.length}` +
+        `tab stops ${r.tabStops.length} control boundaries ${r.controlsChecked} failures ${r.failures.length}` +
         (r.lowestRatio ? ` (lowest: ${r.lowestRatio.what})` : ''),
     );
   }
@@ -257,6 +257,7 @@ it('the check catches faint text, faded text and a missing focus ring, and allow
     add(add(d, 'div', '', { opacity: '0.3' }), 'span', 'probe faded', {});
     add(d, 'p', 'probe large', { fontSize: '24px', color: '#8a8a8a' });
     add(d, 'p', 'probe small', { color: '#8a8a8a' });
+    add(d, 'button', 'probe faint border', { border: '1px solid #d1d5db', background: '#ffffff' });
     const b = add(d, 'button', 'probe no focus', {});
     b.type = 'button';
     b.style.setProperty('outline', 'none', 'important');
@@ -271,4 +272,6 @@ it('the check catches faint text, faded text and a missing focus ring, and allow
   expect(failures).not.toMatch(/probe large/);
   expect(failures).toMatch(/"probe small": text #8a8a8a on #f8fafc is 3\.\d+:1, needs 4\.5:1/);
   expect(failures).toMatch(/"probe no focus": no visible focus/);
+  // A white button on the light page with a #d1d5db border: its boundary is under 3:1.
+  expect(failures).toMatch(/"probe faint border": boundary border #d1d5db \(1\.\d+:1\), background #ffffff/);
 });
