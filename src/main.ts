@@ -581,6 +581,17 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
               outcome: 'success',
               detail: `${n.type}: ${counts.inserted} new, ${counts.updated} updated, ${counts.unchanged} unchanged`,
             });
+            // Changes to linked patients are reconciled after the EHR has its answer (the sync is the backstop).
+            if (ehrFlows?.endpoint === n.endpoint && counts.inserted + counts.updated > 0) {
+              ehrFlows
+                .flagPushed(resources)
+                .catch((error: unknown) =>
+                  logger.warn(
+                    { endpoint: n.endpoint, err: error instanceof Error ? error.message : String(error) },
+                    'reconciling pushed changes failed; the next sync retries',
+                  ),
+                );
+            }
           },
           onGap: (gap) =>
             logger.warn(

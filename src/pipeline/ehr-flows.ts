@@ -106,6 +106,8 @@ export interface EhrFlows {
   checkNewPrescription(input: NewPrescriptionInput): Promise<NewPrescriptionResult>;
   /** One incremental sync over every linked patient; patients with changes are reconciled. */
   syncLinked(): Promise<SyncReport>;
+  /** Resources the EHR pushed (a subscription notification): the linked patients they concern are reconciled. */
+  flagPushed(resources: readonly Resource[]): Promise<SyncReport['flagged']>;
 }
 
 const ACTOR = 'system:pipeline';
@@ -493,6 +495,33 @@ export function createEhrFlows(deps: EhrFlowsDeps): EhrFlows {
       };
     },
 
+    async flagPushed(resources) {
+      const linked = new Map(
+        deps.store.patientLinks(endpoint).map((l) => [l.ehrPatientId, l.pharmacyPatientId]),
+      );
+      const byPatient = new Map<string, SyncChange[]>();
+      for (const r of resources) {
+        const pharmacyPatientId = linked.get(patientIdOf(r) ?? '');
+        if (pharmacyPatientId === undefined || r.id === undefined) continue;
+        const list = byPatient.get(pharmacyPatientId) ?? [];
+        list.push({ resourceType: r.resourceType, id: r.id, change: 'updated' });
+        byPatient.set(pharmacyPatientId, list);
+      }
+      const flagged: SyncReport['flagged'] = [];
+      for (const [pharmacyPatientId, changes] of byPatient) {
+        const profile = await deps.pharmacy.getProfile(pharmacyPatientId);
+        const ehrPatientId = deps.store.patientLink(endpoint, pharmacyPatientId);
+        if (profile === undefined || ehrPatientId === undefined) continue;
+        const made = await reconcile(profile, ehrPatientId, { kind: 'sync', changes });
+        flagged.push({
+          pharmacyPatientId,
+          changes,
+          tasksCreated: made.tasks.filter((t) => t.created).length,
+        });
+      }
+      return flagged;
+    },
+
     async syncLinked() {
       const report: SyncReport = { patients: 0, searches: 0, changes: 0, flagged: [], failures: [] };
       for (const l of deps.store.patientLinks(endpoint)) {
@@ -532,6 +561,16 @@ export function createEhrFlows(deps: EhrFlowsDeps): EhrFlows {
       return report;
     },
   };
+}
+
+/** The EHR patient a resource belongs to (the Patient itself, or its subject / patient reference). */
+function patientIdOf(r: Resource): string | undefined {
+  if (r.resourceType === 'Patient') return r.id;
+  const ref =
+    (r as { subject?: { reference?: string }; patient?: { reference?: string } }).subject?.reference ??
+    (r as { patient?: { reference?: string } }).patient?.reference;
+  const m = ref === undefined ? null : /(?:^|\/)Patient\/([^/]+)$/.exec(ref);
+  return m?.[1];
 }
 
 /** The resources a message carries that the checks read beside the order (allergies, diagnoses, results). */

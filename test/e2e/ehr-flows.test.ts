@@ -22,6 +22,7 @@ import { startEngine, type Engine } from '../../src/main.ts';
 import { startSandbox, type Sandbox } from '../../src/platform/ehr/sandbox/sandbox-server.ts';
 import { generateSigningKey, KeyRing, privateKeyPem } from '../../src/platform/ehr/smart-keys.ts';
 import { silentLogger } from '../../src/platform/log/logger.ts';
+import { signNotification } from '../../src/inbound/fhir/subscription-receiver.ts';
 import { seedUser, sessionCookie } from '../support/auth.ts';
 import type { Task } from '../../src/platform/store/task-store.ts';
 
@@ -172,6 +173,9 @@ beforeAll(async () => {
       'mllp.listeners.1': { name: 'pharmacy', host: '127.0.0.1', port: 0, from: 'pharmacy' },
       'worker.pollMs': 50,
       'ehr.resourceStore': join(dir, 'ehr.db'),
+      'ehr.subscriptions': [
+        { name: 'epic-meds', endpoint: 'sandbox', auth: 'hmac', secretEnv: 'RXB_FLOWS_HOOK_SECRET' },
+      ],
       'ehr.endpoints': [
         {
           name: 'sandbox',
@@ -189,6 +193,7 @@ beforeAll(async () => {
     },
   });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
+  process.env['RXB_FLOWS_HOOK_SECRET'] = 'flows-hook-secret';
   engine = await startEngine({ config: loaded.value.config, logger: silentLogger });
   mllp = await connectMllp({ host: '127.0.0.1', port: engine.mllp[0]!.port });
   pharmacyFeed = await connectMllp({ host: '127.0.0.1', port: engine.mllp[1]!.port });
@@ -199,6 +204,7 @@ afterAll(async () => {
   await pharmacyFeed?.close();
   await engine?.stop();
   await sandbox?.close();
+  delete process.env['RXB_FLOWS_HOOK_SECRET'];
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -471,4 +477,53 @@ it('rollout modes: new-rx-checks off reads nothing, shadow checks without tasks;
   expect((await settledState('DISP3')).detail).toMatch(/dispense-outbound is shadow/);
   await new Promise((r) => setTimeout(r, 200));
   expect(sandbox.data.count('MedicationDispense')).toBe(dispenses);
+});
+
+it('a subscription notification about a linked patient is reconciled at once', async () => {
+  // THORNBURY (P0005) was linked by the registration above. The EHR starts her on naproxen and notifies us.
+  const patientId = ehrPatient('MRN10005');
+  const naproxen: MedicationRequest = {
+    resourceType: 'MedicationRequest',
+    id: 'thornbury-naproxen',
+    status: 'active',
+    intent: 'order',
+    subject: { reference: `Patient/${patientId}` },
+    medicationCodeableConcept: {
+      coding: [{ system: RXNORM, code: '198013' }],
+      text: 'naproxen 500 MG Oral Tablet',
+    },
+  };
+  sandbox.data.create(naproxen, naproxen.id!);
+  const before = (await tasksFor('P0005')).length;
+  const { key } = await engine.security.auth.createApiKey(
+    { name: 'ehr-hook', roles: ['system'], sites: ['*'] },
+    'test',
+  );
+  const body = JSON.stringify(naproxen);
+  const now = Math.floor(Date.now() / 1000);
+  const res = await fetch(
+    `${engine.httpUrl!.replace('localhost', '127.0.0.1')}/fhir/subscriptions/epic-meds`,
+    {
+      method: 'POST',
+      headers: {
+        authorization: `ApiKey ${key}`,
+        'content-type': 'application/fhir+json',
+        'x-timestamp': String(now),
+        'x-signature': signNotification('flows-hook-secret', now, body),
+      },
+      body,
+    },
+  );
+  expect(res.status).toBe(200);
+  const task = await until('a reconciliation naming naproxen', async () =>
+    (await tasksFor('P0005')).find(
+      (t) =>
+        t.type === 'medication-reconciliation' &&
+        /naproxen/i.test(JSON.stringify((t.payload as { items: unknown[] }).items)),
+    ),
+  );
+  expect((task.payload as { changes: Array<{ id: string }> }).changes.map((c) => c.id)).toEqual([
+    'thornbury-naproxen',
+  ]);
+  expect((await tasksFor('P0005')).length).toBeGreaterThan(before);
 });
