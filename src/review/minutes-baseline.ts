@@ -3,6 +3,8 @@
 // time study is marked `estimate` with the reasoning. The time spent reviewing the task in RxBridge is not
 // subtracted, so the total is an upper bound of the time saved, not a measurement.
 
+import type { ReviewTaskType } from './task-model.ts';
+
 export interface MinutesBaseline {
   /** Minutes of by-hand work one applied task of this type stands for. */
   minutes: number;
@@ -34,8 +36,8 @@ const UHSP_2016 =
   'University of Health Sciences and Pharmacy in St. Louis, Making the Call (2016), on a post-discharge call study ' +
   'presented at ACCP 2015, https://www.uhsp.edu/news/archive/2016/making-the-call.html';
 
-/** Per task type. Keys are task type ids (src/review/task-model.ts plus the EHR report types). */
-export const MINUTES_BASELINE: Readonly<Record<string, MinutesBaseline>> = {
+/** Per task type: every type in src/review/task-model.ts must have a row (the compiler checks it). */
+export const MINUTES_BASELINE: Readonly<Record<ReviewTaskType, MinutesBaseline>> = {
   'discharge-reconciliation': {
     minutes: 19.4,
     basis: 'published',
