@@ -1,7 +1,7 @@
 // The composition root on real parts: engine without the demo knows no patients; stop is prompt and clean.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect, it } from 'vitest';
 import { demoDischargeA03 } from './cli/demo/demo-discharge.ts';
 import { loadConfig } from './config/load-config.ts';
@@ -126,4 +126,56 @@ it('receives configured FHIR subscription notifications: signed ones stored once
   const raw = openSqliteFhirStore(ehrDb);
   expect(() => raw.get('hospital', 'MedicationDispense', 'md1')).toThrow();
   raw.close();
+});
+
+it('keeps the embedded pharmacy write-backs across a restart, sealed on disk', async () => {
+  const config = configWith(true, { 'mllp.listeners.0.port': 0 });
+  const first = await startEngine({ config, logger: silentLogger, workers: false });
+  const rxId = (await first.pharmacy.getProfile('P0001'))!.prescriptions[0]!.id;
+  const note = 'Zephyrine restart canary: new apixaban at discharge';
+  await first.pharmacy.apply({
+    key: 'task-r/1',
+    patientId: 'P0001',
+    prescriptionId: rxId,
+    action: 'discontinue',
+    drug: 'metformin',
+    decidedBy: 'user:ana',
+    reason: 'stopped at discharge',
+  });
+  await first.pharmacy.apply({
+    key: 'task-r/2',
+    patientId: 'P0001',
+    action: 'add-note',
+    note,
+    drug: 'apixaban',
+    decidedBy: 'user:ana',
+    reason: 'new at discharge',
+  });
+  await first.stop();
+  const again = await startEngine({ config, logger: silentLogger, workers: false });
+  try {
+    const rx = (await again.pharmacy.getProfile('P0001'))!.prescriptions.find((p) => p.id === rxId)!;
+    expect(rx.status).toBe('discontinued');
+    expect(again.pharmacy.notesOf('P0001').map((n) => n.text)).toEqual([note]);
+    // The same key is not applied twice after the restart.
+    expect(
+      (
+        await again.pharmacy.apply({
+          key: 'task-r/1',
+          patientId: 'P0001',
+          prescriptionId: rxId,
+          action: 'hold',
+          drug: 'metformin',
+          decidedBy: 'user:ana',
+          reason: 'x',
+        })
+      ).applied,
+    ).toBe(false);
+  } finally {
+    await again.stop();
+  }
+  const dir = dirname(config.store.slice('sqlite:'.length));
+  const files = readdirSync(dir).filter((f) => f.startsWith('pharmacy-writes.db'));
+  expect(files).toContain('pharmacy-writes.db');
+  for (const f of files) expect(readFileSync(join(dir, f)).includes(Buffer.from('Zephyrine')), f).toBe(false);
 });

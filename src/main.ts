@@ -64,6 +64,7 @@ import { openSqliteStore } from './platform/store/sqlite/sqlite-store.ts';
 import { runRetention } from './platform/store/retention.ts';
 import type { Store } from './platform/store/store.ts';
 import { createWritablePharmacy, type WritablePharmacy } from './outbound/pharmacy/writable-pharmacy.ts';
+import { openWriteJournal } from './outbound/pharmacy/write-journal.ts';
 import { createWorkspace, type WorkspaceOptions } from './outbound/workspace.ts';
 import { createCareGapEngine, type CareGapEngine } from './checks/care-gaps/care-gaps.ts';
 import { registerCdsHooksRoutes } from './checks/cds-hooks/cds-hooks-routes.ts';
@@ -318,12 +319,20 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       : undefined;
     const bus = await openBus(config);
     cleanups.push(async () => bus.close());
-    // Without the demo, the embedded pharmacy starts empty (a real pharmacy system arrives with the workspace issue).
-    // Approved decisions are written back on top of the configured (read-only) pharmacy.
+    // Without the demo, the embedded pharmacy starts empty; real pharmacy systems are written through the writers
+    // of the workspace block. Approved decisions are written back on top of the configured (read-only) pharmacy
+    // and, in embedded mode, journaled beside the store (sealed) so they survive a restart.
+    const journalPath = sqliteStorePath(config);
+    const journal =
+      journalPath !== undefined && journalPath !== ':memory:'
+        ? openWriteJournal(join(dirname(resolve(journalPath)), 'pharmacy-writes.db'), keyringSealer(keyring))
+        : undefined;
+    if (journal) cleanups.push(() => Promise.resolve(journal.close()));
     const pharmacy = createWritablePharmacy(
       options.pharmacy ??
         createEmbeddedPharmacy(config.demo ? demoPharmacyAsOf(DEMO_PHARMACY, clock.now()) : { profiles: [] }),
       () => clock.now(),
+      journal,
     );
     const terminology = openTerminology(config, logger);
     // One connection (token cache, limiter, breaker) per EHR endpoint, shared by the flows and the workspace.
@@ -678,6 +687,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     await stopAll();
     throw error;
   }
+}
+
+/** The SQLite store's file path (embedded mode), else undefined. */
+function sqliteStorePath(config: Config): string | undefined {
+  return config.store.startsWith('sqlite:') ? config.store.slice('sqlite:'.length) : undefined;
 }
 
 /** The care-gap engine over the configured CDSi data; a bad directory stops start-up with one clear reason. */

@@ -6,6 +6,7 @@ import type {
   PharmacySystem,
 } from '../../platform/pharmacy/pharmacy-system.ts';
 import type { PharmacyWriter, PrescriptionChange, WriteReceipt } from './pharmacy-writer.ts';
+import type { WriteJournal } from './write-journal.ts';
 
 export interface ProfileNote {
   key: string;
@@ -39,17 +40,43 @@ function patch(rx: PharmacyPrescription, change: PrescriptionChange): void {
 }
 
 /**
- * Reads go to `base` with every applied change replayed on top, in order; `apply` is idempotent by key. Changes
- * live in this process (the embedded store is the demo's and tests' pharmacy; real ones use the FHIR or HL7 v2
- * writers).
+ * Reads go to `base` with every applied change replayed on top, in order; `apply` is idempotent by key. With a
+ * journal, each change is on disk before `apply` returns and the journal is replayed here, so approved changes
+ * survive a restart; without one they live in this process (tests). The embedded store is the demo's and the
+ * reference pharmacy; real pharmacy systems are written through the FHIR or HL7 v2 writers.
  */
 export function createWritablePharmacy(
   base: PharmacySystem,
   now: () => Date = () => new Date(),
+  journal?: WriteJournal,
 ): WritablePharmacy {
   const applied = new Map<string, WriteReceipt>();
   const changes = new Map<string, PrescriptionChange[]>();
   const notes = new Map<string, ProfileNote[]>();
+  const remember = (change: PrescriptionChange, at: string): WriteReceipt => {
+    if (change.action !== 'add-note') {
+      const list = changes.get(change.patientId) ?? [];
+      list.push(structuredClone(change));
+      changes.set(change.patientId, list);
+    } else {
+      const list = notes.get(change.patientId) ?? [];
+      list.push({
+        key: change.key,
+        at,
+        drug: change.drug,
+        text: change.note ?? change.reason,
+        by: change.decidedBy,
+      });
+      notes.set(change.patientId, list);
+    }
+    const receipt: WriteReceipt = {
+      applied: true,
+      reference: change.prescriptionId ? `prescription/${change.prescriptionId}` : `note/${change.key}`,
+    };
+    applied.set(change.key, receipt);
+    return receipt;
+  };
+  for (const entry of journal?.load() ?? []) remember(entry.change, entry.at);
   return {
     name: 'embedded',
     findPatient: (query) => base.findPatient(query),
@@ -70,33 +97,18 @@ export function createWritablePharmacy(
       const profile = await base.getProfile(change.patientId);
       if (!profile)
         throw new RxBridgeError(ErrorCode.NotFound, `pharmacy patient ${change.patientId} not found`);
-      if (change.action !== 'add-note') {
-        if (!profile.prescriptions.some((p) => p.id === change.prescriptionId)) {
-          throw new RxBridgeError(
-            ErrorCode.NotFound,
-            `prescription ${change.prescriptionId ?? '(none)'} not found`,
-          );
-        }
-        const list = changes.get(change.patientId) ?? [];
-        list.push(structuredClone(change));
-        changes.set(change.patientId, list);
-      } else {
-        const list = notes.get(change.patientId) ?? [];
-        list.push({
-          key: change.key,
-          at: now().toISOString(),
-          drug: change.drug,
-          text: change.note ?? change.reason,
-          by: change.decidedBy,
-        });
-        notes.set(change.patientId, list);
+      if (
+        change.action !== 'add-note' &&
+        !profile.prescriptions.some((p) => p.id === change.prescriptionId)
+      ) {
+        throw new RxBridgeError(
+          ErrorCode.NotFound,
+          `prescription ${change.prescriptionId ?? '(none)'} not found`,
+        );
       }
-      const receipt: WriteReceipt = {
-        applied: true,
-        reference: change.prescriptionId ? `prescription/${change.prescriptionId}` : `note/${change.key}`,
-      };
-      applied.set(change.key, receipt);
-      return receipt;
+      const at = now().toISOString();
+      journal?.append({ change, at });
+      return remember(change, at);
     },
   };
 }
