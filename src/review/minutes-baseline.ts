@@ -24,8 +24,8 @@ const EPLING_2014 =
   'Research 2014;14:109, https://doi.org/10.1186/1472-6963-14-109';
 const ALERT_PILOT =
   'When an Alert is Not an Alert: A Pilot Study to Characterize Behavior and Cognition Associated with Medication ' +
-  'Alerts (eye tracking of 10 pharmacists, 567 order verifications), abstract at ' +
-  'https://paperexplained.cn/articles/paper/detail/a52df3b916b33fc10c316e4120d40afbd9155398';
+  'Alerts (eye tracking of 10 pharmacists, 567 order verifications), PMID 30815194, ' +
+  'https://pubmed.ncbi.nlm.nih.gov/30815194/';
 const IRIGOYEN_2003 =
   'Irigoyen M et al., Time Flow Analysis of the Impact of an Immunization Registry on Vaccine Documentation, ' +
   '37th National Immunization Conference of CDC, 2003, https://cdc.confex.com/cdc/nic2003/techprogram/paper_2368.htm';
