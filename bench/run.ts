@@ -7,6 +7,7 @@ import { benchFhirBulk } from './fhir-bulk.ts';
 import { benchFhirFaults } from './fhir-faults.ts';
 import { benchHl7Parse } from './hl7-parse.ts';
 import { benchMllpIngest } from './mllp-ingest.ts';
+import { benchNewRxToTask } from './new-rx-to-task.ts';
 import { benchScale } from './scale.ts';
 import { benchTextExtraction } from './text-extraction.ts';
 
@@ -21,3 +22,4 @@ await benchFhirAssertions();
 await benchFhirBulk();
 await benchFhirFaults();
 await benchDischargeToTask();
+await benchNewRxToTask();

@@ -2,9 +2,6 @@
 // endpoint that is the FHIR sandbox (SMART Backend Services). A new prescription over MLLP is checked with the
 // EHR's allergies, problems and labs; a registration links the patient and reconciles the EHR list in full; the
 // incremental sync flags what changed in the EHR; every EHR read is audited; an opt-out stops the reads.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type {
   AllergyIntolerance,
   Condition,
@@ -15,33 +12,29 @@ import type {
   Resource,
 } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { demoEhrResources } from '../../src/cli/commands/sandbox-command.ts';
-import { loadConfig } from '../../src/config/load-config.ts';
-import { connectMllp, type MllpClient } from '../../src/inbound/mllp/mllp-client.ts';
-import { startEngine, type Engine } from '../../src/main.ts';
-import { startSandbox, type Sandbox } from '../../src/platform/ehr/sandbox/sandbox-server.ts';
-import { generateSigningKey, KeyRing, privateKeyPem } from '../../src/platform/ehr/smart-keys.ts';
-import { silentLogger } from '../../src/platform/log/logger.ts';
+import type { MllpClient } from '../../src/inbound/mllp/mllp-client.ts';
+import type { Engine } from '../../src/main.ts';
+import type { Sandbox } from '../../src/platform/ehr/sandbox/sandbox-server.ts';
 import { signNotification } from '../../src/inbound/fhir/subscription-receiver.ts';
 import { seedUser, sessionCookie } from '../support/auth.ts';
+import {
+  hl7Now,
+  MRN_SYSTEM,
+  newPrescriptionMessage,
+  startEhrEngine,
+  type EhrEngine,
+} from '../support/ehr-engine.ts';
 import type { Task } from '../../src/platform/store/task-store.ts';
 
-const MRN_SYSTEM = 'urn:oid:2.16.840.1.113883.3.9999.1';
 const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
-let dir: string;
+let h: EhrEngine;
 let sandbox: Sandbox;
 let engine: Engine;
 let mllp: MllpClient;
 let pharmacyFeed: MllpClient;
 
 /** The sandbox's id for a demo patient (the Patient whose MRN is given). */
-function ehrPatient(mrn: string): string {
-  for (const s of sandbox.data.all('Patient')) {
-    const p = s.resource as { id: string; identifier?: Array<{ value?: string }> };
-    if (p.identifier?.some((i) => i.value === mrn)) return p.id;
-  }
-  throw new Error(`no sandbox patient ${mrn}`);
-}
+const ehrPatient = (mrn: string): string => h.ehrPatient(mrn);
 
 /** Facts only the EHR knows for HAROLD OKAFOR (MRN10002): a penicillin allergy, CKD stage 4, an eGFR of 24. */
 function ehrOnlyFacts(patientId: string): Resource[] {
@@ -94,27 +87,9 @@ function ehrOnlyFacts(patientId: string): Resource[] {
   return [allergy, ckd, egfr];
 }
 
-function hl7Now(): string {
-  return new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
-}
-
 /** RDE^O11 for HAROLD OKAFOR: amoxicillin, ibuprofen and metformin ordered by his clinic. */
-function newPrescription(controlId: string): string {
-  const ts = hl7Now();
-  const order = (n: number, code: string, name: string, amount: string, unit: string) => [
-    `ORC|NW|ORD${n}^EPICRX|||IP||||${ts}`,
-    `RXE||${code}^${name}^RXNORM|${amount}||${unit}^${unit}^UCUM|TAB^Tablet^HL70292|||N|30|TAB^Tablet^HL70292|0|||RX${n}`,
-    'TQ1|1||BID',
-    'RXR|PO^Oral^HL70162',
-  ];
-  return [
-    `MSH|^~\\&|EPICRX|GENHOSP|RXBRIDGE|MAINSTREETRX|${ts}||RDE^O11^RDE_O11|${controlId}|P|2.5.1`,
-    'PID|1||MRN10002^^^GENHOSP^MR||OKAFOR^HAROLD||19391102|M',
-    ...order(1, '308191', 'amoxicillin 500 MG Oral Capsule', '500', 'mg'),
-    ...order(2, '197806', 'ibuprofen 400 MG Oral Tablet', '400', 'mg'),
-    ...order(3, '861007', 'metformin hydrochloride 500 MG Oral Tablet', '500', 'mg'),
-  ].join('\r');
-}
+const newPrescription = (controlId: string): string =>
+  newPrescriptionMessage(controlId, 'MRN10002^^^GENHOSP^MR||OKAFOR^HAROLD||19391102|M');
 
 /** ADT^A04 (registration) for a demo patient. */
 function registration(mrn: string, family: string, given: string, dob: string, controlId: string): string {
@@ -127,85 +102,27 @@ function registration(mrn: string, family: string, given: string, dob: string, c
   ].join('\r');
 }
 
-async function settledState(controlId: string): Promise<{ state: string; detail: string }> {
-  for (let i = 0; i < 400; i++) {
-    const found = (await engine.store.messages.list({ limit: 200 })).find(
-      (x) => x.summary.controlId === controlId,
-    );
-    if (found && !['received', 'normalized', 'extracted', 'evaluated'].includes(found.state)) {
-      const events = await engine.store.messages.events(found.id);
-      return { state: found.state, detail: `${events.at(-1)?.detail ?? ''}${found.lastError ?? ''}` };
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`message ${controlId} did not settle`);
-}
-
-async function tasksFor(patient: string): Promise<Task[]> {
-  return (await engine.store.tasks.list({ limit: 200 })).filter(
-    (t) => t.patient.pharmacyPatientId === patient,
-  );
-}
+const settledState = (controlId: string) => h.settled(controlId);
+const tasksFor = (patient: string): Promise<Task[]> => h.tasksFor(patient);
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'rxb-ehr-flows-'));
-  const key = generateSigningKey('ES384', 'flows-test');
-  const keyFile = join(dir, 'ehr-key.pem');
-  writeFileSync(keyFile, privateKeyPem(key), { mode: 0o600 });
-  const ring = new KeyRing([key]);
-  sandbox = await startSandbox({
-    vendor: 'epic',
-    clients: [{ clientId: 'rxbridge', jwks: ring.jwks(Date.now()) as never }],
-    resources: demoEhrResources(),
-  });
-  for (const r of ehrOnlyFacts(ehrPatient('MRN10002'))) sandbox.data.load(r);
-  const loaded = loadConfig({
-    env: {},
-    cwd: dir,
+  process.env['RXB_FLOWS_HOOK_SECRET'] = 'flows-hook-secret';
+  h = await startEhrEngine({
+    extraEhrResources: (patientOf) => ehrOnlyFacts(patientOf('MRN10002')),
     overrides: {
-      store: `sqlite:${join(dir, 'store.db')}`,
-      demo: true,
-      'http.port': 0,
-      'http.host': '127.0.0.1',
-      'mllp.listeners.0.port': 0,
-      'mllp.listeners.0.host': '127.0.0.1',
-      // The pharmacy system's own feed: its dispenses and vaccinations go on to the EHR.
-      'mllp.listeners.1': { name: 'pharmacy', host: '127.0.0.1', port: 0, from: 'pharmacy' },
-      'worker.pollMs': 50,
-      'ehr.resourceStore': join(dir, 'ehr.db'),
       'ehr.subscriptions': [
         { name: 'epic-meds', endpoint: 'sandbox', auth: 'hmac', secretEnv: 'RXB_FLOWS_HOOK_SECRET' },
       ],
-      'ehr.endpoints': [
-        {
-          name: 'sandbox',
-          baseUrl: sandbox.fhirBase,
-          vendor: 'epic',
-          clientId: 'rxbridge',
-          key: { alg: 'ES384', kid: 'flows-test', file: keyFile },
-          rateLimitPerSecond: 200,
-          cacheTtlMs: 0,
-          maxRetries: 1,
-          deadlineMs: 5_000,
-          patientIdentifiers: { GENHOSP: MRN_SYSTEM },
-        },
-      ],
     },
   });
-  if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
-  process.env['RXB_FLOWS_HOOK_SECRET'] = 'flows-hook-secret';
-  engine = await startEngine({ config: loaded.value.config, logger: silentLogger });
-  mllp = await connectMllp({ host: '127.0.0.1', port: engine.mllp[0]!.port });
-  pharmacyFeed = await connectMllp({ host: '127.0.0.1', port: engine.mllp[1]!.port });
+  ({ engine, sandbox } = h);
+  mllp = h.ehrFeed;
+  pharmacyFeed = h.pharmacyFeed;
 });
 
 afterAll(async () => {
-  await mllp?.close();
-  await pharmacyFeed?.close();
-  await engine?.stop();
-  await sandbox?.close();
+  await h?.stop();
   delete process.env['RXB_FLOWS_HOOK_SECRET'];
-  rmSync(dir, { recursive: true, force: true });
 });
 
 it('a new prescription is checked with the EHR allergy, problem and eGFR the pharmacy does not have', async () => {
@@ -335,10 +252,7 @@ it('a patient who opted out of EHR sharing is checked without EHR reads, and the
     'test',
   );
   const before = sandbox.stats.requests;
-  const msg = newPrescription('OPTOUT1').replace(
-    'MRN10002^^^GENHOSP^MR||OKAFOR^HAROLD||19391102|M',
-    'MRN10004^^^GENHOSP^MR||KOWALSKI^DENNIS||19650914|M',
-  );
+  const msg = newPrescriptionMessage('OPTOUT1', 'MRN10004^^^GENHOSP^MR||KOWALSKI^DENNIS||19650914|M');
   expect(await mllp.send(msg)).toContain('MSA|AA');
   const settled = await settledState('OPTOUT1');
   expect(['done', 'awaiting-review']).toContain(settled.state);
@@ -446,8 +360,7 @@ it('rollout modes: new-rx-checks off reads nothing, shadow checks without tasks;
   await setMode('new-rx-checks', 'off', ['P0006']);
   await setMode('new-rx-checks', 'shadow', ['P0008']);
   await setMode('dispense-outbound', 'shadow', ['P0003']);
-  const forPatient = (controlId: string, pid: string) =>
-    newPrescription(controlId).replace('MRN10002^^^GENHOSP^MR||OKAFOR^HAROLD||19391102|M', pid);
+  const forPatient = (controlId: string, pid: string) => newPrescriptionMessage(controlId, pid);
 
   const requests = sandbox.stats.requests;
   expect(
