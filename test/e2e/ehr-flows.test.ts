@@ -262,14 +262,17 @@ it('a patient who opted out of EHR sharing is checked without EHR reads, and the
 });
 
 /** The pharmacy system's RDS^O13 for MARISOL REYES (P0003), identified by the pharmacy's own patient id. */
+/** When the pharmacy handed the medicine over: fixed, so a resend of the same dispense is the same dispense. */
+const HANDED_OVER = hl7Now();
+
 function dispense(controlId: string): string {
   const ts = hl7Now();
   return [
     `MSH|^~\\&|RXBRIDGE-PMS|MAINSTREETRX|RXBRIDGE|MAINSTREETRX|${ts}||RDS^O13^RDS_O13|${controlId}|P|2.5.1`,
     'PID|1||P0003^^^RXBRIDGE-PHARMACY^PI~MRN10003^^^GENHOSP^MR||REYES^MARISOL||19720630|F',
-    `ORC|RE|ORD7001^EPICRX|RX880001^MAINSTREETRX||CM||||${ts}`,
+    `ORC|RE|ORD7001^EPICRX|RX880001^MAINSTREETRX||CM||||${HANDED_OVER}`,
     'RXE||860975^metformin hydrochloride 500 MG Extended Release Oral Tablet^RXNORM|1||TAB^Tablet^HL70292|TAB^Tablet^HL70292|^Take with evening meal||N|30|TAB^Tablet^HL70292|2|||RX880001',
-    `RXD|1|860975^metformin hydrochloride 500 MG Extended Release Oral Tablet^RXNORM|${ts}|30|TAB^Tablet^HL70292|TAB^Tablet^HL70292|RX880001|2`,
+    `RXD|1|860975^metformin hydrochloride 500 MG Extended Release Oral Tablet^RXNORM|${HANDED_OVER}|30|TAB^Tablet^HL70292|TAB^Tablet^HL70292|RX880001|2`,
   ].join('\r');
 }
 
