@@ -92,19 +92,21 @@ describe('listener limits', () => {
   });
 
   test('an idle connection is closed after idleTimeoutMs; a busy one is not', async () => {
-    const { server } = await start({ idleTimeoutMs: 300 });
+    // A second of idle time against a message every 100 ms: wide margins, so a loaded machine's late timers
+    // cannot make the busy connection look idle.
+    const { server } = await start({ idleTimeoutMs: 1000 });
     try {
       const idle = await raw(server);
       const busy = await raw(server);
       const started = Date.now();
-      for (let i = 0; i < 8; i++) {
+      for (let i = 0; i < 14; i++) {
         busy.socket.write(frameMllp(adt(`I${i}`)));
         await sleep(100);
       }
-      expect(idle.closed()).toBe(true);
+      expect(await until(idle.closed)).toBe(true);
       expect(busy.closed()).toBe(false);
-      expect(busy.acks.length).toBe(8);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(700);
+      expect(await until(() => busy.acks.length === 14)).toBe(true);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1300);
       busy.socket.destroy();
       expect(await until(() => server.connections() === 0)).toBe(true);
       // A peer that sends, never reads and never closes is cut off too (after the idle time and a grace period).
