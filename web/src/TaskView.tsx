@@ -13,6 +13,19 @@ import {
   STATUS_LABEL,
 } from './format.ts';
 
+/** Items of what the pharmacy system reports it did (dispense, vaccination): sent on, not compared. */
+const REPORT_ITEM_TYPES = new Set(['dispense-report', 'immunization-report']);
+const REPORT_FIELD_LABEL: Record<string, string> = {
+  status: 'status',
+  whenHandedOver: 'handed over',
+  quantity: 'quantity',
+  daysSupply: 'days supply',
+  rxNumber: 'Rx',
+  cvx: 'CVX',
+  occurrence: 'given',
+  lot: 'lot',
+};
+
 const DEFAULT_REASON = 'Confirmed against the discharge summary';
 
 export function TaskView({ id, user }: { id: string; user: User }) {
@@ -532,6 +545,9 @@ function ItemCard(props: {
   };
   const ev = item.ehr?.evidence ?? item.evidence?.ehr;
   const rx = item.evidence?.pharmacy;
+  // A check finding has no hospital/pharmacy pair to compare; a report shows what the pharmacy system said it did.
+  const isFinding = item.evidence?.facts !== undefined;
+  const report = REPORT_ITEM_TYPES.has(item.type) ? (item.pharmacy as Record<string, unknown> | null) : null;
   const d = item.decision;
 
   return (
@@ -550,22 +566,37 @@ function ItemCard(props: {
         </h3>
         <p className="suggest">{item.suggestedAction}</p>
         <dl className="evidence">
-          <dt>Hospital says</dt>
-          <dd>{ev?.text ? <q>{ev.text}</q> : <span className="muted">not on the discharge list</span>}</dd>
-          <dt>Pharmacy has</dt>
-          <dd>
-            {rx ? (
-              <>
-                Rx {rx.rxNumber}: {rx.sig} (by {rx.prescriber}
-                {rx.lastFill
-                  ? `; last filled ${rx.lastFill.date}, ${rx.lastFill.quantity} for ${rx.lastFill.daysSupply} days`
-                  : ''}
-                )
-              </>
-            ) : (
-              <span className="muted">no prescription</span>
-            )}
-          </dd>
+          {report ? (
+            <>
+              <dt>Pharmacy reports</dt>
+              <dd>
+                {Object.entries(report)
+                  .map(([k, v]) => `${REPORT_FIELD_LABEL[k] ?? k} ${String(v)}`)
+                  .join('; ')}
+              </dd>
+            </>
+          ) : isFinding ? null : (
+            <>
+              <dt>Hospital says</dt>
+              <dd>
+                {ev?.text ? <q>{ev.text}</q> : <span className="muted">not on the discharge list</span>}
+              </dd>
+              <dt>Pharmacy has</dt>
+              <dd>
+                {rx ? (
+                  <>
+                    Rx {rx.rxNumber}: {rx.sig} (by {rx.prescriber}
+                    {rx.lastFill
+                      ? `; last filled ${rx.lastFill.date}, ${rx.lastFill.quantity} for ${rx.lastFill.daysSupply} days`
+                      : ''}
+                    )
+                  </>
+                ) : (
+                  <span className="muted">no prescription</span>
+                )}
+              </dd>
+            </>
+          )}
           {item.evidence?.facts && (
             <>
               <dt>Evidence</dt>

@@ -128,10 +128,25 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       CREATE INDEX tasks_assignee ON tasks (assignee, status);
     `,
   },
+  {
+    version: 4,
+    name: 'one partition index: messages_unfinished dropped, partition scans start at the head',
+    // messages_unfinished held the same (partition_key, sequence) entries as messages_partition for unfinished
+    // messages: a second random index page per append. The oldest unfinished message of a partition is found on
+    // messages_partition from its partition head onwards, since nothing before the head is unfinished.
+    sql: `DROP INDEX IF EXISTS messages_unfinished;`,
+  },
 ];
 
-/** Applies the migrations not yet recorded, each in its own transaction; a no-op on an up-to-date database. */
-export function migrateSqlite(db: DatabaseSync, now: Date): number[] {
+/**
+ * Applies the migrations not yet recorded, each in its own transaction; a no-op on an up-to-date database.
+ * `migrations` is for tests that build a database as an older release left it.
+ */
+export function migrateSqlite(
+  db: DatabaseSync,
+  now: Date,
+  migrations: readonly SqliteMigration[] = SQLITE_MIGRATIONS,
+): number[] {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
   );
@@ -142,7 +157,7 @@ export function migrateSqlite(db: DatabaseSync, now: Date): number[] {
       .map((r) => Number(r.version)),
   );
   const done: number[] = [];
-  for (const migration of SQLITE_MIGRATIONS) {
+  for (const migration of migrations) {
     if (applied.has(migration.version)) continue;
     db.exec('BEGIN IMMEDIATE');
     try {

@@ -58,14 +58,21 @@ export function deserializeError(error: SerializedError): Error {
 
 /** Pragmas every connection needs. ARCHITECTURE §3 store before acknowledge: a commit returns only after fsync. */
 export function configureConnection(db: DatabaseSync, busyTimeoutMs: number): void {
+  // Applies only to a database not yet created (an existing file keeps its page size). Every append writes whole
+  // pages of a few random index leaves to the WAL; 2 KB pages halve those bytes (measured: 27% less WAL per
+  // message at 64 appends per commit, 40% less at one per commit). Must come before journal_mode creates the file.
+  db.exec('PRAGMA page_size = 2048');
   db.exec(`PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = FULL');
   db.exec('PRAGMA foreign_keys = ON');
-  // 32 MB of page cache instead of 2 MB: index pages touched by every append stay in memory (measured: a quarter
-  // fewer page reads per append). Checkpoint every 4,000 WAL pages (16 MB) instead of 1,000: pages rewritten by
-  // successive commits are copied back once (measured: 21% fewer fsyncs, 40% fewer reads at 48 appends per commit).
-  db.exec('PRAGMA cache_size = -32768');
+  // 8 MB of page cache instead of 2 MB keeps most index pages touched by appends in memory. Not more: a commit
+  // whose inserts split a b-tree page walks every cached page (SQLite moves the page through the pending-byte page
+  // number, past the end of the file, and truncates the cache back at commit), so a 32 MB cache cost more CPU than
+  // its saved reads (measured at 8 appends per commit: 106-109 us of writer CPU per append vs 134-146 us).
+  // Checkpoint every 4,000 WAL pages instead of 1,000: pages rewritten by successive commits are copied back once
+  // (measured: 21% fewer fsyncs, 40% fewer reads at 48 appends per commit).
+  db.exec('PRAGMA cache_size = -8192');
   db.exec('PRAGMA wal_autocheckpoint = 4000');
 }
 

@@ -1,13 +1,16 @@
 // Runs the Store contract against SQLite (in memory and in a real file) plus SQLite-only behaviour.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../kernel/clock.ts';
 import { ErrorCode, RxBridgeError } from '../../../kernel/errors.ts';
+import { DEFAULT_RETRY_POLICY } from '../message-store.ts';
 import { describeStore } from '../store.contract.ts';
+import { SQLITE_MIGRATIONS, migrateSqlite } from './migrations.ts';
 import { openSqliteStore, retryDelayMs } from './sqlite-store.ts';
+import { SqliteWriter, type WriteOp } from './sqlite-writer.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rxbridge-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -72,7 +75,75 @@ describe('sqlite store', () => {
     const probe = new DatabaseSync(path);
     const rows = probe.prepare('SELECT version FROM schema_migrations').all();
     probe.close();
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+  });
+
+  it('opens a database left by schema version 3 (4 KB pages, messages_unfinished) and keeps partition order', async () => {
+    const path = join(dir, 'v3', 'rx.db');
+    mkdirSync(dirname(path), { recursive: true });
+    // The file as the previous release wrote it: default page size, migrations 1-3, messages written by the writer.
+    const old = new DatabaseSync(path);
+    old.exec('PRAGMA journal_mode = WAL');
+    migrateSqlite(old, new Date(0), SQLITE_MIGRATIONS.slice(0, 3));
+    const writer = new SqliteWriter(old, DEFAULT_RETRY_POLICY);
+    const input = (key: string, partitionKey: string): WriteOp => ({
+      kind: 'append',
+      input: { channel: 'c', format: 'text', idempotencyKey: key, partitionKey, raw: new Uint8Array([1]) },
+    });
+    const appended = writer.commit(
+      [input('a1', 'A'), input('b1', 'B'), input('a2', 'A'), input('a3', 'A')],
+      1,
+    );
+    expect('outcomes' in appended).toBe(true);
+    old.close();
+
+    const store = await openSqliteStore({ path });
+    const probe = new DatabaseSync(path);
+    const indexes = probe
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages'")
+      .all()
+      .map((r) => r.name);
+    const pageSize = probe.prepare('PRAGMA page_size').get();
+    probe.close();
+    expect(indexes).not.toContain('messages_unfinished');
+    expect(indexes).toContain('messages_partition');
+    expect(pageSize).toEqual({ page_size: 4096 });
+
+    // Partition A is handed out a1, a2, a3 in order across settles; B alongside.
+    const order: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      const claimed = await store.messages.claim('w', 10, 60_000);
+      for (const m of claimed) {
+        order.push(m.idempotencyKey);
+        await store.messages.settle(m.id, 'w', { path: ['normalized'], state: 'done' });
+      }
+    }
+    expect(order).toEqual(['a1', 'b1', 'a2', 'a3']);
+    expect(await store.messages.claim('w', 10, 60_000)).toEqual([]);
+    // An old message replayed while a newer one of its partition is leased is still handed out once that settles.
+    const a4 = await store.messages.append({
+      channel: 'c',
+      format: 'text',
+      idempotencyKey: 'a4',
+      partitionKey: 'A',
+      raw: new Uint8Array([1]),
+    });
+    expect((await store.messages.claim('w', 10, 60_000)).map((m) => m.id)).toEqual([a4.id]);
+    const a1 = (await store.messages.list({ partitionKey: 'A' })).find((m) => m.idempotencyKey === 'a1');
+    await store.messages.replay(a1?.id ?? '', 'user:test', 'mapping fixed');
+    await store.messages.settle(a4.id, 'w', { path: ['normalized'], state: 'done' });
+    const again = await store.messages.claim('w', 10, 60_000);
+    expect(again.map((m) => m.idempotencyKey)).toEqual(['a1']);
+    await store.close();
+  });
+
+  it('creates new databases with 2 KB pages', async () => {
+    const path = join(dir, 'pages', 'rx.db');
+    const store = await openSqliteStore({ path });
+    await store.close();
+    const probe = new DatabaseSync(path);
+    expect(probe.prepare('PRAGMA page_size').get()).toEqual({ page_size: 2048 });
+    probe.close();
   });
 
   it('maps "database or disk is full" to StoreFull and stays usable', async () => {

@@ -240,9 +240,15 @@ export class SqliteWriter {
     return { id, sequence, duplicate: true, originalId: original };
   }
 
-  /** Keeps partition_heads in step: the oldest unfinished message of the partition and when it may be claimed. */
-  #refreshHead(partitionKey: string): void {
-    const head = this.#s.oldestUnfinished.get(partitionKey) as Row | undefined;
+  /**
+   * Keeps partition_heads in step: the oldest unfinished message of the partition and when it may be claimed.
+   * `changed` is the sequence of the message whose state just changed. Nothing older than the current head is
+   * unfinished, apart from that message (a replay), so the scan starts at the lower of the two.
+   */
+  #refreshHead(partitionKey: string, changed: number): void {
+    const current = this.#s.getHead.get(partitionKey) as Row | undefined;
+    const from = current ? Math.min(num(current.head_sequence), changed) : changed;
+    const head = this.#s.oldestUnfinished.get(partitionKey, from) as Row | undefined;
     if (!head) {
       this.#s.deleteHead.run(partitionKey);
       return;
@@ -282,7 +288,7 @@ export class SqliteWriter {
     for (const step of steps.events) s.insertEvent.run(id, now, step.from, step.to, worker, step.detail);
     const nextAttemptAt = steps.final === 'failed' ? now + retryDelayMs(this.#retry, steps.attempts) : null;
     s.settleMessage.run(steps.final, steps.attempts, nextAttemptAt, steps.lastError, now, id);
-    this.#refreshHead(str(row.partition_key));
+    this.#refreshHead(str(row.partition_key), num(row.sequence));
   }
 
   #replay(batch: Batch, id: MessageId, actor: string, reason: string): void {
@@ -297,7 +303,7 @@ export class SqliteWriter {
     const now = batch.now;
     s.replayMessage.run(now, id);
     s.insertEvent.run(id, now, from, 'received', actor, reason);
-    this.#refreshHead(str(row.partition_key));
+    this.#refreshHead(str(row.partition_key), num(row.sequence));
     this.#appendAudit(batch, {
       actor,
       action: 'replay',
@@ -378,9 +384,12 @@ function prepareWriteStatements(db: DatabaseSync) {
     insertHeadIfAbsent: db.prepare(
       'INSERT INTO partition_heads (partition_key, head_sequence, ready_at) VALUES (?, ?, 0) ON CONFLICT DO NOTHING',
     ),
+    getHead: db.prepare('SELECT head_sequence FROM partition_heads WHERE partition_key = ?'),
+    // Walks the partition in order from `sequence >= ?`; what it skips are finished messages after the head
+    // (duplicates, or everything after a replayed old message).
     oldestUnfinished: db.prepare(
-      `SELECT sequence, state, lease_until, next_attempt_at FROM messages
-       WHERE partition_key = ? AND ${SQLITE_UNFINISHED} ORDER BY sequence LIMIT 1`,
+      `SELECT sequence, state, lease_until, next_attempt_at FROM messages INDEXED BY messages_partition
+       WHERE partition_key = ? AND sequence >= ? AND ${SQLITE_UNFINISHED} ORDER BY sequence LIMIT 1`,
     ),
     deleteHead: db.prepare('DELETE FROM partition_heads WHERE partition_key = ?'),
     upsertHead: db.prepare(
