@@ -196,3 +196,21 @@ it('a pharmacist signs in, works a discharge from the queue by keyboard and mous
   await page.locator('.meta').getByText('Applied').waitFor();
   expect(await page.locator('table.effects tbody tr').first().innerText()).toMatch(/^Done\s+note-to-pcp/);
 });
+
+it('a check finding shows its evidence and rule source, not an empty hospital and pharmacy pair', async () => {
+  // The medication review of THEODORE NAKAMURA's profile (apixaban, amiodarone, atorvastatin) files findings.
+  const made = await w.api<{ tasks: Array<{ id: string; type: string }> }>('/api/patients/P0008/follow-ups', {
+    method: 'POST',
+    body: JSON.stringify({ kind: 'medication-review' }),
+  });
+  expect([200, 201]).toContain(made.status);
+  const finding = made.body.tasks[0];
+  expect(finding, 'the review finds something on this profile').toBeDefined();
+  await page.goto(`${w.url}/#/tasks/${encodeURIComponent(finding!.id)}`);
+  const card = page.locator('article.item').first();
+  await card.waitFor();
+  await card.getByText('Evidence', { exact: true }).waitFor();
+  await card.getByText('Rule source', { exact: true }).waitFor();
+  expect(await card.getByText('Hospital says', { exact: true }).count()).toBe(0);
+  expect(await card.getByText('not on the discharge list').count()).toBe(0);
+});
