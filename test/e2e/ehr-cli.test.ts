@@ -16,7 +16,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function startSandboxProcess(vendor: string): Promise<{ base: string; keyFile: string }> {
+function startSandboxProcess(vendor: string): Promise<{ base: string; keyFile: string; out: () => string }> {
   const keyFile = join(dir, `${vendor}.pem`);
   const child = spawn(
     process.execPath,
@@ -29,7 +29,7 @@ function startSandboxProcess(vendor: string): Promise<{ base: string; keyFile: s
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const base = /FHIR base:\s+(\S+)/.exec(out)?.[1];
-      if (base !== undefined) resolve({ base, keyFile });
+      if (base !== undefined && out.includes('Ctrl-C')) resolve({ base, keyFile, out: () => out });
     });
     child.once('exit', (code) => reject(new Error(`sandbox exited ${String(code)}: ${out}`)));
   });
@@ -86,3 +86,20 @@ test('configured endpoint: token check and bulk import of the demo patients; bad
   expect(unknown.code).toBe(2);
   expect(unknown.stderr).toBe('rxbridge: no EHR endpoint named nope (ehr.endpoints: rehearsal)\n');
 }, 60_000);
+
+test('the sandbox prints an ehr.endpoints entry that the engine config accepts as it is', async () => {
+  const { out, keyFile } = await startSandboxProcess('epic');
+  const lines = out().split('\n');
+  const from = lines.findIndex((l) => l.includes('add to the engine config')) + 1;
+  const to = lines.findIndex((l) => l.startsWith('Ctrl-C'));
+  const snippet = lines
+    .slice(from, to)
+    .map((l) => l.slice(4))
+    .join('\n');
+  expect(snippet).toContain(keyFile);
+  const configDir = mkdtempSync(join(dir, 'snippet-'));
+  writeFileSync(join(configDir, 'rxbridge.yaml'), `${snippet}\n`);
+  const run = await runRxbridge(['config', 'check'], { cwd: configDir });
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+});

@@ -188,6 +188,7 @@ export function registerSandboxCommand(program: Command): void {
           ExitCode.Usage,
         );
       }
+      const keyFile = opts.clientKey ?? opts.writeClientKey;
       const resources = opts.data !== undefined ? opts.data.flatMap(loadSandboxData) : demoEhrResources();
       const started = await startSandbox({
         vendor: opts.vendor as SandboxVendorName,
@@ -207,6 +208,21 @@ export function registerSandboxCommand(program: Command): void {
           `  token URL:  ${started.tokenUrl}`,
           `  client id:  ${opts.clientId}`,
           `  check it:   rxbridge ehr check --base-url ${started.fhirBase} --vendor ${started.vendor.name}`,
+          ...(keyFile !== undefined
+            ? [
+                '  to rehearse the EHR flows, add to the engine config (docs/ehr.md, "The flows in the pipeline"):',
+                '    ehr:',
+                '      endpoints:',
+                '        - name: sandbox',
+                `          baseUrl: ${started.fhirBase}`,
+                `          vendor: ${started.vendor.name}`,
+                `          clientId: ${opts.clientId}`,
+                `          key: { alg: ${alg}, file: ${keyFile} }`,
+                ...(opts.data === undefined
+                  ? [`          patientIdentifiers: { GENHOSP: '${HOSPITAL_MRN}' }`]
+                  : []),
+              ]
+            : []),
           'Ctrl-C stops it.',
           '',
         ].join('\n'),
