@@ -14,6 +14,7 @@ import { postgresAvailable } from '../src/platform/store/postgres/test-database.
 import { startCluster, type Cluster } from '../test/chaos/cluster.ts';
 import { chaosMessage, runResilientIngest } from '../test/chaos/ingest.ts';
 import { natsServerInstalled } from '../test/chaos/private-nats.ts';
+import { statementKind } from '../test/load/pg-query-count.ts';
 import { machineLine, pidsNamed, startCpuSampler, type CpuReport } from './machine.ts';
 
 const QUERY_COUNTER = fileURLToPath(new URL('../test/load/pg-query-count.ts', import.meta.url));
@@ -48,13 +49,21 @@ async function commitsSoFar(client: pg.Client): Promise<number> {
  * Samples what the engine's PostgreSQL sessions are doing every 50 ms: running (CPU), waiting on a lock or I/O
  * (the wait event), or idle inside a transaction (waiting for the engine to send the next statement).
  */
-function startWaitSampler(client: pg.Client): { stop(): Promise<Map<string, number>> } {
+function startWaitSampler(client: pg.Client): {
+  stop(): Promise<{ waits: Map<string, number>; statements: Map<string, number> }>;
+} {
   const counts = new Map<string, number>();
+  const statements = new Map<string, number>();
   let running = true;
   const loop = (async () => {
     while (running) {
-      const r = await client.query<{ state: string | null; type: string | null; event: string | null }>(
-        `SELECT state, wait_event_type AS type, wait_event AS event FROM pg_stat_activity
+      const r = await client.query<{
+        state: string | null;
+        type: string | null;
+        event: string | null;
+        query: string | null;
+      }>(
+        `SELECT state, wait_event_type AS type, wait_event AS event, query FROM pg_stat_activity
          WHERE application_name = 'rxbridge' AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
       );
       for (const row of r.rows) {
@@ -64,6 +73,11 @@ function startWaitSampler(client: pg.Client): { stop(): Promise<Map<string, numb
         else if (row.type === null) key = 'CPU';
         else key = `${row.type}:${row.event ?? '?'}`;
         counts.set(key, (counts.get(key) ?? 0) + 1);
+        // Running or waiting inside a statement: which one (idle in transaction shows the one before).
+        if (row.state === 'active') {
+          const statement = `${statementKind(row.query ?? '')} (${key})`;
+          statements.set(statement, (statements.get(statement) ?? 0) + 1);
+        }
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -72,7 +86,7 @@ function startWaitSampler(client: pg.Client): { stop(): Promise<Map<string, numb
     async stop() {
       running = false;
       await loop;
-      return counts;
+      return { waits: counts, statements };
     },
   };
 }
@@ -99,6 +113,8 @@ export interface ScaleRow {
   workerQueriesPerMessage: number;
   /** Worker round trips per message by statement kind (claim, BEGIN, SELECT messages, ...). */
   workerQueryKinds: Record<string, number>;
+  /** Share of busy-session samples per statement and what it was doing. */
+  busyStatements: { key: string; share: number }[];
   commitsPerMessage: number;
   load: string;
 }
@@ -162,7 +178,7 @@ export async function measureScale(workers: number, messages: number, patients =
     }
     const seconds = (performance.now() - started) / 1000;
     const cpuReport = cpu.stop();
-    const waitCounts = await waits.stop();
+    const { waits: waitCounts, statements } = await waits.stop();
     const commits = (await commitsSoFar(client)) - commitsBefore;
     const load = loadavg()
       .map((l) => l.toFixed(2))
@@ -194,6 +210,9 @@ export async function measureScale(workers: number, messages: number, patients =
       listenerQueriesPerMessage: delta(listenerPid) / messages,
       workerQueriesPerMessage: workerPids.reduce((a, pid) => a + delta(pid), 0) / messages,
       workerQueryKinds,
+      busyStatements: [...statements]
+        .sort((a, b) => b[1] - a[1])
+        .map(([key, n]) => ({ key, share: n / Math.max(1, waitTotal) })),
       commitsPerMessage: commits / messages,
       load,
     };
@@ -255,6 +274,14 @@ export async function benchScale(
       .map(([kind, n]) => `${kind} ${n.toFixed(2)}`)
       .join(', ');
     console.log(`- ${row.workers} worker${row.workers === 1 ? '' : 's'}: ${kinds}`);
+  }
+  console.log('\nStatements the busy PostgreSQL sessions were in (share of samples, top 6):');
+  for (const row of rows) {
+    const top = row.busyStatements
+      .slice(0, 6)
+      .map((b) => `${b.key} ${Math.round(b.share * 100)}%`)
+      .join(', ');
+    console.log(`- ${row.workers} worker${row.workers === 1 ? '' : 's'}: ${top}`);
   }
   console.log(
     '\nEach worker is a process with worker.concurrency 8; with more workers than cores, throughput flattens at the CPU or at the database.',

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 
 /** A short name for a statement: its first keyword and the table it names first. */
-function kindOf(text: string): string {
+export function statementKind(text: string): string {
   const words = text.replace(/\s+/g, ' ').trim().split(' ');
   const first = (words[0] ?? '').toUpperCase();
   if (first === 'BEGIN' || first === 'COMMIT' || first === 'ROLLBACK') return first;
@@ -24,7 +24,7 @@ if (dir !== undefined && dir !== '') {
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]): unknown {
     const first = args[0];
     const text = typeof first === 'string' ? first : ((first as { text?: string } | undefined)?.text ?? '');
-    const kind = kindOf(text);
+    const kind = statementKind(text);
     counts[kind] = (counts[kind] ?? 0) + 1;
     counts['total'] = (counts['total'] ?? 0) + 1;
     return query.apply(this, args);

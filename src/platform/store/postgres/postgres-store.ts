@@ -725,7 +725,13 @@ class PostgresStoreImpl {
     );
   }
 
-  /** One statement: lock due heads and their messages with SKIP LOCKED (claimers never wait), lease, return. */
+  /**
+   * One statement: lock due heads and their messages with SKIP LOCKED (claimers never wait), lease, return. The
+   * lease commits without waiting for its WAL flush (synchronous_commit off for this transaction only): a lease lost
+   * in a database crash only makes the message claimable again, which redelivery handles anyway, and the settle's
+   * own synchronous commit flushes the lease's WAL with it. Measured: claims were 13% of the busy samples waiting on
+   * WAL fsync.
+   */
   async #claim(worker: string, limit: number, leaseMs: number): Promise<StoredMessage[]> {
     const now = this.#clock.now();
     const until = new Date(now.getTime() + leaseMs);
@@ -743,7 +749,7 @@ class PostgresStoreImpl {
        ), hu AS (
          UPDATE partition_heads SET ready_at = $4 FROM u WHERE partition_heads.partition_key = u.partition_key
        )
-       SELECT * FROM u ORDER BY sequence`,
+       SELECT * FROM u WHERE (SELECT set_config('synchronous_commit', 'off', true)) = 'off' ORDER BY sequence`,
       [now, Math.max(0, Math.trunc(limit)), worker, until],
     );
     return rows.map(toMessage);
