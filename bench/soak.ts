@@ -1,6 +1,11 @@
 // Soak: measure the engine's maximum MLLP ingest rate, then hold half of it for a long time, recording throughput,
-// p99 ACK latency (HDR histogram per interval), the engine's RSS and the unfinished backlog over time.
-// `node bench/soak.ts [--minutes 30] [--mode embedded|scaled] [--fraction 0.5] [--rate N] [--sample-seconds 30]`
+// p99 ACK latency (HDR histogram per interval), the engine's memory (RSS, V8 heap used and reserved, external
+// buffers; the rest of RSS is native: SQLite page caches, code, Node itself) and the unfinished backlog over time.
+// `node bench/soak.ts [--minutes 30] [--mode embedded|scaled] [--fraction 0.5] [--rate N] [--sample-seconds 30]
+//   [--heap-snapshots <dir> --snapshot-minutes 2,10]` (writes V8 heap snapshots of the engine at those minutes)
+import { mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startCluster, type Cluster, type Mode } from '../test/chaos/cluster.ts';
 import { latencyHistogram } from '../test/load/hdr.ts';
@@ -16,29 +21,57 @@ const { values } = parseArgs({
     rate: { type: 'string' },
     'sample-seconds': { type: 'string', default: '30' },
     'probe-messages': { type: 'string', default: '20000' },
+    'heap-snapshots': { type: 'string' },
+    'snapshot-minutes': { type: 'string', default: '' },
   },
 });
 const minutes = Number(values.minutes);
 const mode = values.mode as Mode;
 const sampleMs = Number(values['sample-seconds']) * 1000;
 
-async function rssMb(url: string): Promise<number> {
-  try {
-    const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
-    const m = /^rxbridge_process_resident_memory_bytes (\S+)/m.exec(text);
-    return m ? Math.round(Number(m[1]) / 1_048_576) : -1;
-  } catch {
-    return -1;
-  }
+interface Memory {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
 }
 
-async function engineRss(cluster: Cluster): Promise<number> {
+const MEMORY_METRICS: Record<keyof Memory, string> = {
+  rss: 'rxbridge_process_resident_memory_bytes',
+  heapUsed: 'rxbridge_nodejs_heap_size_used_bytes',
+  heapTotal: 'rxbridge_nodejs_heap_size_total_bytes',
+  external: 'rxbridge_nodejs_external_memory_bytes',
+};
+
+/** One process's memory in MB from its Prometheus metrics (-1 when it does not answer). */
+async function memoryMb(url: string): Promise<Memory> {
+  const out: Memory = { rss: -1, heapUsed: -1, heapTotal: -1, external: -1 };
+  try {
+    const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+    for (const [key, name] of Object.entries(MEMORY_METRICS) as [keyof Memory, string][]) {
+      const m = new RegExp(`^${name} (\\S+)`, 'm').exec(text);
+      if (m) out[key] = Math.round(Number(m[1]) / 1_048_576);
+    }
+  } catch {
+    // not answering: -1
+  }
+  return out;
+}
+
+/** Summed over the engine's processes. */
+async function engineMemory(cluster: Cluster): Promise<Memory> {
   const urls = [
     cluster.httpUrl,
     ...cluster.workers().map((w) => w.httpUrl.replace('localhost', '127.0.0.1')),
   ];
-  const all = await Promise.all(urls.map(rssMb));
-  return all.reduce((a, b) => a + Math.max(0, b), 0);
+  const all = await Promise.all(urls.map(memoryMb));
+  const sum = (key: keyof Memory): number => all.reduce((a, m) => a + Math.max(0, m[key]), 0);
+  return {
+    rss: sum('rss'),
+    heapUsed: sum('heapUsed'),
+    heapTotal: sum('heapTotal'),
+    external: sum('external'),
+  };
 }
 
 function backlog(cluster: Cluster): Promise<number> {
@@ -47,7 +80,21 @@ function backlog(cluster: Cluster): Promise<number> {
 
 console.log(`# Soak (${mode} mode, ${minutes} min)`);
 console.log(machineLine());
+const snapshotDir = values['heap-snapshots'] !== undefined ? resolve(values['heap-snapshots']) : undefined;
+const snapshotMinutes = values['snapshot-minutes']
+  .split(',')
+  .filter((m) => m !== '')
+  .map(Number);
+const savedNodeOptions = process.env['NODE_OPTIONS'];
+if (snapshotDir !== undefined) {
+  // The engine writes a heap snapshot into snapshotDir on SIGUSR2 (its working directory is the project).
+  mkdirSync(snapshotDir, { recursive: true });
+  process.env['NODE_OPTIONS'] =
+    `${savedNodeOptions ?? ''} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}`.trim();
+}
 const cluster = await startCluster({ mode, workers: 2, demo: true, config: { retention: { days: 0 } } });
+if (savedNodeOptions === undefined) delete process.env['NODE_OPTIONS'];
+else process.env['NODE_OPTIONS'] = savedNodeOptions;
 try {
   // 1. The maximum: closed loop, 8 connections × 16 in flight.
   const probe = await mllpLoad({
@@ -70,27 +117,42 @@ try {
     values.rate !== undefined ? Number(values.rate) : Math.max(1, maximum * Number(values.fraction));
   console.log(`\nholding ${Math.round(rate)} msg/s for ${minutes} min; a row every ${sampleMs / 1000} s\n`);
   console.log(
-    '| minute | msg/s | p50 ms | p99 ms | max ms | RSS MB (sum of engine processes) | backlog | non-AA ACKs |',
+    'Memory in MB, summed over the engine processes: RSS; V8 heap used and reserved (total); external (Buffers, ' +
+      'ArrayBuffers); native = RSS − heap reserved − external (SQLite page caches, code, Node itself).\n',
   );
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log(
+    '| minute | msg/s | p50 ms | p99 ms | max ms | RSS | heap used | heap total | external | native | backlog | non-AA ACKs | load avg |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 
   const window = latencyHistogram();
   const overall = latencyHistogram();
   let windowAcks = 0;
   let windowBad = 0;
   const started = Date.now();
-  const rows: Array<{ rss: number; p99: number; rate: number }> = [];
+  const rows: Array<{ rss: number; heapUsed: number; p99: number; rate: number }> = [];
+  const pendingSnapshots = [...snapshotMinutes].sort((a, b) => a - b);
   let windowStart = Date.now();
   const sample = async (): Promise<void> => {
     const now = Date.now();
     const s = window.summary();
-    const rss = await engineRss(cluster);
+    const mem = await engineMemory(cluster);
     const queue = await backlog(cluster);
     const r = windowAcks / ((now - windowStart) / 1000);
-    rows.push({ rss, p99: s.p99, rate: r });
+    rows.push({ rss: mem.rss, heapUsed: mem.heapUsed, p99: s.p99, rate: r });
+    const native = mem.rss - mem.heapTotal - mem.external;
+    const load = loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
     console.log(
-      `| ${((now - started) / 60_000).toFixed(2)} | ${Math.round(r)} | ${s.p50} | ${s.p99} | ${s.max} | ${rss} | ${queue} | ${windowBad} |`,
+      `| ${((now - started) / 60_000).toFixed(2)} | ${Math.round(r)} | ${s.p50} | ${s.p99} | ${s.max} | ${mem.rss} | ${mem.heapUsed} | ${mem.heapTotal} | ${mem.external} | ${native} | ${queue} | ${windowBad} | ${load} |`,
     );
+    const due = pendingSnapshots[0];
+    if (snapshotDir !== undefined && due !== undefined && (now - started) / 60_000 >= due) {
+      pendingSnapshots.shift();
+      for (const p of [cluster.listener(), ...cluster.workers()]) p.child.kill('SIGUSR2');
+      console.log(`(heap snapshot requested at minute ${due}, written to the snapshot directory)`);
+    }
     window.reset();
     windowAcks = 0;
     windowBad = 0;
@@ -119,11 +181,13 @@ try {
   await sample();
   const o = overall.summary();
   const rss = rows.map((r) => r.rss).filter((x) => x > 0);
+  const heap = rows.map((r) => r.heapUsed).filter((x) => x > 0);
   console.log(`\n${describeRun(run)}`);
   console.log(
     `soak summary: ${Math.round(run.result.perSecond)} msg/s held for ${(run.result.seconds / 60).toFixed(1)} min; ` +
       `ACK latency p50 ${o.p50} ms, p99 ${o.p99} ms, p99.9 ${o.p999} ms, max ${o.max} ms; ` +
-      `RSS first ${rss[0] ?? '?'} MB, last ${rss[rss.length - 1] ?? '?'} MB, max ${Math.max(...rss)} MB`,
+      `RSS first ${rss[0] ?? '?'} MB, last ${rss[rss.length - 1] ?? '?'} MB, max ${Math.max(...rss)} MB; ` +
+      `heap used first ${heap[0] ?? '?'} MB, last ${heap[heap.length - 1] ?? '?'} MB`,
   );
 } finally {
   await cluster.dispose();
