@@ -25,6 +25,8 @@ export interface TaskEffectsDeps {
   ehr?: EhrClient;
   /** Identifier system of the EHR's MRN for the patient link (`Patient.identifier.system`). */
   ehrPatientSystem?: (authority: string) => string;
+  /** How notes to the PCP are filed: a Communication (default) or a DocumentReference. */
+  noteAs?: 'communication' | 'document';
   /** Where VXU^V04 goes for approved immunization reports; without one, only the EHR gets them. */
   registry?: ImmunizationRegistry;
   audit: AuditLog;
@@ -175,6 +177,7 @@ export function createTaskEffects(deps: TaskEffectsDeps): TaskEffects {
                   text,
                   author: actor,
                   at: deps.clock.now(),
+                  ...(deps.noteAs ? { as: deps.noteAs } : {}),
                 }),
               );
               record = {

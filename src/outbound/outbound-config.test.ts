@@ -34,6 +34,7 @@ describe('WorkspaceConfigSchema', () => {
     const block = WorkspaceConfigSchema.parse(undefined);
     expect(block).toEqual({
       writers: [],
+      noteAs: 'communication',
       autoApply: { types: ['dispense-report', 'immunization-report'], minConfidence: 0.95 },
     });
     const options = workspaceOptionsFromConfig(
@@ -66,6 +67,7 @@ describe('WorkspaceConfigSchema', () => {
         receivingApplication: 'IWEB',
       },
       autoApply: { types: [] },
+      noteAs: 'document',
     });
     expect(block.writers[0]).toMatchObject({ ackTimeoutMs: 30_000 });
     expect(block.writers[1]).toMatchObject({ rxNumberSystem: 'urn:rxbridge:pharmacy:rx-number' });
@@ -78,6 +80,7 @@ describe('WorkspaceConfigSchema', () => {
     expect(options.registry?.header).toEqual({ sendingFacility: 'IIS-4417', receivingApplication: 'IWEB' });
     expect(options.policy).toEqual({ autoApplyTypes: [], minConfidence: 0.95 });
     expect(options.ehrPatientSystem?.('GENHOSP')).toBe('urn:oid:2.16.840.1.113883.3.999');
+    expect(options.noteAs).toBe('document');
     expect(options.ehrPatientSystem?.('OTHERHOSP')).toBe('urn:rxbridge:authority:OTHERHOSP');
     const pharmacy = {
       findPatient: () => Promise.resolve(undefined),

@@ -75,6 +75,8 @@ export const WorkspaceConfigSchema = z
     writers: z.array(z.discriminatedUnion('kind', [Hl7WriterSchema, FhirWriterSchema])).default([]),
     /** The `ehr.endpoints` entry notes, dispenses and immunizations go to; default: the first. */
     ehrEndpoint: z.string().min(1).optional(),
+    /** How notes to the PCP are filed in the EHR: a Communication, or a DocumentReference (EHRs that file notes). */
+    noteAs: z.enum(['communication', 'document']).default('communication'),
     /** VXU^V04 over MLLP for approved immunization reports. */
     immunizationRegistry: RegistrySchema.optional(),
     /** What the routing policy applies without a pharmacist: these types, every item low priority and this sure. */
@@ -252,6 +254,7 @@ export function workspaceOptionsFromConfig(
   );
   return {
     writerFactories: factories,
+    noteAs: block.noteAs,
     ehrPatientSystem: (authority) => systems.get(authority) ?? `urn:rxbridge:authority:${authority}`,
     ...(ehr ? { ehr } : {}),
     ...(registry ? { registry } : {}),

@@ -37,6 +37,8 @@ export interface WorkspaceOptions {
   ehr?: EhrClient;
   /** Identifier system of the EHR's MRN for an assigning authority (default `urn:rxbridge:authority:<aa>`). */
   ehrPatientSystem?: (authority: string) => string;
+  /** How notes to the PCP are filed: a Communication (default) or a DocumentReference. */
+  noteAs?: 'communication' | 'document';
   /** The immunization registry approved immunization reports are sent to (VXU^V04 over MLLP). */
   registry?: ImmunizationRegistry;
   /** Releases what the options hold open (registry and writer connections); called by Workspace.close. */
@@ -89,6 +91,7 @@ export function createWorkspace(deps: WorkspaceDeps): Workspace {
     consent,
     ...(options.ehr ? { ehr: options.ehr } : {}),
     ...(options.ehrPatientSystem ? { ehrPatientSystem: options.ehrPatientSystem } : {}),
+    ...(options.noteAs ? { noteAs: options.noteAs } : {}),
     ...(options.registry ? { registry: options.registry } : {}),
     audit: deps.audit,
     clock: deps.clock,
