@@ -58,10 +58,6 @@ export function deserializeError(error: SerializedError): Error {
 
 /** Pragmas every connection needs. ARCHITECTURE §3 store before acknowledge: a commit returns only after fsync. */
 export function configureConnection(db: DatabaseSync, busyTimeoutMs: number): void {
-  // Applies only to a database not yet created (an existing file keeps its page size). Every append writes whole
-  // pages of a few random index leaves to the WAL; 2 KB pages halve those bytes (measured: 27% less WAL per
-  // message at 64 appends per commit, 40% less at one per commit). Must come before journal_mode creates the file.
-  db.exec('PRAGMA page_size = 2048');
   db.exec(`PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = FULL');

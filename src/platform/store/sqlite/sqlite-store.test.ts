@@ -78,10 +78,10 @@ describe('sqlite store', () => {
     expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
   });
 
-  it('opens a database left by schema version 3 (4 KB pages, messages_unfinished) and keeps partition order', async () => {
+  it('opens a database left by schema version 3 (with messages_unfinished) and keeps partition order', async () => {
     const path = join(dir, 'v3', 'rx.db');
     mkdirSync(dirname(path), { recursive: true });
-    // The file as the previous release wrote it: default page size, migrations 1-3, messages written by the writer.
+    // The file as the previous release wrote it: migrations 1-3, messages written by the writer.
     const old = new DatabaseSync(path);
     old.exec('PRAGMA journal_mode = WAL');
     migrateSqlite(old, new Date(0), SQLITE_MIGRATIONS.slice(0, 3));
@@ -103,11 +103,9 @@ describe('sqlite store', () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages'")
       .all()
       .map((r) => r.name);
-    const pageSize = probe.prepare('PRAGMA page_size').get();
     probe.close();
     expect(indexes).not.toContain('messages_unfinished');
     expect(indexes).toContain('messages_partition');
-    expect(pageSize).toEqual({ page_size: 4096 });
 
     // Partition A is handed out a1, a2, a3 in order across settles; B alongside.
     const order: string[] = [];
@@ -135,15 +133,6 @@ describe('sqlite store', () => {
     const again = await store.messages.claim('w', 10, 60_000);
     expect(again.map((m) => m.idempotencyKey)).toEqual(['a1']);
     await store.close();
-  });
-
-  it('creates new databases with 2 KB pages', async () => {
-    const path = join(dir, 'pages', 'rx.db');
-    const store = await openSqliteStore({ path });
-    await store.close();
-    const probe = new DatabaseSync(path);
-    expect(probe.prepare('PRAGMA page_size').get()).toEqual({ page_size: 2048 });
-    probe.close();
   });
 
   it('maps "database or disk is full" to StoreFull and stays usable', async () => {
