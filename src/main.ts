@@ -373,6 +373,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
           tasks: workspace.pipelineTasks,
           audit: store.audit,
           clock,
+          metrics,
           consent: security.consent,
         })
       : undefined;

@@ -14,6 +14,7 @@ import type {
 import type { CheckAllergy, CheckLab, CheckProblem, DrugOrder } from '../checks/check-input.ts';
 import { allergyFromFhir, drugOrderFromFhir, factsFromResources } from '../checks/fhir-check-input.ts';
 import type { Finding } from '../checks/finding.ts';
+import { activeOrdersOf, allergiesOf } from '../checks/pharmacy-facts.ts';
 import { preparePatientContext, runChecks, runProfileChecks } from '../checks/run-checks.ts';
 import type { AuditLog } from '../governance/audit/audit-log.ts';
 import { consentGatedEhr } from '../governance/consent/consent-gated-ehr.ts';
@@ -25,6 +26,8 @@ import type { Clock } from '../kernel/clock.ts';
 import { ErrorCode, RxBridgeError } from '../kernel/errors.ts';
 import type { EhrClient } from '../platform/ehr/ehr-client.ts';
 import type { ClinicalQuestion, VendorProfile } from '../platform/ehr/vendor-profiles.ts';
+import type { EngineMetrics } from '../platform/metrics/metrics.ts';
+import { fileTasks } from './create-tasks.ts';
 import type { PharmacyProfile, PharmacySystem } from '../platform/pharmacy/pharmacy-system.ts';
 import type { NewTask, Task, TaskStore } from '../platform/store/task-store.ts';
 import { ehrMedicationFromFhir } from '../reconcile/ehr-medication-from-fhir.ts';
@@ -46,6 +49,7 @@ export interface EhrFlowsDeps {
   tasks: TaskStore;
   audit: AuditLog;
   clock: Clock;
+  metrics?: EngineMetrics;
   /** Asked before every read of a patient's EHR data; without it, reads are not consent-gated (tests, tools). */
   consent?: ConsentRegistry;
   /** A newly linked patient gets a full reconciliation (default true). */
@@ -135,25 +139,7 @@ function patientOf(profile: PharmacyProfile, sourceIdentifier?: string): NewTask
 
 /** The pharmacy's own facts in the checks' terms: allergies and the active prescriptions. */
 function pharmacyFacts(profile: PharmacyProfile): { allergies: CheckAllergy[]; active: DrugOrder[] } {
-  return {
-    allergies: profile.allergies.map((a) => ({
-      substance: a.substance,
-      ...(a.rxcui ? { rxcui: a.rxcui } : {}),
-      ...(a.reaction ? { reaction: a.reaction } : {}),
-      ...(a.severity ? { severity: a.severity } : {}),
-    })),
-    active: profile.prescriptions
-      .filter((rx) => rx.status === 'active')
-      .map((rx) => ({
-        name: rx.drugName,
-        ...(rx.rxcui ? { rxcui: rx.rxcui } : {}),
-        ...(rx.strength ? { strength: rx.strength } : {}),
-        ...(rx.dose ? { dose: rx.dose } : {}),
-        ...(rx.frequencyPerDay !== undefined ? { frequencyPerDay: rx.frequencyPerDay } : {}),
-        ...(rx.route ? { route: rx.route } : {}),
-        prn: rx.prn,
-      })),
-  };
+  return { allergies: allergiesOf(profile), active: activeOrdersOf(profile) };
 }
 
 /** An allergy recorded on both sides is checked once (same substance text or same RxCUI). */
@@ -220,25 +206,13 @@ export function createEhrFlows(deps: EhrFlowsDeps): EhrFlows {
       detail: detail.slice(0, 500),
     });
 
-  const store = async (tasks: readonly NewTask[], patient: string, source: string) => {
-    const out: Array<{ task: Task; created: boolean }> = [];
-    for (const t of tasks) {
-      const made = await deps.tasks.create(t);
-      out.push(made);
-      if (!made.created) continue;
-      await deps.audit.record({
-        actor: ACTOR,
-        action: 'create',
-        category: 'task',
-        patient,
-        entity: made.task.id,
-        source,
-        outcome: 'success',
-        detail: made.task.type,
-      });
-    }
-    return out;
-  };
+  const store = (tasks: readonly NewTask[], patient: string, source: string) =>
+    fileTasks(
+      { tasks: deps.tasks, audit: deps.audit, ...(deps.metrics ? { metrics: deps.metrics } : {}) },
+      tasks,
+      patient,
+      source,
+    );
 
   /** Reads the questions for a patient, keeps a copy (the sync's baseline) and audits the read. */
   const context = async (

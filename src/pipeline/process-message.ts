@@ -2,6 +2,7 @@
 import type {
   Bundle,
   MedicationRequest,
+  Resource,
   MedicationStatement,
   Observation,
   Patient,
@@ -24,6 +25,7 @@ import type {
 } from '../platform/pharmacy/pharmacy-system.ts';
 import { EhrError } from '../platform/ehr/ehr-client.ts';
 import { ErrorCode } from '../kernel/errors.ts';
+import { fileTasks } from './create-tasks.ts';
 import { messageFacts, type EhrFlows } from './ehr-flows.ts';
 import { dispenseReportTask, immunizationReportTask } from '../review/outbound-tasks.ts';
 import type { MessageState } from '../platform/store/message-state.ts';
@@ -33,7 +35,7 @@ import { ehrMedicationFromExtraction, type EhrMedication } from '../reconcile/eh
 import { ehrMedicationFromFhir } from '../reconcile/ehr-medication-from-fhir.ts';
 import { reconcileMedications } from '../reconcile/reconcile-medications.ts';
 import type { Terminology } from '../terminology/terminology.ts';
-import { createDischargeTasks } from '../review/discharge-tasks.ts';
+import { dischargeTasksFor } from '../review/discharge-tasks.ts';
 import { localAuthorityOf } from '../normalize/hl7v2/hl7-datatypes.ts';
 import type { RolloutGate } from '../review/rollout/rollout-gate.ts';
 
@@ -249,20 +251,12 @@ export function createMessageProcessor(
     return { match, profile };
   };
 
-  /**
-   * EHR feeds other than discharges: a new prescription (checked with the EHR's facts) and registrations (the
-   * patient linked to the EHR, and reconciled in full the first time). Undefined: not one of these.
-   */
-  const runEhrFlow = async (
+  /** An HL7 v2 message mapped to FHIR for a flow: its resources and its patient, or how it ended. */
+  const readFlowMessage = (
     message: StoredMessage,
     path: MessageState[],
-  ): Promise<SettleOutcome | undefined> => {
-    const type = message.summary.type ?? '';
-    const isOrder = NEW_PRESCRIPTION_TYPES.has(type);
-    if (!isOrder && !LINK_TYPES.has(type)) return undefined;
-    const flows = deps.ehr;
-    // Without an EHR these messages take the general path (mapped, no workflow).
-    if (flows === undefined) return undefined;
+    type: string,
+  ): { resources: Resource[]; patient: Patient } | SettleOutcome => {
     const converted = timed('normalize', () =>
       convertHl7v2(decodeHl7Bytes(message.raw), { messageId: message.id, receivedAt: message.receivedAt }),
     );
@@ -278,6 +272,26 @@ export function createMessageProcessor(
     const resources = (converted.value.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
     const patient = resources.find((r): r is Patient => r.resourceType === 'Patient');
     if (patient === undefined) return { path, state: 'done', detail: `${type} without a patient` };
+    return { resources, patient };
+  };
+
+  /**
+   * EHR feeds other than discharges: a new prescription (checked with the EHR's facts) and registrations (the
+   * patient linked to the EHR, and reconciled in full the first time). Undefined: not one of these.
+   */
+  const runEhrFlow = async (
+    message: StoredMessage,
+    path: MessageState[],
+  ): Promise<SettleOutcome | undefined> => {
+    const type = message.summary.type ?? '';
+    const isOrder = NEW_PRESCRIPTION_TYPES.has(type);
+    if (!isOrder && !LINK_TYPES.has(type)) return undefined;
+    const flows = deps.ehr;
+    // Without an EHR these messages take the general path (mapped, no workflow).
+    if (flows === undefined) return undefined;
+    const read = readFlowMessage(message, path, type);
+    if ('state' in read) return read;
+    const { resources, patient } = read;
     const source = `pipeline:${isOrder ? 'new-prescription' : 'patient-link'}`;
     const found = await matchProfile(patient, message, source);
     if (found === undefined) {
@@ -323,7 +337,6 @@ export function createMessageProcessor(
           .finally(() => endCheck?.());
         path.push('evaluated');
         const all = [...(result.linked?.tasks ?? []), ...result.tasks];
-        for (const t of all) if (t.created) deps.metrics?.tasksCreated.inc({ type: t.task.type });
         const detail = `${rollout?.mode === 'shadow' ? 'shadow, no tasks: ' : ''}${orders.length} order(s) checked with ${flows.endpoint}: ${result.findings.length} finding(s)${
           result.unanswered.length
             ? `; unanswered: ${result.unanswered.map((u) => u.question).join(', ')}`
@@ -346,7 +359,6 @@ export function createMessageProcessor(
         kind: 'linked',
         messageId: message.id,
       });
-      for (const t of made.tasks) if (t.created) deps.metrics?.tasksCreated.inc({ type: t.task.type });
       return made.tasks.length > 0
         ? {
             path,
@@ -376,21 +388,9 @@ export function createMessageProcessor(
         detail: `no workflow for ${type || message.format} from the pharmacy system`,
       };
     }
-    const converted = timed('normalize', () =>
-      convertHl7v2(decodeHl7Bytes(message.raw), { messageId: message.id, receivedAt: message.receivedAt }),
-    );
-    if (!converted.ok) {
-      return {
-        path,
-        state: 'failed',
-        error: formatIssues(converted.issues).slice(0, 2000),
-        retryable: false,
-      };
-    }
-    path.push('normalized', 'extracted');
-    const resources = (converted.value.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
-    const patient = resources.find((r): r is Patient => r.resourceType === 'Patient');
-    if (patient === undefined) return { path, state: 'done', detail: `${type} without a patient` };
+    const read = readFlowMessage(message, path, type);
+    if ('state' in read) return read;
+    const { resources, patient } = read;
     const found = await matchProfile(patient, message, 'pipeline:pharmacy-report');
     path.push('evaluated');
     if (found?.profile === undefined)
@@ -431,23 +431,13 @@ export function createMessageProcessor(
         } else skipped++;
       }
     });
-    const made: string[] = [];
-    for (const t of tasks) {
-      const created = await deps.tasks.create(t);
-      made.push(created.task.id);
-      if (!created.created) continue;
-      deps.metrics?.tasksCreated.inc({ type: created.task.type });
-      await deps.audit.record({
-        actor: 'system:pipeline',
-        action: 'create',
-        category: 'task',
-        patient: p.id,
-        entity: created.task.id,
-        source: 'pipeline:pharmacy-report',
-        outcome: 'success',
-        detail: created.task.type,
-      });
-    }
+    const filed = await fileTasks(
+      { tasks: deps.tasks, audit: deps.audit, ...(deps.metrics ? { metrics: deps.metrics } : {}) },
+      tasks,
+      p.id,
+      'pipeline:pharmacy-report',
+    );
+    const made = filed.map((f) => f.task.id);
     return {
       path,
       state: 'done',
@@ -517,29 +507,19 @@ export function createMessageProcessor(
     });
     if (gate !== undefined && !gate.createTasks) return { path, state: 'done', detail: gate.detail };
 
-    const created = await createDischargeTasks({
-      tasks: deps.tasks,
-      message,
-      match,
-      result: gate?.result ?? result,
-      medications: read.extracted,
-      sourceText: read.sourceText,
-      dischargedAt: read.dischargedAt ?? deps.clock.now(),
-    });
-    for (const task of created) {
-      if (!task.created) continue;
-      deps.metrics?.tasksCreated.inc({ type: task.task.type });
-      await deps.audit.record({
-        actor: 'system:pipeline',
-        action: 'create',
-        category: 'task',
-        patient: match.patient.id,
-        entity: task.task.id,
-        source: 'pipeline:discharge-reconciliation',
-        outcome: 'success',
-        detail: task.task.type,
-      });
-    }
+    const created = await fileTasks(
+      { tasks: deps.tasks, audit: deps.audit, ...(deps.metrics ? { metrics: deps.metrics } : {}) },
+      dischargeTasksFor({
+        message,
+        match,
+        result: gate?.result ?? result,
+        medications: read.extracted,
+        sourceText: read.sourceText,
+        dischargedAt: read.dischargedAt ?? deps.clock.now(),
+      }),
+      match.patient.id,
+      'pipeline:discharge-reconciliation',
+    );
     return { path, state: 'awaiting-review', detail: `tasks: ${created.map((t) => t.task.id).join(', ')}` };
   };
 }

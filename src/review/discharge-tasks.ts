@@ -2,7 +2,7 @@
 import type { ExtractedMedication } from '../extract/rules/extracted-medication.ts';
 import type { PatientMatch } from '../platform/pharmacy/pharmacy-system.ts';
 import type { StoredMessage } from '../platform/store/message-store.ts';
-import type { NewTask, Task, TaskPriority, TaskStore } from '../platform/store/task-store.ts';
+import type { NewTask, TaskPriority } from '../platform/store/task-store.ts';
 import type { ReconciliationResult } from '../reconcile/discrepancy.ts';
 
 export const TaskType = {
@@ -25,7 +25,6 @@ export function highestPriority(priorities: readonly TaskPriority[]): TaskPriori
 }
 
 export interface DischargeTaskInput {
-  tasks: TaskStore;
   message: StoredMessage;
   match: PatientMatch;
   result: ReconciliationResult;
@@ -48,7 +47,7 @@ export function discrepancyItems(result: ReconciliationResult) {
   }));
 }
 
-export function dischargeTasksFor(input: Omit<DischargeTaskInput, 'tasks'>): NewTask[] {
+export function dischargeTasksFor(input: DischargeTaskInput): NewTask[] {
   const { message, match, result } = input;
   const p = match.patient;
   const patient = {
@@ -95,13 +94,4 @@ export function dischargeTasksFor(input: Omit<DischargeTaskInput, 'tasks'>): New
     },
   };
   return [reconciliation, followUp];
-}
-
-/** Creates both tasks idempotently: a replay or a redelivery finds them by key and creates nothing. */
-export async function createDischargeTasks(
-  input: DischargeTaskInput,
-): Promise<Array<{ task: Task; created: boolean }>> {
-  const out: Array<{ task: Task; created: boolean }> = [];
-  for (const task of dischargeTasksFor(input)) out.push(await input.tasks.create(task));
-  return out;
 }

@@ -2,8 +2,9 @@
 // packet (diagnoses, labs and notes relevant to a drug, as JSON and a printable page) and the MTM summary.
 import type { Bundle } from '@medplum/fhirtypes';
 import { pdcByDrug, PDC_THRESHOLD } from '../checks/adherence-check.ts';
-import type { CheckLab, CheckProblem, DrugOrder } from '../checks/check-input.ts';
+import type { CheckLab, CheckProblem } from '../checks/check-input.ts';
 import type { Finding } from '../checks/finding.ts';
+import { activeOrdersOf, allergiesOf } from '../checks/pharmacy-facts.ts';
 import { preparePatientContext, runProfileChecks } from '../checks/run-checks.ts';
 import type { PharmacyProfile } from '../platform/pharmacy/pharmacy-system.ts';
 import type { NewTask } from '../platform/store/task-store.ts';
@@ -303,28 +304,12 @@ export function medicationReviewTasks(input: {
   const born = new Date(`${p.birthDate}T00:00:00Z`);
   const age = Math.floor((asOf.getTime() - born.getTime()) / (365.2425 * DAY_MS));
   const facts = factsFromBundles(input.bundles);
-  const active: DrugOrder[] = profile.prescriptions
-    .filter((rx) => rx.status === 'active')
-    .map((rx) => ({
-      name: rx.drugName,
-      ...(rx.rxcui ? { rxcui: rx.rxcui } : {}),
-      ...(rx.strength ? { strength: rx.strength } : {}),
-      ...(rx.dose ? { dose: rx.dose } : {}),
-      ...(rx.frequencyPerDay !== undefined ? { frequencyPerDay: rx.frequencyPerDay } : {}),
-      ...(rx.route ? { route: rx.route } : {}),
-      prn: rx.prn,
-    }));
   const context = preparePatientContext({
     patient: { age, sex: p.gender },
-    allergies: profile.allergies.map((a) => ({
-      substance: a.substance,
-      ...(a.rxcui ? { rxcui: a.rxcui } : {}),
-      ...(a.reaction ? { reaction: a.reaction } : {}),
-      ...(a.severity ? { severity: a.severity } : {}),
-    })),
+    allergies: allergiesOf(profile),
     problems: facts.problems,
     labs: facts.labs,
-    activeMedications: active,
+    activeMedications: activeOrdersOf(profile),
     terminology: input.terminology,
     asOf,
   });
