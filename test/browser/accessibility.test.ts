@@ -3,10 +3,11 @@
 // dashboard, the patient timeline, the message browser and the audit report, in light and dark mode — every visible
 // text meets WCAG 2.x AA contrast (4.5:1, 3:1 for large text), every tab stop shows focus with a 3:1 indicator, every
 // form control has a name, every page has one h1; and the keyboard alone reaches and works approve, edit and reject.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './chromium.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demoDischargeA03 } from '../../src/cli/demo/demo-discharge.ts';
 import { freshTotp, seedUser, type SeededUser } from '../support/auth.ts';
@@ -14,8 +15,6 @@ import { auditPage, focusTop, type PageReport } from './a11y-check.ts';
 import { buildWebApp } from './build-web.ts';
 import { dischargeFor } from './demo-discharges.ts';
 import { startWorkspaceEngine, type WorkspaceEngine } from './workspace-engine.ts';
-
-const CHROMIUM = process.env.RXBRIDGE_CHROMIUM ?? '/usr/bin/chromium';
 
 let w: WorkspaceEngine;
 let browser: Browser;
@@ -27,21 +26,12 @@ const contexts: BrowserContext[] = [];
 const reports: PageReport[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}: install Debian's chromium package (or set RXBRIDGE_CHROMIUM)`,
-    );
-  }
   webRoot = await buildWebApp();
   dir = mkdtempSync(join(tmpdir(), 'rxb-a11y-'));
   w = await startWorkspaceEngine({ webRoot, dir });
   engineer = await seedUser(w.engine.security.auth, { role: 'integration-engineer', site: '*' });
   officer = await seedUser(w.engine.security.auth, { role: 'compliance-officer', site: '*' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

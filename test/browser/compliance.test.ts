@@ -5,7 +5,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './chromium.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demoDischargeA03 } from '../../src/cli/demo/demo-discharge.ts';
 import { openSqliteRolloutStore } from '../../src/review/rollout/sqlite/sqlite-rollout-store.ts';
@@ -14,7 +15,6 @@ import { buildWebApp } from './build-web.ts';
 import { dischargeFor } from './demo-discharges.ts';
 import { startWorkspaceEngine, type WorkspaceEngine } from './workspace-engine.ts';
 
-const CHROMIUM = process.env.RXBRIDGE_CHROMIUM ?? '/usr/bin/chromium';
 /** Screenshots go to a temporary folder; RXBRIDGE_SCREENSHOTS_DIR=docs/screenshots refreshes the documented ones. */
 const SHOTS = process.env.RXBRIDGE_SCREENSHOTS_DIR
   ? resolve(process.env.RXBRIDGE_SCREENSHOTS_DIR)
@@ -36,11 +36,7 @@ beforeAll(async () => {
   w = await startWorkspaceEngine({ webRoot, dir });
   officer = await seedUser(w.engine.security.auth, { role: 'compliance-officer', site: '*' });
   engineer = await seedUser(w.engine.security.auth, { role: 'integration-engineer', site: '*' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

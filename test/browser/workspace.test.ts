@@ -2,10 +2,11 @@
 // discharge that arrived over MLLP is in the queue, the task shows both lists with evidence, decisions by keyboard and
 // mouse with reasons, apply changes the pharmacy profile, sends RDE^O11 and the note to the PCP, and is audited.
 // Screenshots go to a temporary folder; RXBRIDGE_SCREENSHOTS_DIR=docs/screenshots refreshes the documented ones.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demoDischargeA03 } from '../../src/cli/demo/demo-discharge.ts';
 import { freshTotp } from '../support/auth.ts';
@@ -13,7 +14,6 @@ import { buildWebApp } from './build-web.ts';
 import { dischargeFor } from './demo-discharges.ts';
 import { startWorkspaceEngine, type WorkspaceEngine } from './workspace-engine.ts';
 
-const CHROMIUM = process.env.RXBRIDGE_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = process.env.RXBRIDGE_SCREENSHOTS_DIR
   ? `${resolve(process.env.RXBRIDGE_SCREENSHOTS_DIR)}/`
   : `${mkdtempSync(join(tmpdir(), 'rxb-shots-'))}/`;
@@ -24,18 +24,9 @@ let page: Page;
 let webRoot: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}: install Debian's chromium package (or set RXBRIDGE_CHROMIUM)`,
-    );
-  }
   webRoot = await buildWebApp();
   w = await startWorkspaceEngine({ webRoot });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   mkdirSync(SHOTS, { recursive: true });
 }, 60_000);
