@@ -41,7 +41,9 @@ export interface FhirResourceStore {
   /** Records a link; true when it is new or points to a different EHR patient than before. */
   setPatientLink(endpoint: string, pharmacyPatientId: string, ehrPatientId: string, at: string): boolean;
   /** Every linked patient on this endpoint (the scheduled sync walks them). */
-  patientLinks(endpoint: string): Array<{ pharmacyPatientId: string; ehrPatientId: string; linkedAt: string }>;
+  patientLinks(
+    endpoint: string,
+  ): Array<{ pharmacyPatientId: string; ehrPatientId: string; linkedAt: string }>;
   saveBulkCheckpoint(endpoint: string, checkpoint: BulkCheckpoint | undefined): void;
   close(): void;
 }
