@@ -57,7 +57,7 @@ export const SECTION_RULES: readonly SectionRule[] = [
   { pattern: /^\s*(?:brief |clinical )?summary\s*$/i, kind: 'hospital-course' },
   {
     pattern:
-      /\b(?:hospital course|hosp\.? course|course in hospital|ed course|procedures?|hospital meds|treatment in hospital|inpatient only|not for discharge)\b/i,
+      /^\s*(?:(?:post-?op(?:erative)?|clinical|hospital) )?course\s*$|\b(?:hospital course|hosp\.? course|course in hospital|ed course|procedures?|hospital meds|treatment in hospital|inpatient only|not for discharge)\b/i,
     kind: 'hospital-course',
   },
   {
@@ -156,7 +156,7 @@ export const PRESCRIBED_CUE =
 
 /** Right after a drug name (and its strength): "His ramipril was held ...", "lisinopril has been stopped". */
 export const AFTER_NAME_STATUS =
-  /^\s*(?:[\w.,/%()-]+\s+){0,8}?(?:(?:was|were|is|has been|have been|will be)\s+)?(held|stopped|discontinued|started|increased|decreased|reduced|lowered|changed|resumed|continued|continues|continue|stops|stop|hold)\b/i;
+  /^\s*(?:[\w.,/%()-]+\s+){0,8}?(?:(?:was|were|is|has been|have been|will be)\s+)?(held|stopped|discontinued|started|commenced|initiated|added|substituted|increased|decreased|reduced|lowered|changed|resumed|continued|continues|continue|stops|stop|hold)\b/i;
 
 /**
  * A dose change said in words after the name: "increased from 20 mg to 80 mg", "DOSE INCREASED from 2.5 mL",
@@ -177,7 +177,7 @@ export const LIMITED_COURSE =
  * sentence was given in hospital, belongs to the past, or is negated, so it is not a discharge medication.
  */
 export const EXCLUDING_TRIGGERS =
-  /\b(?:(?:was|were|is|been) (?:given|treated|started|loaded|managed|maintained|placed|receiving)|received|rec'?d|receiving|(?:controlled|anticoagulated|managed|bridged|diuresed|loaded|treated) with|treated (?:with|in)|in the (?:hospital|emergency department|ed|icu)|while (?:inpatient|admitted|in (?:the )?hospital)|during (?:the )?(?:procedure|admission|hospitali[sz]ation|stay)|peri-?operative(?:ly)?|hospital meds|(?:was|were) on|no longer (?:on|taking)|never (?:give|take|use)|(?:already )?contains?|return to the (?:er|ed|emergency)|call 911|previously (?:on|tried|took)|tried|history of|denies|no|not|do not take|avoid|allergic to|instead of)\b/i;
+  /\b(?:(?:was|were|is|been) (?:given|treated|started|loaded|managed|maintained|placed|receiving)|received|rec'?d|receiving|(?:controlled|anticoagulated|managed|bridged|diuresed|loaded|treated) with|treated (?:with|in)|in the (?:hospital|emergency department|ed|icu)|while (?:inpatient|admitted|in (?:the )?hospital)|during (?:the )?(?:procedure|admission|hospitali[sz]ation|stay)|peri-?op(?:erative(?:ly)?)?|post-?operatively|intra-?operatively|while you were (?:here|in)|(?:previously )?failed|converted with|required|on the ward|(?:a )?single dose of|hospital meds|(?:was|were) on|no longer (?:on|taking)|never (?:give|take|use)|(?:already )?contains?|return to the (?:er|ed|emergency)|call 911|previously (?:on|tried|took)|tried|history of|asked about|denies|no|not|do not take|avoid|allergic to|instead of)\b/i;
 
 /**
  * A heading for the list the patient goes home with ("Discharge medications", "Meds on D/C", "Your medication
@@ -205,4 +205,4 @@ export const LEADING_CUE =
 
 /** NegEx post-triggers: right after the name, these say the drug is not being given ("Entresto is not covered"). */
 export const EXCLUDING_AFTER =
-  /^[\s,]*(?:infusion|drip|gtt)\b|\bnot continued\b|\bgiven (?:iv|im|inpatient)\b|^[\s,]*(?:is|was|were) not\b|^[\s,]*(?:not covered|not started|not given|was not)\b|\b(?:was|were) (?:given|administered)\b|\bgiven (?:once|x\s?1|in the (?:ed|er|emergency department|hospital|clinic))\b/i;
+  /^[\s,]*(?:infusion|drip|gtt)\b|\bnot continued\b|\bgiven (?:iv|im|inpatient)\b|^[\s,]*(?:is|was|were) (?:not|never)\b|\b(?:was|were) (?:declined|discussed|considered)\b|^[\s,]*(?:not covered|not started|not given|was not)\b|\b(?:was|were) (?:given|administered)\b|\bgiven (?:once|x\s?1|in the (?:ed|er|emergency department|hospital|clinic))\b/i;

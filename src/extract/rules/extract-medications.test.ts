@@ -576,3 +576,20 @@ test('relative clauses, "continues"/"stops" after the dose, "we have added", and
     ['amlodipine', 'continued'],
   ]);
 });
+
+test('a heading with its text on the same line heads that paragraph only; prose repeating a listed drug is not reported twice', () => {
+  const note = [
+    'Patient: Mr Example, 70. Procedure: knee replacement.',
+    '',
+    'Peri-operatively he received cefazolin. On the ward he required morphine 5 mg IV. Olanzapine 5 mg nocte was commenced.',
+    'Nicotine replacement was declined. He asked about restarting his old quetiapine.',
+    'Neurology increased his levetiracetam.',
+    '',
+    'Discharge medications:',
+    '1. Levetiracetam 500 mg twice daily - DOSE INCREASED from 250 mg.',
+  ].join('\n');
+  expect(extract(note).map((m) => [m.concept?.name, m.status])).toEqual([
+    ['olanzapine', 'new'],
+    ['levetiracetam', 'changed'],
+  ]);
+});

@@ -77,6 +77,7 @@ const CLOSING_STATUS =
   /[,;.]\s*(?:this is (?:a )?|status:?\s*)?(new|continue|continued|stop|stopped|discontinue|discontinued|hold|held|changed|resume|resumed|unchanged|no change)(?:\s+(?:medication|med|medicine))?\s*\.?\s*$/i;
 const EXCEPT_CUE = /\b(?:resume|continue|restart|keep taking)\b[^.;]*\bexcept(?:\s+for)?\b/i;
 const HOLD_WORD = /\bhold\b/i;
+const BLANK_LINE = /\n[ \t]*\r?\n/;
 /** "Medication    Dose / Route    Instructions" or "| Medication | How to take | Status |": a table's header row. */
 const ALIGNED_TABLE_HEADER =
   /^\s*\|?\s*(?:medications?|meds|drugs?|medication name|drug name)\s*(?:\|\s*[A-Za-z]|\s{2,}[A-Za-z])/i;
@@ -117,6 +118,9 @@ const STATUS_WORDS: ReadonlyMap<string, MedicationChange> = new Map([
   ['stops', 'stopped'],
   ['add', 'new'],
   ['added', 'new'],
+  ['commenced', 'new'],
+  ['initiated', 'new'],
+  ['substituted', 'new'],
   ['transition to', 'new'],
   ['transitioned to', 'new'],
   ['switch to', 'new'],
@@ -266,6 +270,8 @@ interface Item {
   joined: boolean;
   /** Under a heading for the list the patient goes home with ("Discharge medications", "Meds on D/C"). */
   dischargeList: boolean;
+  /** Under a medication heading (a list or table), not in the letter's running prose. */
+  inList?: boolean;
 }
 
 /** A medication with what the status rules need to know about where it came from. */
@@ -368,6 +374,18 @@ function applyImpliedStatus(text: string, found: Found[]): ExtractedMedication[]
     if (earlier?.medication.status && !m.status && sameStrength(earlier.medication, m)) dropped.add(f);
     else seen.push(f);
   }
+  // "neurology increased his levetiracetam" in the story, then the same drug on the medication list: the list
+  // entry is the medication; the prose mention is reported only through it.
+  const listed = new Map<string, Found>();
+  for (const f of found) if (f.item.inList && !f.item.homeList) listed.set(drugIdentity(f.medication), f);
+  if (listed.size > 0)
+    for (const f of found) {
+      if (f.item.inList || f.item.homeList || dropped.has(f)) continue;
+      const entry = listed.get(drugIdentity(f.medication));
+      if (!entry || dropped.has(entry)) continue;
+      if (!entry.medication.status && f.medication.status) entry.medication.status = f.medication.status;
+      dropped.add(f);
+    }
   const homeGroup = HOME_GROUP_CUE.test(text);
   const out: ExtractedMedication[] = [];
   for (const f of found) {
@@ -433,10 +451,20 @@ function splitItems(text: string, terminology: Terminology): Item[] {
   let homeList = false;
   let dischargeList = false;
   let section: SectionKind = 'other';
+  // "Procedure: right hip replacement.", "Diagnosis: ...": a skipped heading with its text on the same line
+  // heads that paragraph only; the letter goes on after the blank line.
+  let inlineSkipped = false;
+  let previousEnd = 0;
   for (const line of allMatches(LINE, text)) {
     let start = line.index;
     const lineText = line[0];
     const end = line.index + lineText.length;
+    if (inlineSkipped && BLANK_LINE.test(text.slice(previousEnd, start))) {
+      section = 'other';
+      headerStatus = undefined;
+    }
+    inlineSkipped = false;
+    previousEnd = end;
     if (ALIGNED_TABLE_HEADER.test(lineText)) {
       section = 'medications';
       headerStatus = undefined;
@@ -483,13 +511,17 @@ function splitItems(text: string, terminology: Terminology): Item[] {
         homeList = isHomeListHeader(prefix);
         if (kind === 'medications') dischargeList = nextDischargeList(prefix, dischargeList);
         start += colon + 1;
+        inlineSkipped = SKIPPED_SECTIONS.has(section) && lineText.slice(colon + 1).trim() !== '';
       }
     }
     if (SKIPPED_SECTIONS.has(section)) continue;
     if (PIPE_ROW.test(lineText)) {
       pushTableRow(text, start, end, headerStatus, homeList, items);
       const row = items.at(-1);
-      if (row) row.dischargeList = dischargeList;
+      if (row) {
+        row.dischargeList = dischargeList;
+        row.inList = section === 'medications';
+      }
       continue;
     }
     // Sentences that name no drug ("Take 1 tablet daily.", "Status: no change.") continue the one before.
@@ -515,6 +547,7 @@ function splitItems(text: string, terminology: Terminology): Item[] {
           homeList = isHomeListHeader(prefix);
           if (kind === 'medications') dischargeList = nextDischargeList(prefix, dischargeList);
           from += colonAt + 1;
+          inlineSkipped = SKIPPED_SECTIONS.has(section);
         }
       }
       if (SKIPPED_SECTIONS.has(section)) continue;
@@ -529,6 +562,7 @@ function splitItems(text: string, terminology: Terminology): Item[] {
             homeList,
             joined,
             dischargeList,
+            inList: section === 'medications',
           });
           joined = true;
         }
