@@ -593,3 +593,21 @@ test('a heading with its text on the same line heads that paragraph only; prose 
     ['levetiracetam', 'changed'],
   ]);
 });
+
+test('switching: "switched from X to Y", "X was switched to Y", "replaced with Y"; the same drug on both sides is a change', () => {
+  const note = [
+    'We have switched her from omeprazole to lansoprazole 30 mg daily.',
+    'His fluoxetine 20 mg was switched to sertraline 50 mg daily.',
+    'Metformin has been discontinued and replaced with linagliptin 5 mg once daily.',
+    'Metoprolol tartrate 25 mg BID was switched to metoprolol succinate 50 mg once daily.',
+  ].join('\n');
+  expect(extract(note).map((m) => [m.concept?.name, m.status])).toEqual([
+    ['omeprazole', 'stopped'],
+    ['lansoprazole', 'new'],
+    ['fluoxetine', 'stopped'],
+    ['sertraline', 'new'],
+    ['metformin', 'stopped'],
+    ['linagliptin', 'new'],
+    ['metoprolol', 'changed'],
+  ]);
+});

@@ -270,6 +270,9 @@ interface Item {
   joined: boolean;
   /** Under a heading for the list the patient goes home with ("Discharge medications", "Meds on D/C"). */
   dischargeList: boolean;
+  /** "switched from X to Y", "X was replaced with Y": this item is Y (`switchTo`) or X (`switchFrom`). */
+  switchTo?: boolean;
+  switchFrom?: boolean;
   /** Under a medication heading (a list or table), not in the letter's running prose. */
   inList?: boolean;
 }
@@ -334,8 +337,24 @@ function applyImpliedStatus(text: string, found: Found[]): ExtractedMedication[]
     const afterName = m.text.slice(m.text.indexOf(m.name) + m.name.length);
     if (m.status && GROUP_VERB.test(afterName)) prev.medication.status = m.status;
   }
+  // "X was switched to Y": X stops and Y is new; the same drug on both sides (another salt or release) is a change.
+  const switchedAway = new Set<Found>();
+  for (let i = 0; i < found.length; i++) {
+    const cur = found[i];
+    if (!cur?.item.switchTo) continue;
+    const prev = found[i - 1];
+    if (prev?.item.switchFrom && prev.item.contextStart === cur.item.contextStart) {
+      if (drugIdentity(prev.medication) === drugIdentity(cur.medication)) {
+        switchedAway.add(prev);
+        cur.medication.status = 'changed';
+        continue;
+      }
+      if (prev.medication.status !== 'held') prev.medication.status = 'stopped';
+    }
+    cur.medication.status = 'new';
+  }
   const home = found.filter((f) => f.item.homeList);
-  const dropped = new Set<Found>();
+  const dropped = new Set<Found>(switchedAway);
   if (home.length > 0) {
     const firstHome = home[0]?.item.start ?? 0;
     for (const f of found) {
@@ -554,7 +573,10 @@ function splitItems(text: string, terminology: Terminology): Item[] {
       for (const chunk of splitChunks(text, from, sentence[1])) {
         let joined = false;
         for (const piece of splitCommas(text, chunk[0], chunk[1], terminology)) {
+          const prev = items.at(-1);
+          if (piece[2] && prev && joined) prev.switchFrom = true;
           items.push({
+            switchTo: piece[2],
             start: piece[0],
             end: piece[1],
             status: headerStatus,
@@ -676,9 +698,11 @@ function splitCommas(
   start: number,
   end: number,
   terminology: Terminology,
-): Array<[number, number]> {
-  const pieces: Array<[number, number]> = [];
+): Array<[number, number, boolean]> {
+  const pieces: Array<[number, number, boolean]> = [];
   let pieceStart = start;
+  let switching = false;
+  let target = false;
   for (let i = start; i < end; i++) {
     const c = text[i];
     let skip = 0;
@@ -687,6 +711,14 @@ function splitCommas(
       skip = 1;
     } else if (c === ' ' && /^ and /i.test(text.slice(i, i + 5)) && i + 5 <= end) {
       skip = 5;
+    } else if (
+      c === ' ' &&
+      SWITCH_TARGET.test(text.slice(i, i + 6)) &&
+      SWITCH_VERB.test(text.slice(pieceStart, i))
+    ) {
+      // "switched her from omeprazole to lansoprazole", "replaced with linagliptin": the target is its own item.
+      skip = SWITCH_TARGET.exec(text.slice(i, i + 6))?.[0].length ?? 1;
+      switching = true;
     } else continue;
     const nextStart = i + skip;
     const nextEnd = text.indexOf(',', nextStart);
@@ -706,14 +738,21 @@ function splitCommas(
           nextBody.replace(LEADING_JUNK, ''),
         ))
     ) {
-      pieces.push([pieceStart, i]);
-      pieceStart = c === ',' ? i + 1 : i + 1;
+      pieces.push([pieceStart, i, target]);
+      target = switching;
+      pieceStart = switching ? i + skip : i + 1;
     }
+    switching = false;
   }
-  pieces.push([pieceStart, end]);
+  pieces.push([pieceStart, end, target]);
   return pieces;
 }
 
+/** A change of drug: the piece before names what is given up, the one after " to ", " with ", " by " what replaces it. */
+const SWITCH_VERB = /\b(?:switch(?:ed|ing)?|chang(?:e|ed|ing)|convert(?:ed|ing)?|replaced?|substituted?)\b/i;
+const SWITCH_TARGET = /^ (?:to|with|by) /i;
+const SWITCH_FROM =
+  /\b(?:switch|chang|convert)(?:ed|ing|e)?\s+(?:\w+\s+)?from\s+(?:(?:his|her|their|your|the)\s+)?$/i;
 const RELATIVE_CLAUSE = /^\s*,\s*(?:which|who|that)\b[^,]*,/i;
 const CONDITIONAL_HOLD = /\bhold\b[^.;]*\bif\b/i;
 const GROUP_VERB = /\b(?:are|were|have been|both|all|continue)\b/i;
@@ -851,6 +890,7 @@ function parseItem(input: string, item: Item, terminology: Terminology): Found |
         status = cueStatus;
         cue = cueStatus;
       } else if (PRESCRIBED_CUE.test(before)) status = 'new';
+      else if (SWITCH_FROM.test(before)) status = 'stopped';
     }
   }
   const firstWord = words[0];
