@@ -142,6 +142,9 @@ export const STARTER_ALIASES: Readonly<Record<string, readonly string[]>> = {
     'calcium carb/vit d',
   ],
   epinephrine: ['epi pen', 'epi-pen'],
+  // International names (INN spellings used in UK letters).
+  carboxymethylcellulose: ['carmellose', 'carmellose sodium'],
+  carbocysteine: ['carbocisteine'],
   'insulin isophane / insulin, regular, human': [
     '70/30 insulin',
     'insulin 70/30',
