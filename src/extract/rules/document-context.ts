@@ -90,7 +90,7 @@ export const STATUS_CUES: ReadonlyArray<{ pattern: RegExp; status: MedicationCha
   },
   {
     pattern:
-      /\bno change\b|\bunchanged\b|\bsame as before\b|\bhome medications?\b|\bkeep taking\b|\bthe same way\b|\bas (?:you did )?before\b/i,
+      /\bno change\b|\bunchanged\b|\bsame as before\b|\bhome medications?\b|\bkeep taking\b|\bthe same way\b|\b(?:at|on) the same dose\b|\bas (?:you did )?before\b/i,
     status: 'continued',
   },
   {
@@ -109,7 +109,7 @@ export const STATUS_CUES: ReadonlyArray<{ pattern: RegExp; status: MedicationCha
  * "OK to restart Eliquis on Monday" (held until then).
  */
 export const WEAK_STATUS_CUES: ReadonlyArray<{ pattern: RegExp; status: MedicationChange }> = [
-  { pattern: /\bis (?:a )?new\b/i, status: 'new' },
+  { pattern: /\b(?:is|are) (?:a )?new\b/i, status: 'new' },
   {
     pattern: /\bon hold\b|\b(?:ok(?:ay)? to |may )?restart(?:ing)?\s+(?:\w+\s+)?(?:on|in|after|once|when)\b/i,
     status: 'held',
@@ -145,14 +145,14 @@ export const HOME_LIST_ACTION =
  * medication listed apart from that group with no status of its own is one the patient did not take before: new.
  */
 export const HOME_GROUP_CUE =
-  /\b(?:resume|continue|keep taking|go on taking)\s+(?:all\s+)?(?:of\s+)?(?:your|her|his|their|the)?\s*(?:home|other|usual|regular|previous)\s+(?:medications?|meds|medicines)\b|\bhome\s+(?:medications?|meds)\s*[-–—:(,]\s*(?:no changes?|unchanged)\b/i;
+  /\b(?:resume|continue|keep taking|go on taking)\s+(?:all\s+)?(?:of\s+)?(?:your|her|his|their|the)?\s*(?:home|other|usual|regular|previous)\s+(?:medications?|meds|medicines)\b|\bhome\s+(?:medications?|meds)\s*[-–—:(,]\s*(?:no changes?|unchanged)\b|\b(?:everything|all) else\b[^.;]{0,40}\b(?:continues?|unchanged|resumes?)\b/i;
 
 /**
  * Before a drug name inside an item: a prescription being written ("Prescriptions given today for ...",
  * "prescribed ...", "Rx for ...") makes it new.
  */
 export const PRESCRIBED_CUE =
-  /\b(?:prescriptions?\s+(?:given|written|sent)(?:\s+today)?\s+for|prescribed|rx\s+for)\s*$/i;
+  /\b(?:prescriptions?\s+(?:given|written|sent)(?:\s+today)?\s+for|prescribed(?:\s+(?:one|two|three|a|an|\d+))?|rx\s+for)\s*$/i;
 
 /** Right after a drug name (and its strength): "His ramipril was held ...", "lisinopril has been stopped". */
 export const AFTER_NAME_STATUS =
@@ -163,21 +163,21 @@ export const AFTER_NAME_STATUS =
  * "your dose has been increased", "reduced from 0.25 mg to 0.125 mg".
  */
 export const CHANGE_PHRASE =
-  /\b(?:increased|decreased|reduced|lowered|raised|titrated(?: up| down)?|adjusted)\s+(?:from|to)\b|\bdose\s+(?:has been |was |is )?(?:increased|decreased|reduced|lowered|changed)\b/i;
+  /\b(?:increased|decreased|reduced|lowered|raised|titrated(?: up| down)?|adjusted)\s+(?:(?:it|this|them|the dose)\s+)?(?:from|to)\b|\bat (?:a )?(?:lower|higher|reduced|increased|half|double)\s+(?:dose|strength)\b|\bdose\s+(?:has been |was |is )?(?:increased|decreased|reduced|lowered|changed)\b/i;
 
 /**
  * A course with an end ("for 7 days", "x 10 days", "for 3 more days", "through Friday") and no status of its own:
  * a short course started for this illness, so new rather than a home medicine.
  */
 export const LIMITED_COURSE =
-  /\b(?:for|x|×)\s*\d+\s*(?:more\s+|additional\s+|further\s+)?(?:days?|d|weeks?|wks?)\b|\bthrough\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d)/i;
+  /\b(?:for|x|×)\s*(?:\d+|one|two|three|four|five|six|seven|ten|fourteen)\s*(?:more\s+|additional\s+|further\s+)?(?:days?|d|weeks?|wks?)\b|\b(?:\d+|one|two|three|four|five)\s+(?:more|further|additional)\s+days?\b|\bthrough\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d)/i;
 
 /**
  * ConText-style triggers (Harkema et al. 2009, J Biomed Inform 42:839): a drug named after one of these in the same
  * sentence was given in hospital, belongs to the past, or is negated, so it is not a discharge medication.
  */
 export const EXCLUDING_TRIGGERS =
-  /\b(?:(?:was|were|is|been) (?:given|treated|started|loaded|managed|maintained|placed|receiving)|received|rec'?d|receiving|(?:controlled|anticoagulated|managed|bridged|diuresed|loaded|treated) with|treated (?:with|in)|in the (?:hospital|emergency department|ed|icu)|while (?:inpatient|admitted|in (?:the )?hospital)|during (?:the )?(?:procedure|admission|hospitali[sz]ation|stay)|peri-?op(?:erative(?:ly)?)?|post-?operatively|intra-?operatively|while you were (?:here|in)|(?:previously )?failed|converted with|required|on the ward|(?:a )?single dose of|hospital meds|(?:was|were) on|no longer (?:on|taking)|never (?:give|take|use)|(?:already )?contains?|return to the (?:er|ed|emergency)|call 911|previously (?:on|tried|took)|tried|history of|asked about|denies|no|not|do not take|avoid|allergic to|instead of)\b/i;
+  /\b(?:(?:was|were|is|been) (?:given|treated|started|loaded|managed|maintained|placed|receiving)|received|rec'?d|receiving|(?:controlled|anticoagulated|managed|bridged|diuresed|loaded|treated) with|treated (?:with|in)|in the (?:hospital|emergency department|ed|icu)|while (?:inpatient|admitted|in (?:the )?hospital)|during (?:the )?(?:procedure|admission|hospitali[sz]ation|stay)|peri-?op(?:erative(?:ly)?)?|post-?operatively|intra-?operatively|while you were (?:here|in)|(?:previously )?failed|converted with|required|on the ward|(?:a )?single dose of|hospital meds|(?:was|were) on|no longer (?:on|taking)|never (?:give|take|use)|(?:already )?contains?|return to the (?:er|ed|emergency)|call 911|previously (?:on|tried|took)|tried|history of|asked about|given (?:in|on) (?:the )?(?:department|ed|er|ward|emergency department)|denies|no|not|do not take|avoid|allergic to|instead of)\b/i;
 
 /**
  * A heading for the list the patient goes home with ("Discharge medications", "Meds on D/C", "Your medication
@@ -186,7 +186,7 @@ export const EXCLUDING_TRIGGERS =
  * decides whether it is new to the pharmacy. Such a status is marked as implied (lower confidence).
  */
 export const DISCHARGE_LIST_HEADER =
-  /\b(?:discharge|d\/c|at home|go(?:ing)? home|your (?:medications?|medicines|medication list)|medication list|medications? to take|current medications?)\b/i;
+  /\b(?:discharge|d\/c|at (?:the )?home|to be given|go(?:ing)? home|your (?:medications?|medicines|medication list)|medication list|medications? to take|current medications?)\b/i;
 
 /**
  * "Commonly known as: LASIX", "What changed: how much to take": a labelled field of the item above, inside a

@@ -611,3 +611,25 @@ test('switching: "switched from X to Y", "X was switched to Y", "replaced with Y
     ['metoprolol', 'changed'],
   ]);
 });
+
+test('prose status cues: a lower dose, "increased it to", the same dose, a conditional hold, "his usual", "which are new", number-word courses', () => {
+  const note = [
+    'Metoprolol was resumed at a lower dose of 25 mg daily.',
+    'Fluticasone 50 mcg two sprays daily: we have increased it to 3 sprays daily.',
+    'He continues the fentanyl 12 mcg/h patch changed every 72 hours, which we kept at the same dose.',
+    'Please hold his furosemide 20 mg if SBP < 100; he may otherwise continue it daily.',
+    'He will take methotrexate 20 mg once weekly and his usual folic acid 5 mg once weekly.',
+    'He uses eye drops (carmellose 0.5%) one drop four times daily, which are new.',
+    'She should finish prednisolone 20 mg once in the morning for two more days, then stop.',
+  ].join('\n');
+  expect(extract(note).map((m) => [m.concept?.name, m.status])).toEqual([
+    ['metoprolol', 'changed'],
+    ['fluticasone', 'changed'],
+    ['fentanyl', 'continued'],
+    ['furosemide', 'continued'],
+    ['methotrexate', undefined],
+    ['folic acid', 'continued'],
+    ['carboxymethylcellulose', 'new'],
+    ['prednisolone', 'new'],
+  ]);
+});

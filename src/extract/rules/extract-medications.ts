@@ -202,6 +202,21 @@ const NOT_A_NAME: ReadonlySet<string> = new Set([
   'thank',
   'dear',
   'neither',
+  // Verbs and relatives end an unknown name: "Allopurinol was reduced to 100 mg daily".
+  'was',
+  'were',
+  'is',
+  'are',
+  'has',
+  'have',
+  'had',
+  'been',
+  'will',
+  'should',
+  'must',
+  'which',
+  'who',
+  'to',
 ]);
 
 const UNIT_DISPLAY: ReadonlyMap<string, string> = new Map([
@@ -283,6 +298,8 @@ interface Found {
   item: Item;
   /** A status verb written right before the name ("continue her albuterol"), which "and ..." items share. */
   cue: MedicationChange | undefined;
+  /** "Please hold X if ...": X goes on, except when the condition is met. */
+  conditionalHold?: boolean;
 }
 
 /**
@@ -413,6 +430,7 @@ function applyImpliedStatus(text: string, found: Found[]): ExtractedMedication[]
     if (!m.status && !f.item.homeList && (LIMITED_COURSE.test(m.text) || homeGroup)) m.status = 'new';
     // The home list itself, when the writer says to resume it and does not repeat an entry: continued.
     if (!m.status && f.item.homeList && homeGroup) m.status = 'continued';
+    if (!m.status && f.conditionalHold) m.status = 'continued';
     // 5. on the discharge list, with nothing to compare against: what the patient goes on taking (implied).
     if (!m.status && f.item.dischargeList && home.length === 0) {
       m.status = 'continued';
@@ -754,6 +772,7 @@ const SWITCH_TARGET = /^ (?:to|with|by) /i;
 const SWITCH_FROM =
   /\b(?:switch|chang|convert)(?:ed|ing|e)?\s+(?:\w+\s+)?from\s+(?:(?:his|her|their|your|the)\s+)?$/i;
 const RELATIVE_CLAUSE = /^\s*,\s*(?:which|who|that)\b[^,]*,/i;
+const USUAL_BEFORE = /\b(?:his|her|their|your)\s+(?:usual|regular|normal)\s+$/i;
 const CONDITIONAL_HOLD = /\bhold\b[^.;]*\bif\b/i;
 const GROUP_VERB = /\b(?:are|were|have been|both|all|continue)\b/i;
 const POSSESSIVE = /^\s*(?:his|her|their|your|the)\s+/i;
@@ -929,7 +948,13 @@ function parseItem(input: string, item: Item, terminology: Terminology): Found |
   if (status !== 'stopped' && status !== 'held' && CHANGE_PHRASE.test(rest)) status = 'changed';
   if (!status) status = WEAK_STATUS_CUES.find((c) => c.pattern.test(rest))?.status;
   // "Please hold the amlodipine if his systolic BP falls below 110": a condition, not a hold now.
-  if (status === 'held' && CONDITIONAL_HOLD.test(input.slice(item.contextStart, end))) status = undefined;
+  let conditionalHold = false;
+  if (status === 'held' && CONDITIONAL_HOLD.test(input.slice(item.contextStart, end))) {
+    status = undefined;
+    conditionalHold = true;
+  }
+  // "together with his usual folic acid": the patient's own medicine, going on.
+  if (!status && far && USUAL_BEFORE.test(input.slice(item.start, start))) status = 'continued';
 
   const { strength, dose, strengths } = readAmounts(rest);
   const frequency = findFrequency(rest)?.frequency;
@@ -973,7 +998,7 @@ function parseItem(input: string, item: Item, terminology: Terminology): Found |
     }
   }
   medication.confidence = scoreConfidence(medication);
-  return { medication, item, cue };
+  return { medication, item, cue, conditionalHold };
 }
 
 function isExcluded(context: string): boolean {

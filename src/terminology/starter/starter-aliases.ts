@@ -141,7 +141,7 @@ export const STARTER_ALIASES: Readonly<Record<string, readonly string[]>> = {
     'calcium carb-vit d3',
     'calcium carb/vit d',
   ],
-  epinephrine: ['epi pen', 'epi-pen'],
+  epinephrine: ['epi pen', 'epi-pen', 'adrenaline'],
   // International names (INN spellings used in UK letters).
   carboxymethylcellulose: ['carmellose', 'carmellose sodium'],
   carbocysteine: ['carbocisteine'],
