@@ -633,3 +633,17 @@ test('prose status cues: a lower dose, "increased it to", the same dose, a condi
     ['prednisolone', 'new'],
   ]);
 });
+
+test('a home list written as a sentence is reconciled like a home-list heading; "did not restart" is held', () => {
+  const note = [
+    'On admission he was taking lisinopril 20 mg, spironolactone 25 mg and furosemide 40 mg.',
+    'We did not restart the lisinopril. Spironolactone has been stopped. Furosemide was reduced to 20 mg each morning.',
+    'Linagliptin 5 mg once daily.',
+  ].join('\n');
+  expect(extract(note).map((m) => [m.concept?.name, m.status])).toEqual([
+    ['lisinopril', 'held'],
+    ['spironolactone', 'stopped'],
+    ['furosemide', 'changed'],
+    ['linagliptin', 'new'],
+  ]);
+});

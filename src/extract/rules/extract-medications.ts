@@ -588,6 +588,7 @@ function splitItems(text: string, terminology: Terminology): Item[] {
         }
       }
       if (SKIPPED_SECTIONS.has(section)) continue;
+      const homeSentence = homeList || HOME_LIST_SENTENCE.test(text.slice(from, sentence[1]));
       for (const chunk of splitChunks(text, from, sentence[1])) {
         let joined = false;
         for (const piece of splitCommas(text, chunk[0], chunk[1], terminology)) {
@@ -599,7 +600,7 @@ function splitItems(text: string, terminology: Terminology): Item[] {
             end: piece[1],
             status: headerStatus,
             contextStart: sentence[0],
-            homeList,
+            homeList: homeSentence,
             joined,
             dischargeList,
             inList: section === 'medications',
@@ -772,6 +773,11 @@ const SWITCH_TARGET = /^ (?:to|with|by) /i;
 const SWITCH_FROM =
   /\b(?:switch|chang|convert)(?:ed|ing|e)?\s+(?:\w+\s+)?from\s+(?:(?:his|her|their|your|the)\s+)?$/i;
 const RELATIVE_CLAUSE = /^\s*,\s*(?:which|who|that)\b[^,]*,/i;
+/** "On admission he was taking lisinopril 20 mg, ...": the home list written as a sentence. */
+const HOME_LIST_SENTENCE =
+  /^\W*(?:on|before|prior to) admission,?\s+(?:he|she|they|the patient|mr\.? \w+|mrs\.? \w+|ms\.? \w+)\s+(?:was|were)\s+taking\b/i;
+const NOT_RESTARTED =
+  /\b(?:did not|have not|has not|not yet)\s+(?:re-?start(?:ed)?|resume[d]?)\s+(?:(?:the|his|her|their|your)\s+)?$/i;
 const USUAL_BEFORE = /\b(?:his|her|their|your)\s+(?:usual|regular|normal)\s+$/i;
 const CONDITIONAL_HOLD = /\bhold\b[^.;]*\bif\b/i;
 const GROUP_VERB = /\b(?:are|were|have been|both|all|continue)\b/i;
@@ -916,7 +922,9 @@ function parseItem(input: string, item: Item, terminology: Terminology): Found |
   if (!firstWord || NOT_A_NAME.has(firstWord.word.toLowerCase())) return undefined;
   // ConText: a trigger earlier in the sentence ("was given", "in the hospital", "no") rules the mention out.
   const context = input.slice(item.contextStart, start + firstWord.start);
-  if (isExcluded(context)) return undefined;
+  // "We did not restart the lisinopril": kept off for now, not a negated mention.
+  if (NOT_RESTARTED.test(context)) status = 'held';
+  else if (isExcluded(context)) return undefined;
   // "Resume all home medications EXCEPT aspirin and naproxen": the ones named after "except" are not resumed.
   const except = EXCEPT_CUE.exec(context);
   if (except) status = HOLD_WORD.test(input.slice(item.contextStart, item.end)) ? 'held' : 'stopped';
