@@ -647,3 +647,12 @@ test('a home list written as a sentence is reconciled like a home-list heading; 
     ['linagliptin', 'new'],
   ]);
 });
+
+test('an unknown brand with its generic in brackets starts a new item after "and"', () => {
+  const note =
+    'Her lisinopril 10 mg daily and Timoptol (timolol 0.25%) one drop each eye twice daily continue unchanged.';
+  expect(extract(note).map((m) => [m.concept?.name, m.status])).toEqual([
+    ['lisinopril', 'continued'],
+    ['timolol', 'continued'],
+  ]);
+});

@@ -778,6 +778,7 @@ const HOME_LIST_SENTENCE =
   /^\W*(?:on|before|prior to) admission,?\s+(?:he|she|they|the patient|mr\.? \w+|mrs\.? \w+|ms\.? \w+)\s+(?:was|were)\s+taking\b/i;
 const NOT_RESTARTED =
   /\b(?:did not|have not|has not|not yet)\s+(?:re-?start(?:ed)?|resume[d]?)\s+(?:(?:the|his|her|their|your)\s+)?$/i;
+const BRAND_THEN_GENERIC = /^[A-Za-z][\w-]*(?:\s+[\w-]+){0,2}\s*\(\s*([A-Za-z][A-Za-z -]*)/;
 const USUAL_BEFORE = /\b(?:his|her|their|your)\s+(?:usual|regular|normal)\s+$/i;
 const CONDITIONAL_HOLD = /\bhold\b[^.;]*\bif\b/i;
 const GROUP_VERB = /\b(?:are|were|have been|both|all|continue)\b/i;
@@ -794,6 +795,9 @@ function startsMedication(fragment: string, terminology: Terminology): boolean {
   if (words.length === 0) return false;
   if (NOT_A_NAME.has(words[0]?.word.toLowerCase() ?? '')) return false;
   if (lookupPrefix(words, terminology, body)) return true;
+  // "Timoptol (timolol 0.25%)": a brand the vocabulary does not know, with its generic name in brackets.
+  const generic = BRAND_THEN_GENERIC.exec(body)?.[1];
+  if (generic && lookupPrefix(leadingWords(generic, 0), terminology)) return true;
   const afterWords = fragment.replace(LEADING_JUNK, '').slice(words.at(-1)?.end ?? 0);
   return /^\s*(?:\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)\s*(?:mg|mcg|g|units?|ml|meq)(?![a-z])/i.test(afterWords);
 }
