@@ -152,7 +152,7 @@ export const HOME_GROUP_CUE =
  * "prescribed ...", "Rx for ...") makes it new.
  */
 export const PRESCRIBED_CUE =
-  /\b(?:prescriptions?\s+(?:given|written|sent)(?:\s+today)?\s+for|prescribed(?:\s+(?:one|two|three|a|an|\d+))?|rx\s+for)\s*$/i;
+  /\b(?:prescriptions?\s+(?:given|written|sent)(?:\s+today)?\s+for|(?:day|week|month)'?s'?\s+supply\s+of(?:\s+(?:oral|her|his|the))?|prescribed(?:\s+(?:one|two|three|a|an|\d+))?|rx\s+for)\s*$/i;
 
 /** Right after a drug name (and its strength): "His ramipril was held ...", "lisinopril has been stopped". */
 export const AFTER_NAME_STATUS =
@@ -197,7 +197,7 @@ export const ITEM_FIELD_LABEL =
 
 /** Trigger scope ends at these (NegEx "termination" terms): a new clause about what to do now. */
 export const TRIGGER_TERMINATORS =
-  /\b(?:but|however|transitioned to|switched to|will (?:start|take|continue)|at discharge|discharged? on|now on)\b/i;
+  /\b(?:but|however|supply of|transitioned to|switched to|will (?:start|take|continue)|at discharge|discharged? on|now on)\b/i;
 
 /** Words before a drug name inside an item that state its status ("continue her albuterol", "start", "stop taking"). */
 export const LEADING_CUE =

@@ -656,3 +656,17 @@ test('an unknown brand with its generic in brackets starts a new item after "and
     ['timolol', 'continued'],
   ]);
 });
+
+test('"a week\'s supply of X, with Y" is prescribed now; a sentence-opening verb covers an item split off after an unknown product', () => {
+  const note = [
+    "She has been given a week's supply of oral morphine solution 5 mg every 4 hours as needed, with lactulose 15 ml twice daily while she takes it.",
+    'We have also started a brown preventer inhaler, beclometasone 100 micrograms 1 puff twice a day.',
+    'He remains on Movicol one sachet daily and paracetamol 1 g four times a day.',
+  ].join('\n');
+  expect(extract(note).map((m) => [m.concept?.name, m.status])).toEqual([
+    ['morphine', 'new'],
+    ['lactulose', 'new'],
+    ['beclomethasone', 'new'],
+    ['acetaminophen', 'continued'],
+  ]);
+});

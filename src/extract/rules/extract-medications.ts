@@ -51,7 +51,7 @@ const AMOUNT =
 const COMBO_AMOUNT = /(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)\s*(mg|mcg|g)(?![a-z])/i;
 /** RxNorm normal form puts a quantity before some names: "24 HR metformin ...", "1 ML epoetin ...". */
 const QUANTITY_PREFIX = /^\d+(?:\.\d+)?\s*(?:hr|ml|day)\s+(?=[a-z])/i;
-const LEADING_FILLER = /^(?:(?:and|also|then|plus|or)\s+)+/i;
+const LEADING_FILLER = /^(?:(?:and|also|then|plus|or|(?:together |along )?with)\s+)+/i;
 const PIPE_ROW = /\|[^|\n]*\|/;
 const SENTENCE_END = /[.;](?=\s+[A-Z(])|;/g;
 const COLUMN_STATUS =
@@ -779,6 +779,8 @@ const HOME_LIST_SENTENCE =
 const NOT_RESTARTED =
   /\b(?:did not|have not|has not|not yet)\s+(?:re-?start(?:ed)?|resume[d]?)\s+(?:(?:the|his|her|their|your)\s+)?$/i;
 const BRAND_THEN_GENERIC = /^[A-Za-z][\w-]*(?:\s+[\w-]+){0,2}\s*\(\s*([A-Za-z][A-Za-z -]*)/;
+const SENTENCE_LEAD_CUE =
+  /^\W*(?:we|i|he|she|they)\s+(?:have\s+|has\s+)?(?:also\s+)?(started|added|stopped|discontinued|remains? on|continues? on)\b/i;
 const USUAL_BEFORE = /\b(?:his|her|their|your)\s+(?:usual|regular|normal)\s+$/i;
 const CONDITIONAL_HOLD = /\bhold\b[^.;]*\bif\b/i;
 const GROUP_VERB = /\b(?:are|were|have been|both|all|continue)\b/i;
@@ -918,8 +920,10 @@ function parseItem(input: string, item: Item, terminology: Terminology): Found |
       if (cueStatus) {
         status = cueStatus;
         cue = cueStatus;
-      } else if (PRESCRIBED_CUE.test(before)) status = 'new';
-      else if (SWITCH_FROM.test(before)) status = 'stopped';
+      } else if (PRESCRIBED_CUE.test(before)) {
+        status = 'new';
+        cue = 'new';
+      } else if (SWITCH_FROM.test(before)) status = 'stopped';
     }
   }
   const firstWord = words[0];
@@ -960,6 +964,15 @@ function parseItem(input: string, item: Item, terminology: Terminology): Found |
   if (status !== 'stopped' && status !== 'held' && CHANGE_PHRASE.test(rest)) status = 'changed';
   if (!status) status = WEAK_STATUS_CUES.find((c) => c.pattern.test(rest))?.status;
   // "Please hold the amlodipine if his systolic BP falls below 110": a condition, not a hold now.
+  // "We have also started a preventer inhaler, beclometasone ...", "He remains on Movicol ... and paracetamol ...":
+  // the sentence's opening verb covers what it lists, when the drug before it was not read.
+  if (!status && item.joined) {
+    const opening = SENTENCE_LEAD_CUE.exec(input.slice(item.contextStart, item.start));
+    const verb = opening?.[1]?.toLowerCase();
+    if (verb)
+      status =
+        verb.startsWith('remain') || verb.startsWith('continue') ? 'continued' : STATUS_WORDS.get(verb);
+  }
   let conditionalHold = false;
   if (status === 'held' && CONDITIONAL_HOLD.test(input.slice(item.contextStart, end))) {
     status = undefined;

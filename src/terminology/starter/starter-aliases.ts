@@ -145,6 +145,7 @@ export const STARTER_ALIASES: Readonly<Record<string, readonly string[]>> = {
   // International names (INN spellings used in UK letters).
   carboxymethylcellulose: ['carmellose', 'carmellose sodium'],
   carbocysteine: ['carbocisteine'],
+  beclomethasone: ['beclometasone', 'beclometasone dipropionate'],
   'insulin isophane / insulin, regular, human': [
     '70/30 insulin',
     'insulin 70/30',
