@@ -670,3 +670,16 @@ test('"a week\'s supply of X, with Y" is prescribed now; a sentence-opening verb
     ['acetaminophen', 'continued'],
   ]);
 });
+
+test('a bilingual sheet: Spanish status words, and the translated line with the same status is reported once', () => {
+  const note = [
+    '1. Insulina glargina (Lantus) 22 unidades por la noche - NUEVA.',
+    '   Insulin glargine (Lantus) 22 units at bedtime - NEW.',
+    '2. Losartán 50 mg diario - continúe.',
+    '   Losartan 50 mg daily - continue.',
+  ].join('\n');
+  expect(extract(note).map((m) => [m.concept?.name, m.status])).toEqual([
+    ['insulin glargine', 'new'],
+    ['losartan', 'continued'],
+  ]);
+});

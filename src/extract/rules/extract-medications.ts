@@ -69,12 +69,12 @@ const PRN_REASON = /^\s*(?:for\s+)?([a-z][a-z' -]*)/i;
 const LEADING_STATUS =
   /^(stop|stopped|discontinue|discontinued|d\/c|hold|held|new|start|started|change|changed|increase|increased|decrease|decreased|continue|continued|resume|resumed)\b(?:\s*(?:taking|using))?[\s:–—-]*/i;
 const TRAILING_STATUS =
-  /[([–—-]\s*(stop|stopped|discontinue|discontinued|d\/c|hold|held|on hold|new|started|changed|increased|decreased|dose changed|continue|continued|resumed)\s*[)\]]?\s*$/i;
+  /[([–—-]\s*(stop|stopped|discontinue|discontinued|d\/c|hold|held|on hold|new|started|changed|increased|decreased|dose changed|continue|continued|resumed|nuevo|nueva|contin[uú]e|suspender|suspenda)\s*[)\]]?\s*$/i;
 const HEADER_STATUS =
   /\b(stop|stopped|discontinue|discontinued|d\/c'd|dc'd|hold|held|new|start|started|change|changed|continue|continued|resume)(?![\w'])/i;
 /** "..., new." / "This is new." / "continue." closing an item: the status said after the directions. */
 const CLOSING_STATUS =
-  /[,;.]\s*(?:this is (?:a )?|status:?\s*)?(new|continue|continued|stop|stopped|discontinue|discontinued|hold|held|changed|resume|resumed|unchanged|no change)(?:\s+(?:medication|med|medicine))?\s*\.?\s*$/i;
+  /[,;.]\s*(?:this is (?:a )?|status:?\s*)?(new|continue|continued|stop|stopped|discontinue|discontinued|hold|held|changed|resume|resumed|unchanged|no change|nuevo|nueva|contin[uú]e|suspender|suspenda)(?:\s+(?:medication|med|medicine))?\s*\.?\s*$/i;
 const EXCEPT_CUE = /\b(?:resume|continue|restart|keep taking)\b[^.;]*\bexcept(?:\s+for)?\b/i;
 const HOLD_WORD = /\bhold\b/i;
 const BLANK_LINE = /\n[ \t]*\r?\n/;
@@ -126,6 +126,13 @@ const STATUS_WORDS: ReadonlyMap<string, MedicationChange> = new Map([
   ['switch to', 'new'],
   ['switched to', 'new'],
   ['remain', 'continued'],
+  // Bilingual sheets (Spanish status words after the item).
+  ['nuevo', 'new'],
+  ['nueva', 'new'],
+  ['continúe', 'continued'],
+  ['continue', 'continued'],
+  ['suspender', 'stopped'],
+  ['suspenda', 'stopped'],
   ['remains', 'continued'],
 ]);
 
@@ -407,7 +414,13 @@ function applyImpliedStatus(text: string, found: Found[]): ExtractedMedication[]
       continue;
     }
     const earlier = seen.find((e) => drugIdentity(e.medication) === key);
-    if (earlier?.medication.status && !m.status && sameStrength(earlier.medication, m)) dropped.add(f);
+    // A translated line repeats the item with the same status in the other language: also the same medication.
+    if (
+      earlier?.medication.status &&
+      (!m.status || m.status === earlier.medication.status) &&
+      sameStrength(earlier.medication, m)
+    )
+      dropped.add(f);
     else seen.push(f);
   }
   // "neurology increased his levetiracetam" in the story, then the same drug on the medication list: the list
