@@ -130,6 +130,59 @@ describeWithPostgres('postgres store', availability, () => {
     expect((error as RxBridgeError).code).toBe(ErrorCode.StoreUnavailable);
   });
 
+  it('loses no partition head when appends and settles of the same patients run in separate processes', async () => {
+    // A listener and two workers, each with its own pool (as separate processes would be), on three partitions:
+    // appends keep landing on partitions whose head a worker is settling. A lost head would leave messages that
+    // are never claimed.
+    const schema = newSchema();
+    const listener = await openPostgresStore({ url, schema });
+    const workers = [await openPostgresStore({ url, schema }), await openPostgresStore({ url, schema })];
+    const total = 600;
+    const partitions = ['R0', 'R1', 'R2'];
+    const done = new Map<string, number[]>(partitions.map((p) => [p, []]));
+    let appended = 0;
+    let processed = 0;
+    try {
+      const ingest = (async () => {
+        for (let i = 0; i < total; i += partitions.length) {
+          await Promise.all(
+            partitions.map((partitionKey, j) =>
+              listener.messages.append({ ...message(`race-${i + j}`), partitionKey }),
+            ),
+          );
+          appended += partitions.length;
+        }
+      })();
+      const work = async (store: (typeof workers)[number], name: string): Promise<void> => {
+        let idleSince = Date.now();
+        while (processed < total && Date.now() - idleSince < 20_000) {
+          const claimed = await store.messages.claim(name, 4, 60_000);
+          if (claimed.length === 0) {
+            await new Promise((resolve) => setTimeout(resolve, appended < total ? 1 : 20));
+            continue;
+          }
+          idleSince = Date.now();
+          for (const m of claimed) done.get(m.partitionKey)?.push(m.sequence);
+          await Promise.all(
+            claimed.map((m) => store.messages.settle(m.id, name, { path: ['normalized'], state: 'done' })),
+          );
+          processed += claimed.length;
+        }
+      };
+      await Promise.all([ingest, work(workers[0]!, 'w1'), work(workers[1]!, 'w2')]);
+      expect(processed).toBe(total);
+      for (const sequences of done.values()) {
+        expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
+      }
+      const counts = await listener.messages.countByState();
+      expect(counts.received).toBe(0);
+      expect(counts.done).toBe(total);
+    } finally {
+      await listener.close();
+      for (const w of workers) await w.close();
+    }
+  }, 60_000);
+
   it('rejects append with retryable StoreUnavailable when the server goes away', async () => {
     const target = new URL(url);
     const proxy = await startProxy(target);
