@@ -99,7 +99,8 @@ export const STATUS_CUES: ReadonlyArray<{ pattern: RegExp; status: MedicationCha
   },
   // "hold until INR recheck, then resume": held now, whatever follows the condition (checked last, so it wins).
   {
-    pattern: /\bhold(?:ing)?\s+(?:until|till|for|while|off|x\s*\d|\d)\b|\bon hold until\b/i,
+    pattern:
+      /\bhold(?:ing)?\s+(?:until|till|for\s+(?:\d|one|two|three|a\s+(?:day|week)|the\s+next)|while|off|x\s*\d|\d)|\bon hold until\b/i,
     status: 'held',
   },
 ];
@@ -156,7 +157,7 @@ export const PRESCRIBED_CUE =
 
 /** Right after a drug name (and its strength): "His ramipril was held ...", "lisinopril has been stopped". */
 export const AFTER_NAME_STATUS =
-  /^\s*(?:[\w.,/%()-]+\s+){0,8}?(?:(?:was|were|is|has been|have been|will be)\s+)?(held|stopped|discontinued|started|commenced|initiated|added|substituted|increased|decreased|reduced|lowered|changed|resumed|continued|continues|continue|stops|stop|hold)\b/i;
+  /^\s*(?:[\w.,/%()-]+\s+){0,8}?(?:(?:was|were|is|has been|have been|will be)\s+)?(?<!\b(?:then|until|and)\s+)(held|stopped|discontinued|started|commenced|initiated|added|substituted|increased|decreased|reduced|lowered|changed|resumed|continued|continues|continue|stops|stop|hold)\b/i;
 
 /**
  * A dose change said in words after the name: "increased from 20 mg to 80 mg", "DOSE INCREASED from 2.5 mL",

@@ -683,3 +683,18 @@ test('a bilingual sheet: Spanish status words, and the translated line with the 
     ['losartan', 'continued'],
   ]);
 });
+
+test('"hold for loose stools" is a condition, "then stop" ends a course, "CONT" is continue', () => {
+  const note = [
+    'Senna 8.6 mg 2 tabs PO BID, hold for loose stools (NEW)',
+    'Furosemide 20 mg PO daily x 7 days then stop - NEW',
+    'CONT  metformin 500 mg BID',
+    'Warfarin: hold for 3 days, then resume.',
+  ].join('\n');
+  expect(extract(note).map((m) => [m.concept?.name, m.status])).toEqual([
+    ['sennosides, USP', 'new'],
+    ['furosemide', 'new'],
+    ['metformin', 'continued'],
+    ['warfarin', 'held'],
+  ]);
+});

@@ -67,7 +67,7 @@ const COUNT_DOSE =
 const PRN = /\b(?:p\.?r\.?n\.?|as needed|as-needed|if needed)(?![a-z])/i;
 const PRN_REASON = /^\s*(?:for\s+)?([a-z][a-z' -]*)/i;
 const LEADING_STATUS =
-  /^(stop|stopped|discontinue|discontinued|d\/c|hold|held|new|start|started|change|changed|increase|increased|decrease|decreased|continue|continued|resume|resumed)\b(?:\s*(?:taking|using))?[\s:–—-]*/i;
+  /^(stop|stopped|discontinue|discontinued|d\/c|hold|held|new|start|started|change|changed|increase|increased|decrease|decreased|continue|continued|cont|resume|resumed)\b(?:\s*(?:taking|using))?[\s:–—-]*/i;
 const TRAILING_STATUS =
   /[([–—-]\s*(stop|stopped|discontinue|discontinued|d\/c|hold|held|on hold|new|started|changed|increased|decreased|dose changed|continue|continued|resumed|nuevo|nueva|contin[uú]e|suspender|suspenda)\s*[)\]]?\s*$/i;
 const HEADER_STATUS =
@@ -106,6 +106,7 @@ const STATUS_WORDS: ReadonlyMap<string, MedicationChange> = new Map([
   ['decreased', 'changed'],
   ['continue', 'continued'],
   ['continued', 'continued'],
+  ['cont', 'continued'],
   ['resume', 'continued'],
   ['resumed', 'continued'],
   ['unchanged', 'continued'],
@@ -795,7 +796,8 @@ const BRAND_THEN_GENERIC = /^[A-Za-z][\w-]*(?:\s+[\w-]+){0,2}\s*\(\s*([A-Za-z][A
 const SENTENCE_LEAD_CUE =
   /^\W*(?:we|i|he|she|they)\s+(?:have\s+|has\s+)?(?:also\s+)?(started|added|stopped|discontinued|remains? on|continues? on)\b/i;
 const USUAL_BEFORE = /\b(?:his|her|their|your)\s+(?:usual|regular|normal)\s+$/i;
-const CONDITIONAL_HOLD = /\bhold\b[^.;]*\bif\b/i;
+const CONDITIONAL_HOLD =
+  /\bhold\b[^.;]*\bif\b|\bhold\s+for\s+(?!\d|one\b|two\b|three\b|a\s+(?:day|week)\b|the\s+next\b)[a-z]/i;
 const GROUP_VERB = /\b(?:are|were|have been|both|all|continue)\b/i;
 const POSSESSIVE = /^\s*(?:his|her|their|your|the)\s+/i;
 
@@ -988,7 +990,9 @@ function parseItem(input: string, item: Item, terminology: Terminology): Found |
   }
   let conditionalHold = false;
   if (status === 'held' && CONDITIONAL_HOLD.test(input.slice(item.contextStart, end))) {
-    status = undefined;
+    // "..., hold for loose stools (NEW)": the status written at the end still counts.
+    const closing = trailing?.[1] ? STATUS_WORDS.get(trailing[1].toLowerCase()) : undefined;
+    status = closing === 'held' ? undefined : closing;
     conditionalHold = true;
   }
   // "together with his usual folic acid": the patient's own medicine, going on.
