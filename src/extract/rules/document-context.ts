@@ -72,7 +72,7 @@ export const SECTION_RULES: readonly SectionRule[] = [
   },
   {
     pattern:
-      /\b(?:diagnos[ie]s|problems?|assessment|impression|active problems|reason for admission|chief complaint)\b/i,
+      /\b(?:diagnos[ie]s|problems?|assessment|impression|active problems|reason for admission|admitted (?:for|with)|chief complaint)\b/i,
     kind: 'problems',
   },
 ];
@@ -178,7 +178,7 @@ export const LIMITED_COURSE =
  * sentence was given in hospital, belongs to the past, or is negated, so it is not a discharge medication.
  */
 export const EXCLUDING_TRIGGERS =
-  /\b(?:(?:was|were|is|been) (?:given|treated|started|loaded|managed|maintained|placed|receiving)|received|rec'?d|receiving|(?:controlled|anticoagulated|managed|bridged|diuresed|loaded|treated) with|treated (?:with|in)|in the (?:hospital|emergency department|ed|icu)|while (?:inpatient|admitted|in (?:the )?hospital)|during (?:the )?(?:procedure|admission|hospitali[sz]ation|stay)|peri-?op(?:erative(?:ly)?)?|post-?operatively|intra-?operatively|while you were (?:here|in)|(?:previously )?failed|converted with|required|on the ward|(?:a )?single dose of|hospital meds|(?:was|were) on|no longer (?:on|taking)|never (?:give|take|use)|(?:already )?contains?|return to the (?:er|ed|emergency)|call 911|previously (?:on|tried|took)|tried|history of|asked about|given (?:in|on) (?:the )?(?:department|ed|er|ward|emergency department)|denies|no|not|do not take|avoid|allergic to|instead of)\b/i;
+  /\b(?:(?:was|were|is|been) (?:given|treated|started|loaded|managed|maintained|placed|receiving)|received|rec'?d|receiving|(?:controlled|anticoagulated|managed|bridged|diuresed|loaded|treated) with|treated (?:with|in)|in the (?:hospital|emergency department|ed|icu)|while (?:inpatient|admitted|in (?:the )?hospital)|during (?:the )?(?:procedure|admission|hospitali[sz]ation|stay)|peri-?op(?:erative(?:ly)?)?|post-?operatively|intra-?operatively|while you were (?:here|in)|(?:previously )?failed|converted with|required|on the ward|(?:a )?single dose of|hospital meds|(?:was|were) on|no longer (?:on|taking)|never (?:give|take|use)|(?:already )?contains?|return to the (?:er|ed|emergency)|call 911|previously (?:on|tried|took)|tried|history of|asked about|neither|nor|(?:rash|reaction|intolerance|side effects?) (?:with|to|from|on)|given (?:in|on) (?:the )?(?:department|ed|er|ward|emergency department)|denies|no|not|do not take|avoid|allergic to|instead of)\b/i;
 
 /**
  * A heading for the list the patient goes home with ("Discharge medications", "Meds on D/C", "Your medication
@@ -206,4 +206,4 @@ export const LEADING_CUE =
 
 /** NegEx post-triggers: right after the name, these say the drug is not being given ("Entresto is not covered"). */
 export const EXCLUDING_AFTER =
-  /^[\s,]*(?:infusion|drip|gtt)\b|\bnot continued\b|\bgiven (?:iv|im|inpatient)\b|^[\s,]*(?:is|was|were) (?:not|never)\b|\b(?:was|were) (?:declined|discussed|considered)\b|^[\s,]*(?:not covered|not started|not given|was not)\b|\b(?:was|were) (?:given|administered)\b|\bgiven (?:once|x\s?1|in the (?:ed|er|emergency department|hospital|clinic))\b/i;
+  /^[\s,]*(?:infusion|drip|gtt)\b|\bnot continued\b|\bgiven (?:iv|im|inpatient)\b|^[\s,]*(?:is|was|were|has|have|had) (?:not|never)\b|\b(?:for|as) (?:history|reference|completeness) only\b|\b(?:was|were) (?:declined|discussed|considered)\b|^[\s,]*(?:not covered|not started|not given|was not)\b|\b(?:was|were) (?:given|administered)\b|\bgiven (?:once|x\s?1|in the (?:ed|er|emergency department|hospital|clinic))\b/i;

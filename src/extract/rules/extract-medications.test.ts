@@ -698,3 +698,15 @@ test('"hold for loose stools" is a condition, "then stop" ends a course, "CONT" 
     ['warfarin', 'held'],
   ]);
 });
+
+test('neither/nor, a past reaction, "has not been prescribed ... for history only" and "Admitted for:" are not discharge medications', () => {
+  const note = [
+    'Admitted for: pneumonia (treated - IV ceftriaxone, completed)',
+    '',
+    'Neither the IV beta-blocker nor the digoxin is being continued.',
+    'She once had a rash with co-trimoxazole many years ago.',
+    'Letrozole has not been prescribed since last year and is recorded for history only.',
+    'We have started her on apixaban 5 mg twice daily.',
+  ].join('\n');
+  expect(extract(note).map((m) => [m.concept?.name, m.status])).toEqual([['apixaban', 'new']]);
+});
