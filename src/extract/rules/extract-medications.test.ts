@@ -710,3 +710,11 @@ test('neither/nor, a past reaction, "has not been prescribed ... for history onl
   ].join('\n');
   expect(extract(note).map((m) => [m.concept?.name, m.status])).toEqual([['apixaban', 'new']]);
 });
+
+test('"Y (replaces home X, which is stopped)": X is its own item', () => {
+  const note = 'Transition to oral torsemide 20 mg daily (replaces home furosemide 40 mg, which is stopped).';
+  expect(extract(note).map((m) => [m.concept?.name, m.status])).toEqual([
+    ['torsemide', 'new'],
+    ['furosemide', 'stopped'],
+  ]);
+});

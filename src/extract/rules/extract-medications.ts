@@ -752,6 +752,9 @@ function splitCommas(
       // "switched her from omeprazole to lansoprazole", "replaced with linagliptin": the target is its own item.
       skip = SWITCH_TARGET.exec(text.slice(i, i + 6))?.[0].length ?? 1;
       switching = true;
+    } else if ((c === ' ' || c === '(') && REPLACES.test(text.slice(i, i + 40))) {
+      // "torsemide 20 mg daily (replaces home furosemide 40 mg, which is stopped)": the old drug is its own item.
+      skip = REPLACES.exec(text.slice(i, i + 40))?.[0].length ?? 1;
     } else continue;
     const nextStart = i + skip;
     const nextEnd = text.indexOf(',', nextStart);
@@ -783,6 +786,7 @@ function splitCommas(
 
 /** A change of drug: the piece before names what is given up, the one after " to ", " with ", " by " what replaces it. */
 const SWITCH_VERB = /\b(?:switch(?:ed|ing)?|chang(?:e|ed|ing)|convert(?:ed|ing)?|replaced?|substituted?)\b/i;
+const REPLACES = /^[ (]replac(?:es|ing)\s+(?:(?:his|her|their|the|home)\s+)*/i;
 const SWITCH_TARGET = /^ (?:to|with|by) /i;
 const SWITCH_FROM =
   /\b(?:switch|chang|convert)(?:ed|ing|e)?\s+(?:\w+\s+)?from\s+(?:(?:his|her|their|your|the)\s+)?$/i;
