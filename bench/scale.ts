@@ -284,7 +284,8 @@ export async function benchScale(
     console.log(`- ${row.workers} worker${row.workers === 1 ? '' : 's'}: ${top}`);
   }
   console.log(
-    '\nEach worker is a process with worker.concurrency 8; with more workers than cores, throughput flattens at the CPU or at the database.',
+    `\nEach worker is a process with worker.concurrency ${process.env['RXBRIDGE_WORKER_CONCURRENCY'] ?? '8 (the default; RXBRIDGE_WORKER_CONCURRENCY changes it)'}; ` +
+      'at 8 one worker is bound by claim and commit latency, and with more workers than cores throughput flattens at the CPU or at the database.',
   );
 }
 
