@@ -718,3 +718,11 @@ test('"Y (replaces home X, which is stopped)": X is its own item', () => {
     ['furosemide', 'stopped'],
   ]);
 });
+
+test('"lithium level" is a lab, "at hospital on X" is in-hospital', () => {
+  const note = [
+    'Lithium carbonate ER 450 mg by mouth twice daily. Lithium level and BMP in 5 days.',
+    'Warfarin 2.5 mg daily (was 5 mg; INR 3.8 at hospital on nitrofurantoin interaction)',
+  ].join('\n');
+  expect(extract(note).map((m) => m.concept?.name)).toEqual(['lithium carbonate', 'warfarin']);
+});
