@@ -726,3 +726,11 @@ test('"lithium level" is a lab, "at hospital on X" is in-hospital', () => {
   ].join('\n');
   expect(extract(note).map((m) => m.concept?.name)).toEqual(['lithium carbonate', 'warfarin']);
 });
+
+test('", so the aspirin stops now" after another drug is its own item', () => {
+  const note = 'This was replaced today by edoxaban 60 mg once daily, so the aspirin stops now.';
+  expect(extract(note).map((m) => [m.concept?.name, m.status])).toEqual([
+    ['edoxaban', 'new'],
+    ['aspirin', 'stopped'],
+  ]);
+});

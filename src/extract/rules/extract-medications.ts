@@ -51,7 +51,7 @@ const AMOUNT =
 const COMBO_AMOUNT = /(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)\s*(mg|mcg|g)(?![a-z])/i;
 /** RxNorm normal form puts a quantity before some names: "24 HR metformin ...", "1 ML epoetin ...". */
 const QUANTITY_PREFIX = /^\d+(?:\.\d+)?\s*(?:hr|ml|day)\s+(?=[a-z])/i;
-const LEADING_FILLER = /^(?:(?:and|also|then|plus|or|(?:together |along )?with)\s+)+/i;
+const LEADING_FILLER = /^(?:(?:and|also|then|plus|or|so|(?:together |along )?with)\s+)+/i;
 const PIPE_ROW = /\|[^|\n]*\|/;
 const SENTENCE_END = /[.;](?=\s+[A-Z(])|;/g;
 const COLUMN_STATUS =
@@ -763,7 +763,7 @@ function splitCommas(
     // what follows is a drug the terminology knows.
     const bareBefore = !HAS_DIGIT.test(text.slice(pieceStart, i));
     // "... and his albuterol inhaler": a possessive before the name does not hide it.
-    const nextBody = next.replace(LEADING_FILLER, '').replace(POSSESSIVE, '');
+    const nextBody = next.replace(LEADING_JUNK, '').replace(LEADING_FILLER, '').replace(POSSESSIVE, '');
     if (
       startsMedication(nextBody, terminology) &&
       (!bareBefore ||
