@@ -739,12 +739,16 @@ function splitCommas(
   for (let i = start; i < end; i++) {
     const c = text[i];
     let skip = 0;
+    if (c !== ',' && c !== ' ' && c !== '(') continue;
+    // The word after a space decides which split can apply; most spaces are followed by none of them.
+    const n = c === ',' ? '' : (text[i + 1] ?? '').toLowerCase();
     if (c === ',') {
       if (HAS_DIGIT.test(text[i - 1] ?? '') && HAS_DIGIT.test(text[i + 1] ?? '')) continue;
       skip = 1;
-    } else if (c === ' ' && /^ and /i.test(text.slice(i, i + 5)) && i + 5 <= end) {
+    } else if (n === 'a' && c === ' ' && /^ and /i.test(text.slice(i, i + 5)) && i + 5 <= end) {
       skip = 5;
     } else if (
+      (n === 't' || n === 'w' || n === 'b') &&
       c === ' ' &&
       SWITCH_TARGET.test(text.slice(i, i + 6)) &&
       SWITCH_VERB.test(text.slice(pieceStart, i))
@@ -752,7 +756,7 @@ function splitCommas(
       // "switched her from omeprazole to lansoprazole", "replaced with linagliptin": the target is its own item.
       skip = SWITCH_TARGET.exec(text.slice(i, i + 6))?.[0].length ?? 1;
       switching = true;
-    } else if ((c === ' ' || c === '(') && REPLACES.test(text.slice(i, i + 40))) {
+    } else if (n === 'r' && REPLACES.test(text.slice(i, i + 40))) {
       // "torsemide 20 mg daily (replaces home furosemide 40 mg, which is stopped)": the old drug is its own item.
       skip = REPLACES.exec(text.slice(i, i + 40))?.[0].length ?? 1;
     } else continue;
