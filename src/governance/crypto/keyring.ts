@@ -6,8 +6,10 @@ import {
   createHmac,
   createPrivateKey,
   createPublicKey,
+  createSecretKey,
   hkdfSync,
   randomBytes,
+  randomFillSync,
   sign,
   verify,
   type KeyObject,
@@ -61,14 +63,32 @@ export interface Keyring {
   addKey(key: Buffer, version?: number): number;
 }
 
-function aesGcm(key: Buffer, iv: Buffer, plain: Uint8Array, aad: string | undefined): [Buffer, Buffer] {
+/**
+ * Random IVs drawn from a pooled buffer: one randomFillSync per 1,024 IVs instead of a randomBytes call per value
+ * (each call costs about as much as the AES-GCM of a 1 KB message).
+ */
+const IV_POOL = Buffer.alloc(12 * 1024);
+let ivNext = IV_POOL.length;
+function freshIv(): Buffer {
+  if (ivNext === IV_POOL.length) {
+    randomFillSync(IV_POOL);
+    ivNext = 0;
+  }
+  const iv = Buffer.from(IV_POOL.subarray(ivNext, ivNext + 12));
+  ivNext += 12;
+  return iv;
+}
+
+// A KeyObject, not a Buffer: createCipheriv with a Buffer key first probes it as a KeyObject and a CryptoKey,
+// which costs about 25 us per call on Node 24 (measured: 50 us per 1 KB AES-GCM with a Buffer key, 14 us here).
+function aesGcm(key: KeyObject, iv: Buffer, plain: Uint8Array, aad: string | undefined): [Buffer, Buffer] {
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   if (aad !== undefined) cipher.setAAD(Buffer.from(aad, 'utf8'));
   const ct = Buffer.concat([cipher.update(plain), cipher.final()]);
   return [ct, cipher.getAuthTag()];
 }
 
-function aesGcmOpen(key: Buffer, iv: Buffer, ct: Buffer, tag: Buffer, aad: string | undefined): Buffer {
+function aesGcmOpen(key: KeyObject, iv: Buffer, ct: Buffer, tag: Buffer, aad: string | undefined): Buffer {
   const decipher = createDecipheriv('aes-256-gcm', key, iv);
   if (aad !== undefined) decipher.setAAD(Buffer.from(aad, 'utf8'));
   decipher.setAuthTag(tag);
@@ -79,9 +99,11 @@ const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'he
 
 export function createKeyring(keys: ReadonlyMap<number, Buffer>): Keyring {
   const masters = new Map<number, Buffer>();
+  const masterKeys = new Map<number, KeyObject>();
   for (const [v, k] of keys) {
     if (k.length !== 32) throw new Error(`master key version ${v} must be 32 bytes (AES-256)`);
     masters.set(v, k);
+    masterKeys.set(v, createSecretKey(k));
   }
   if (masters.size === 0) throw new Error('no master key loaded');
   let active = Math.max(...masters.keys());
@@ -92,7 +114,22 @@ export function createKeyring(keys: ReadonlyMap<number, Buffer>): Keyring {
     if (!k) throw new DecryptionError(`unknown key version ${v}`);
     return k;
   };
+  const masterKey = (v: number): KeyObject => {
+    const k = masterKeys.get(v);
+    if (!k) throw new DecryptionError(`unknown key version ${v}`);
+    return k;
+  };
   const derivedCache = new Map<string, Buffer>();
+  const derivedKeys = new Map<string, KeyObject>();
+  const derivedKey = (v: number, purpose: string): KeyObject => {
+    const id = `${v}:${purpose}`;
+    let key = derivedKeys.get(id);
+    if (!key) {
+      key = createSecretKey(derived(v, purpose));
+      derivedKeys.set(id, key);
+    }
+    return key;
+  };
   /** Deterministic values repeat (one patient, many messages): computed once while they stay in this bound. */
   const detCache = new Map<string, string>();
   const undetCache = new Map<string, string>();
@@ -124,12 +161,13 @@ export function createKeyring(keys: ReadonlyMap<number, Buffer>): Keyring {
    * The current data key and its wrapped form. A data key serves up to DATA_KEY_USES values (each with its own
    * random IV, far below GCM's limits) before a fresh one is drawn; a new master key version draws one at once.
    */
-  let dataKey: { key: Buffer; header: Buffer; version: number; uses: number } | undefined;
-  const currentDataKey = (): { key: Buffer; header: Buffer } => {
+  let dataKey: { key: KeyObject; header: Buffer; version: number; uses: number } | undefined;
+  const currentDataKey = (): { key: KeyObject; header: Buffer } => {
     if (!dataKey || dataKey.version !== active || dataKey.uses >= DATA_KEY_USES) {
-      const key = randomBytes(32);
+      const raw = randomBytes(32);
+      const key = createSecretKey(raw);
       const wrapIv = randomBytes(12);
-      const [wrapped, wrapTag] = aesGcm(master(active), wrapIv, key, `key:${active}`);
+      const [wrapped, wrapTag] = aesGcm(masterKey(active), wrapIv, raw, `key:${active}`);
       const version = Buffer.alloc(2);
       version.writeUInt16BE(active);
       dataKey = {
@@ -145,7 +183,7 @@ export function createKeyring(keys: ReadonlyMap<number, Buffer>): Keyring {
 
   const encrypt = (plain: Uint8Array, aad?: string): Uint8Array => {
     const { key, header } = currentDataKey();
-    const iv = randomBytes(12);
+    const iv = freshIv();
     const [ct, tag] = aesGcm(key, iv, plain, aad);
     return Buffer.concat([header, iv, tag, ct]);
   };
@@ -168,14 +206,16 @@ export function createKeyring(keys: ReadonlyMap<number, Buffer>): Keyring {
   };
 
   /** Unwrapped data keys by their wrapped form (bounded): values sharing a data key unwrap once. */
-  const unwrapped = new Map<string, Buffer>();
-  const unwrap = (p: ReturnType<typeof parse>): Buffer => {
+  const unwrapped = new Map<string, KeyObject>();
+  const unwrap = (p: ReturnType<typeof parse>): KeyObject => {
     const id = `${p.version}:${Buffer.concat([p.wrapIv, p.wrapped, p.wrapTag]).toString('base64')}`;
     const cached = unwrapped.get(id);
     if (cached) return cached;
-    let key: Buffer;
+    let key: KeyObject;
     try {
-      key = aesGcmOpen(master(p.version), p.wrapIv, p.wrapped, p.wrapTag, `key:${p.version}`);
+      key = createSecretKey(
+        aesGcmOpen(masterKey(p.version), p.wrapIv, p.wrapped, p.wrapTag, `key:${p.version}`),
+      );
     } catch (error) {
       if (error instanceof DecryptionError) throw error;
       throw new DecryptionError('data key does not authenticate (tampered or wrong master key)');
@@ -198,9 +238,9 @@ export function createKeyring(keys: ReadonlyMap<number, Buffer>): Keyring {
   const rewrap = (blob: Uint8Array): Uint8Array => {
     const p = parse(blob);
     if (p.version === active) return blob;
-    const dataKey = unwrap(p);
+    const dataKey = unwrap(p).export();
     const wrapIv = randomBytes(12);
-    const [wrapped, wrapTag] = aesGcm(master(active), wrapIv, dataKey, `key:${active}`);
+    const [wrapped, wrapTag] = aesGcm(masterKey(active), wrapIv, dataKey, `key:${active}`);
     const version = Buffer.alloc(2);
     version.writeUInt16BE(active);
     return Buffer.concat([MAGIC, version, wrapIv, wrapped, wrapTag, p.iv, p.tag, p.ct]);
@@ -236,7 +276,7 @@ export function createKeyring(keys: ReadonlyMap<number, Buffer>): Keyring {
         .update(plain, 'utf8')
         .digest()
         .subarray(0, 12);
-      const [ct, tag] = aesGcm(derived(first, `det:${purpose}`), iv, Buffer.from(plain, 'utf8'), purpose);
+      const [ct, tag] = aesGcm(derivedKey(first, `det:${purpose}`), iv, Buffer.from(plain, 'utf8'), purpose);
       const out = DET_PREFIX + Buffer.concat([iv, tag, ct]).toString('base64url');
       if (detCache.size >= 20_000) detCache.clear();
       detCache.set(id, out);
@@ -251,7 +291,7 @@ export function createKeyring(keys: ReadonlyMap<number, Buffer>): Keyring {
       const first = Math.min(...masters.keys());
       try {
         const plain = aesGcmOpen(
-          derived(first, `det:${purpose}`),
+          derivedKey(first, `det:${purpose}`),
           b.subarray(0, 12),
           b.subarray(28),
           b.subarray(12, 28),
@@ -295,6 +335,7 @@ export function createKeyring(keys: ReadonlyMap<number, Buffer>): Keyring {
       if (key.length !== 32) throw new Error('a master key must be 32 bytes');
       if (masters.has(v)) throw new Error(`key version ${v} already loaded`);
       masters.set(v, key);
+      masterKeys.set(v, createSecretKey(key));
       active = Math.max(active, v);
       return v;
     },
