@@ -6,7 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../kernel/clock.ts';
 import { ErrorCode, RxBridgeError } from '../../../kernel/errors.ts';
-import { DEFAULT_RETRY_POLICY, type AppendResult } from '../message-store.ts';
+import { DEFAULT_RETRY_POLICY } from '../message-store.ts';
 import { describeStore } from '../store.contract.ts';
 import { SQLITE_MIGRATIONS, migrateSqlite } from './migrations.ts';
 import { openSqliteStore, retryDelayMs } from './sqlite-store.ts';
@@ -132,37 +132,6 @@ describe('sqlite store', () => {
     await store.messages.settle(a4.id, 'w', { path: ['normalized'], state: 'done' });
     const again = await store.messages.claim('w', 10, 60_000);
     expect(again.map((m) => m.idempotencyKey)).toEqual(['a1']);
-    await store.close();
-  });
-
-  it('commits one-at-a-time appends on the calling thread without waiting there for a lock held elsewhere', async () => {
-    const path = join(dir, 'inline', 'rx.db');
-    const store = await openSqliteStore({ path, busyTimeoutMs: 5_000 });
-    const append = (key: string): Promise<AppendResult> =>
-      store.messages.append({
-        channel: 'c',
-        format: 'text',
-        idempotencyKey: key,
-        partitionKey: 'p',
-        raw: new Uint8Array([1]),
-      });
-    // Sequential appends, as from one sender waiting for each ACK: after a few, commits run inline.
-    for (let i = 0; i < 8; i++) await append(`k${i}`);
-    const other = new DatabaseSync(path);
-    other.exec('BEGIN IMMEDIATE');
-    let ticks = 0;
-    const ticker = setInterval(() => (ticks += 1), 10);
-    const pending = append('while-locked');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    // The event loop kept running: the blocked commit waits on the writer thread, not here.
-    expect(ticks).toBeGreaterThan(5);
-    other.exec('COMMIT');
-    other.close();
-    const result = await pending;
-    clearInterval(ticker);
-    expect(result.duplicate).toBe(false);
-    expect((await store.messages.get(result.id))?.idempotencyKey).toBe('while-locked');
-    expect(store.stats().operations).toBe(9);
     await store.close();
   });
 

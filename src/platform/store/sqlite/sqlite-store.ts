@@ -100,12 +100,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     migrateSqlite(db, clock.now());
     const channel = memory
       ? inlineChannel(new SqliteWriter(db, retry))
-      : adaptiveChannel(
-          db,
-          new SqliteWriter(db, retry),
-          busyTimeoutMs,
-          await startWriterThread({ path: options.path, busyTimeoutMs, retry }),
-        );
+      : await startWriterThread({ path: options.path, busyTimeoutMs, retry });
     return new SqliteStoreImpl(db, channel, clock, options.maxBatch ?? 5_000).store;
   } catch (error) {
     db?.close();
@@ -118,46 +113,6 @@ function inlineChannel(writer: SqliteWriter): WriterChannel {
     commit: (ops, now) => Promise.resolve(writer.commit(ops, now)),
     check: () => undefined,
     close: () => Promise.resolve(),
-  };
-}
-
-/** Consecutive one-operation batches after which commits move to this thread. */
-const SINGLE_BATCHES_BEFORE_INLINE = 4;
-
-/**
- * Commits on the writer thread, except while traffic arrives one operation at a time (one sender waiting for each
- * ACK): then the commit runs here, saving the two thread hand-offs per message, since there is nothing for this
- * thread to do meanwhile. The first batch of more than one operation goes back to the writer thread. An inline
- * commit never waits for another process's lock (busy timeout 0 for it); it falls back to the writer thread.
- */
-function adaptiveChannel(
-  db: DatabaseSync,
-  inline: SqliteWriter,
-  busyTimeoutMs: number,
-  thread: WriterChannel,
-): WriterChannel {
-  let singles = 0;
-  return {
-    commit: (ops, now) => {
-      singles = ops.length === 1 ? singles + 1 : 0;
-      if (singles <= SINGLE_BATCHES_BEFORE_INLINE) return thread.commit(ops, now);
-      let result: BatchResult;
-      try {
-        thread.check();
-        db.exec('PRAGMA busy_timeout = 0');
-        try {
-          result = inline.commit(ops, now);
-        } finally {
-          db.exec(`PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
-        }
-      } catch (error) {
-        return Promise.reject(mapSqliteError(error));
-      }
-      // Rolled back (a lock held elsewhere, a full disk...): the writer thread tries again with its busy timeout.
-      return 'failed' in result ? thread.commit(ops, now) : Promise.resolve(result);
-    },
-    check: () => thread.check(),
-    close: () => thread.close(),
   };
 }
 
