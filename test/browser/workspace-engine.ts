@@ -3,7 +3,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config/load-config.ts';
 import { connectMllp, type MllpClient } from '../../src/inbound/mllp/mllp-client.ts';
 import { startMllpServer, type MllpServer } from '../../src/inbound/mllp/mllp-server.ts';
 import { MemoryMessageStore } from '../../src/inbound/mllp/testing/memory-message-store.ts';
@@ -16,6 +15,7 @@ import { startSandbox, type Sandbox } from '../../src/platform/ehr/sandbox/sandb
 import { generateSigningKey, KeyRing } from '../../src/platform/ehr/smart-keys.ts';
 import { silentLogger } from '../../src/platform/log/logger.ts';
 import { seedUser, sessionCookie, type SeededUser } from '../support/auth.ts';
+import { demoEngineConfig } from '../support/demo-config.ts';
 
 export interface WorkspaceEngine {
   engine: Engine;
@@ -37,19 +37,7 @@ export async function startWorkspaceEngine(
   options: { webRoot?: string; dir?: string } = {},
 ): Promise<WorkspaceEngine> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'rxb-workspace-'));
-  const loaded = loadConfig({
-    env: {},
-    cwd: dir,
-    overrides: {
-      store: `sqlite:${join(dir, 'store.db')}`,
-      demo: true,
-      'http.port': 0,
-      'http.host': '127.0.0.1',
-      'mllp.listeners.0.port': 0,
-      'mllp.listeners.0.host': '127.0.0.1',
-    },
-  });
-  if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
+  const config = demoEngineConfig(dir);
 
   // The pharmacy system's HL7 v2 interface: a real MLLP listener that stores and ACKs what it gets.
   const pharmacyFeed = new MemoryMessageStore();
@@ -83,7 +71,7 @@ export async function startWorkspaceEngine(
 
   const ref: { engine?: Engine } = {};
   const engine = await startEngine({
-    config: loaded.value.config,
+    config,
     logger: silentLogger,
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
     workspace: {

@@ -5,12 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.ts';
 import { connectMllp } from '../../src/inbound/mllp/mllp-client.ts';
 import { startEngine, type Engine } from '../../src/main.ts';
 import { silentLogger } from '../../src/platform/log/logger.ts';
 import type { StoredMessage } from '../../src/platform/store/message-store.ts';
 import { apiKeyHeader, seedApiKey } from '../support/auth.ts';
+import { demoEngineConfig } from '../support/demo-config.ts';
 
 const GRACE = 'PID|1||MRN10005^^^GENHOSP^MR||THORNBURY^GRACE||19560122|F'; // main-street
 const DENNIS = 'PID|1||MRN10004^^^GENHOSP^MR||KOWALSKI^DENNIS||19650914|M'; // riverside
@@ -32,20 +32,7 @@ describe('rollout in the running engine', () => {
   let engineer: { authorization: string };
 
   beforeAll(async () => {
-    const loaded = loadConfig({
-      env: {},
-      cwd: dir,
-      overrides: {
-        store: `sqlite:${join(dir, 'store.db')}`,
-        demo: true,
-        'http.port': 0,
-        'http.host': '127.0.0.1',
-        'mllp.listeners.0.port': 0,
-        'mllp.listeners.0.host': '127.0.0.1',
-      },
-    });
-    if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
-    engine = await startEngine({ config: loaded.value.config, logger: silentLogger });
+    engine = await startEngine({ config: demoEngineConfig(dir), logger: silentLogger });
     url = engine.httpUrl!.replace('localhost', '127.0.0.1');
     engineer = apiKeyHeader(await seedApiKey(engine.security.auth, { roles: ['integration-engineer'] }));
   }, 30_000);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Resource } from '@medplum/fhirtypes';
 import { demoEhrResources } from '../../src/cli/commands/sandbox-command.ts';
-import { loadConfig } from '../../src/config/load-config.ts';
+import { demoEngineConfig } from './demo-config.ts';
 import { connectMllp, type MllpClient } from '../../src/inbound/mllp/mllp-client.ts';
 import { startEngine, type Engine } from '../../src/main.ts';
 import { startSandbox, type Sandbox } from '../../src/platform/ehr/sandbox/sandbox-server.ts';
@@ -58,38 +58,27 @@ export async function startEhrEngine(
     throw new Error(`no sandbox patient ${mrn}`);
   };
   for (const r of options.extraEhrResources?.(ehrPatient) ?? []) sandbox.data.load(r);
-  const loaded = loadConfig({
-    env: {},
-    cwd: dir,
-    overrides: {
-      store: `sqlite:${join(dir, 'store.db')}`,
-      demo: true,
-      'http.port': 0,
-      'http.host': '127.0.0.1',
-      'mllp.listeners.0.port': 0,
-      'mllp.listeners.0.host': '127.0.0.1',
-      'mllp.listeners.1': { name: 'pharmacy', host: '127.0.0.1', port: 0, from: 'pharmacy' },
-      'worker.pollMs': 50,
-      'ehr.resourceStore': join(dir, 'ehr.db'),
-      'ehr.endpoints': [
-        {
-          name: 'sandbox',
-          baseUrl: sandbox.fhirBase,
-          vendor: 'epic',
-          clientId: 'rxbridge',
-          key: { alg: 'ES384', kid: 'ehr-engine', file: keyFile },
-          rateLimitPerSecond: 500,
-          cacheTtlMs: 0,
-          maxRetries: 1,
-          deadlineMs: 5_000,
-          patientIdentifiers: { GENHOSP: MRN_SYSTEM },
-        },
-      ],
-      ...options.overrides,
-    },
+  const config = demoEngineConfig(dir, {
+    'mllp.listeners.1': { name: 'pharmacy', host: '127.0.0.1', port: 0, from: 'pharmacy' },
+    'worker.pollMs': 50,
+    'ehr.resourceStore': join(dir, 'ehr.db'),
+    'ehr.endpoints': [
+      {
+        name: 'sandbox',
+        baseUrl: sandbox.fhirBase,
+        vendor: 'epic',
+        clientId: 'rxbridge',
+        key: { alg: 'ES384', kid: 'ehr-engine', file: keyFile },
+        rateLimitPerSecond: 500,
+        cacheTtlMs: 0,
+        maxRetries: 1,
+        deadlineMs: 5_000,
+        patientIdentifiers: { GENHOSP: MRN_SYSTEM },
+      },
+    ],
+    ...options.overrides,
   });
-  if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
-  const engine = await startEngine({ config: loaded.value.config, logger: silentLogger });
+  const engine = await startEngine({ config, logger: silentLogger });
   const ehrFeed = await connectMllp({ host: '127.0.0.1', port: engine.mllp[0]!.port });
   const pharmacyFeed = await connectMllp({ host: '127.0.0.1', port: engine.mllp[1]!.port });
   return {
