@@ -68,7 +68,7 @@ import { openWriteJournal } from './outbound/pharmacy/write-journal.ts';
 import { createWorkspace, type WorkspaceOptions } from './outbound/workspace.ts';
 import { createCareGapEngine, type CareGapEngine } from './checks/care-gaps/care-gaps.ts';
 import { registerCdsHooksRoutes } from './checks/cds-hooks/cds-hooks-routes.ts';
-import { connectEhr, keyRingFor } from './platform/ehr/fhir/from-config.ts';
+import { connectEhr } from './platform/ehr/fhir/from-config.ts';
 import { workspaceOptionsFromConfig } from './outbound/outbound-config.ts';
 import type { EhrFlows } from './pipeline/ehr-flows.ts';
 import { ehrFlowsFrom, startEhrSync } from './pipeline/ehr-wiring.ts';
@@ -558,7 +558,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       if (config.ehr.endpoints.length > 0) {
         registerJwksRoute(
           app,
-          config.ehr.endpoints.map((e) => keyRingFor(e)),
+          [...ehrConnections.values()].map((c) => c.keys),
         );
       }
       // FHIR subscription notifications from EHRs (POST /fhir/subscriptions/<name>), kept in the sealed EHR store.

@@ -11,8 +11,13 @@ import type {
   Observation,
   Resource,
 } from '@medplum/fhirtypes';
-import type { CheckAllergy, CheckLab, CheckProblem, DrugOrder } from '../checks/check-input.ts';
-import { allergyFromFhir, drugOrderFromFhir, factsFromResources } from '../checks/fhir-check-input.ts';
+import type { CheckAllergy, CheckLab, CheckPatient, CheckProblem, DrugOrder } from '../checks/check-input.ts';
+import {
+  allergyFromFhir,
+  drugOrderFromFhir,
+  factsFromResources,
+  patientFromFhir,
+} from '../checks/fhir-check-input.ts';
 import type { Finding } from '../checks/finding.ts';
 import { activeOrdersOf, allergiesOf } from '../checks/pharmacy-facts.ts';
 import { preparePatientContext, runChecks, runProfileChecks } from '../checks/run-checks.ts';
@@ -142,6 +147,12 @@ function pharmacyFacts(profile: PharmacyProfile): { allergies: CheckAllergy[]; a
   return { allergies: allergiesOf(profile), active: activeOrdersOf(profile) };
 }
 
+/** Age and sex as the checks take them. */
+function checkPatientOf(profile: PharmacyProfile, asOf: Date): CheckPatient {
+  const p = profile.patient;
+  return patientFromFhir({ resourceType: 'Patient', birthDate: p.birthDate, gender: p.gender }, asOf);
+}
+
 /** An allergy recorded on both sides is checked once (same substance text or same RxCUI). */
 function mergeAllergies(a: readonly CheckAllergy[], b: readonly CheckAllergy[]): CheckAllergy[] {
   const out = [...a];
@@ -154,14 +165,6 @@ function mergeAllergies(a: readonly CheckAllergy[], b: readonly CheckAllergy[]):
     if (!dup) out.push(x);
   }
   return out;
-}
-
-function age(birthDate: string, asOf: Date): number {
-  const dob = new Date(`${birthDate.slice(0, 10)}T00:00:00Z`);
-  let years = asOf.getUTCFullYear() - dob.getUTCFullYear();
-  const m = asOf.getUTCMonth() - dob.getUTCMonth();
-  if (m < 0 || (m === 0 && asOf.getUTCDate() < dob.getUTCDate())) years--;
-  return years;
 }
 
 /** The EHR's copy of an order the message carries: same identifier value, or the same drug written that day. */
@@ -284,7 +287,12 @@ export function createEhrFlows(deps: EhrFlowsDeps): EhrFlows {
     return undefined;
   };
 
-  const reconcile: EhrFlows['reconcile'] = async (profile, ehrPatientId, trigger) => {
+  /** The reconciliation, and the EHR context it read (a caller that needs the same facts does not read them again). */
+  const reconcileReading = async (
+    profile: PharmacyProfile,
+    ehrPatientId: string,
+    trigger: Parameters<EhrFlows['reconcile']>[2],
+  ): Promise<CreatedTasks & { ctx: ClinicalContext }> => {
     const p = profile.patient;
     const source = `ehr:${endpoint}:${trigger.kind === 'linked' ? 'patient-linked' : trigger.kind}`;
     const ctx = await context(p.id, ehrPatientId, ['medications', 'allergies', 'problems', 'labs'], source);
@@ -339,7 +347,7 @@ export function createEhrFlows(deps: EhrFlowsDeps): EhrFlows {
     const facts = factsFromResources(Object.values(ctx.answers).flatMap((a) => a?.resources ?? []));
     const own = pharmacyFacts(profile);
     const prepared = preparePatientContext({
-      patient: { age: age(p.birthDate, asOf), sex: p.gender },
+      patient: checkPatientOf(profile, asOf),
       allergies: mergeAllergies(own.allergies, facts.allergies),
       problems: facts.problems,
       labs: facts.labs,
@@ -357,7 +365,11 @@ export function createEhrFlows(deps: EhrFlowsDeps): EhrFlows {
         context: provenance,
       }),
     );
-    return { tasks: await store(tasks, p.id, source), unanswered: ctx.unanswered };
+    return { tasks: await store(tasks, p.id, source), unanswered: ctx.unanswered, ctx };
+  };
+  const reconcile: EhrFlows['reconcile'] = async (profile, ehrPatientId, trigger) => {
+    const { tasks, unanswered } = await reconcileReading(profile, ehrPatientId, trigger);
+    return { tasks, unanswered };
   };
 
   return {
@@ -370,9 +382,9 @@ export function createEhrFlows(deps: EhrFlowsDeps): EhrFlows {
       const p = profile.patient;
       const source = `ehr:${endpoint}:new-prescription`;
       const linkResult = await link(profile, source);
-      let linked: CreatedTasks | undefined;
+      let linked: (CreatedTasks & { ctx: ClinicalContext }) | undefined;
       if (linkResult?.created && deps.reconcileOnLink !== false) {
-        linked = await reconcile(profile, linkResult.ehrPatientId, {
+        linked = await reconcileReading(profile, linkResult.ehrPatientId, {
           kind: 'linked',
           messageId: input.messageId,
         });
@@ -382,12 +394,15 @@ export function createEhrFlows(deps: EhrFlowsDeps): EhrFlows {
       if (linkResult === undefined) {
         unanswered.push({ question: 'patient', reason: `no unambiguous match on ${endpoint}` });
       } else {
-        const ctx = await context(
-          p.id,
-          linkResult.ehrPatientId,
-          ['medications', 'allergies', 'problems', 'labs'],
-          source,
-        );
+        // A first contact's reconciliation has just read the same four questions.
+        const ctx =
+          linked?.ctx ??
+          (await context(
+            p.id,
+            linkResult.ehrPatientId,
+            ['medications', 'allergies', 'problems', 'labs'],
+            source,
+          ));
         unanswered.push(...ctx.unanswered);
         ehrResources = Object.values(ctx.answers).flatMap((a) => a?.resources ?? []);
       }
@@ -420,7 +435,7 @@ export function createEhrFlows(deps: EhrFlowsDeps): EhrFlows {
         ...ehrFacts.medications.filter((m) => !own.active.some((o) => sameDrug(o, m))),
       ];
       const prepared = preparePatientContext({
-        patient: { age: age(p.birthDate, asOf), sex: p.gender },
+        patient: checkPatientOf(profile, asOf),
         allergies,
         problems,
         labs,
@@ -465,7 +480,7 @@ export function createEhrFlows(deps: EhrFlowsDeps): EhrFlows {
         unanswered,
         findings,
         link: linkResult,
-        ...(linked ? { linked } : {}),
+        ...(linked ? { linked: { tasks: linked.tasks, unanswered: linked.unanswered } } : {}),
       };
     },
 
