@@ -44,7 +44,7 @@ export function median(values: readonly number[]): number {
 }
 
 /** CPU time of a process in seconds (utime + stime from /proc/<pid>/stat), or undefined when it is gone. */
-function processCpuSeconds(pid: number): number | undefined {
+export function processCpuSeconds(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which may hold spaces: field 14 utime, 15 stime (man 5 proc).

@@ -2,7 +2,7 @@
 import { tmpdir } from 'node:os';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { machineLine, measureFsyncRate, median } from './machine.ts';
+import { machineLine, measureFsyncRate, median, processCpuSeconds } from './machine.ts';
 import { benchDischarge, runMllpLoad, type LoadResult } from './mllp-load.ts';
 import type { IngestTarget } from './ingest-server.ts';
 
@@ -41,7 +41,7 @@ const TARGETS: Target[] = (
 const SERVER_SCRIPT = fileURLToPath(new URL('./ingest-server.ts', import.meta.url));
 
 /** Starts the target in a child process and waits for its "READY <port>" line. */
-function startTarget(target: Target): Promise<{ port: number; stop: () => Promise<void> }> {
+function startTarget(target: Target): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [SERVER_SCRIPT, target.id], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -55,6 +55,7 @@ function startTarget(target: Target): Promise<{ port: number; stop: () => Promis
       if (m) {
         resolve({
           port: Number(m[1]),
+          pid: child.pid ?? 0,
           stop: async () => {
             child.kill('SIGTERM');
             await exited;
@@ -66,10 +67,18 @@ function startTarget(target: Target): Promise<{ port: number; stop: () => Promis
   });
 }
 
-async function measure(target: Target, scenario: Scenario, run: number): Promise<LoadResult> {
+/** A run's figures and the CPU the listener process and the load generator spent per message during it. */
+interface Measured extends LoadResult {
+  listenerCpuUs: number | undefined;
+  loadCpuUs: number;
+}
+
+async function measure(target: Target, scenario: Scenario, run: number): Promise<Measured> {
   const server = await startTarget(target);
   try {
-    return await runMllpLoad({
+    const before = processCpuSeconds(server.pid);
+    const own = process.cpuUsage();
+    const result = await runMllpLoad({
       host: '127.0.0.1',
       port: server.port,
       connections: scenario.connections,
@@ -78,6 +87,15 @@ async function measure(target: Target, scenario: Scenario, run: number): Promise
       ...(scenario.ratePerSecond !== undefined ? { ratePerSecond: scenario.ratePerSecond } : {}),
       message: (c, i) => benchDischarge(c, i, `R${run}`),
     });
+    const after = processCpuSeconds(server.pid);
+    const used = process.cpuUsage(own);
+    const count = Math.max(1, result.acked);
+    return {
+      ...result,
+      listenerCpuUs:
+        before !== undefined && after !== undefined ? ((after - before) * 1e6) / count : undefined,
+      loadCpuUs: (used.user + used.system) / count,
+    };
   } finally {
     await server.stop();
   }
@@ -97,16 +115,21 @@ export async function benchMllpIngest(): Promise<void> {
     `each listener runs in its own process; the load generator (raw sockets) in this one. Runs per cell: ${RUNS}, median shown\n`,
   );
   console.log(
-    '| connections | in flight per conn | offered | listener | msg/s | p50 / p99 ms | vs @medplum/hl7 | wrong or missing ACKs |',
+    '| connections | in flight per conn | offered | listener | msg/s | p50 / p99 ms | vs @medplum/hl7 | CPU µs/msg: listener / load | wrong or missing ACKs |',
   );
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const scenario of SCENARIOS) {
-    const results = new Map<IngestTarget, LoadResult[]>(TARGETS.map((t) => [t.id, []]));
+    const results = new Map<IngestTarget, Measured[]>(TARGETS.map((t) => [t.id, []]));
     for (let run = 0; run < RUNS; run++) {
       // Interleaved, so a noisy moment on the shared machine hits every listener alike.
       for (const target of TARGETS) results.get(target.id)?.push(await measure(target, scenario, run));
     }
     const expected = scenario.connections * scenario.perConnection;
+    const cpu = (rs: Measured[]): string => {
+      const listener = rs.map((r) => r.listenerCpuUs).filter((v): v is number => v !== undefined);
+      const load = median(rs.map((r) => r.loadCpuUs)).toFixed(0);
+      return `${listener.length > 0 ? median(listener).toFixed(0) : '–'} / ${load}`;
+    };
     const bad = (rs: LoadResult[]): number =>
       rs.reduce((s, r) => s + (expected - (r.codes['AA'] ?? 0) - (r.codes['CA'] ?? 0)) + r.mismatched, 0);
     const rate = (rs: LoadResult[]): number => median(rs.map((r) => r.perSecond));
@@ -118,12 +141,15 @@ export async function benchMllpIngest(): Promise<void> {
       const rs = results.get(target.id) ?? [];
       const ratio = peer > 0 ? `${(rate(rs) / peer).toFixed(2)}×` : '–';
       console.log(
-        `| ${scenario.connections} | ${scenario.window} | ${offered} | ${target.name} | ${fmt(rate(rs))} | ${lat(rs)} | ${ratio} | ${bad(rs)} of ${expected * RUNS} |`,
+        `| ${scenario.connections} | ${scenario.window} | ${offered} | ${target.name} | ${fmt(rate(rs))} | ${lat(rs)} | ${ratio} | ${cpu(rs)} | ${bad(rs)} of ${expected * RUNS} |`,
       );
     }
   }
   console.log(
     '\nrxbridge commits every message to SQLite (WAL, synchronous=FULL) before its ACK; @medplum/hl7 answers from memory.',
+  );
+  console.log(
+    'CPU µs/msg: user + system time of the listener process (all its threads) and of this load generator, per ACK. On 2 cores the two together bound msg/s: 2,000,000 µs ÷ (listener + load + kernel network work) per message.',
   );
 }
 
