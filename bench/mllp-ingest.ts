@@ -1,5 +1,5 @@
 // Benchmark: durable MLLP ingest (fsync before ACK) beside @medplum/hl7's listener (which stores nothing).
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { machineLine, measureFsyncRate, median, processCpuSeconds } from './machine.ts';
@@ -149,7 +149,7 @@ export async function benchMllpIngest(): Promise<void> {
     '\nrxbridge commits every message to SQLite (WAL, synchronous=FULL) before its ACK; @medplum/hl7 answers from memory.',
   );
   console.log(
-    'CPU µs/msg: user + system time of the listener process (all its threads) and of this load generator, per ACK. On 2 cores the two together bound msg/s: 2,000,000 µs ÷ (listener + load + kernel network work) per message.',
+    `CPU µs/msg: user + system time of the listener process (all its threads) and of this load generator, per ACK. Together they bound msg/s at about ${cpus().length} cores × 1,000,000 ÷ (listener + load) µs; network work the kernel charges to neither comes on top.`,
   );
 }
 
