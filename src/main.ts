@@ -366,16 +366,17 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         ? openSqliteFhirStore(resolve(config.ehr.resourceStore), keyringSealer(keyring))
         : undefined;
     if (ehrStore) cleanups.push(() => Promise.resolve(ehrStore.close()));
+    // What the message processor and the EHR flows both work with.
+    const pipelineDeps = {
+      pharmacy,
+      terminology,
+      tasks: workspace.pipelineTasks,
+      audit: store.audit,
+      clock,
+      metrics,
+    };
     const ehrFlows = ehrStore
-      ? ehrFlowsFrom(config, ehrConnections, ehrStore, {
-          pharmacy,
-          terminology,
-          tasks: workspace.pipelineTasks,
-          audit: store.audit,
-          clock,
-          metrics,
-          consent: security.consent,
-        })
+      ? ehrFlowsFrom(config, ehrConnections, ehrStore, { ...pipelineDeps, consent: security.consent })
       : undefined;
 
     // Rollout (#11): each workflow's mode per cohort decides what a discharge does; auto writes go through
@@ -409,12 +410,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         metrics: rolloutMetrics,
       });
       const process = createMessageProcessor({
-        pharmacy,
-        terminology,
-        tasks: workspace.pipelineTasks,
-        audit: store.audit,
-        clock,
-        metrics,
+        ...pipelineDeps,
         logger,
         rollout,
         ...(ehrFlows ? { ehr: ehrFlows } : {}),

@@ -12,11 +12,7 @@ import { frameMllp, MllpDeframer } from '../inbound/mllp/mllp-framer.ts';
 import { ManualClock } from '../kernel/clock.ts';
 import { convertHl7v2 } from '../normalize/hl7v2/convert-hl7v2.ts';
 // eslint-disable-next-line rxbridge/pipeline-boundaries -- the EHR side runs on the real FHIR client
-import { FhirClient } from '../platform/ehr/fhir/fhir-client.ts';
-// eslint-disable-next-line rxbridge/pipeline-boundaries -- the EHR side runs on the real FHIR client
-import { RateLimiter } from '../platform/ehr/fhir/resilience.ts';
-// eslint-disable-next-line rxbridge/pipeline-boundaries -- the EHR side runs on the real FHIR client
-import { SmartTokenSource } from '../platform/ehr/fhir/smart-auth.ts';
+import type { FhirClient } from '../platform/ehr/fhir/fhir-client.ts';
 // eslint-disable-next-line rxbridge/pipeline-boundaries -- the sandbox is the EHR here
 import { startSandbox, type Sandbox } from '../platform/ehr/sandbox/sandbox-server.ts';
 import { generateSigningKey, KeyRing } from '../platform/ehr/smart-keys.ts';
@@ -38,6 +34,7 @@ import { EFFECT_SYSTEM } from './ehr/ehr-outbound.ts';
 import { WorkspaceConfigSchema, workspaceOptionsFromConfig } from './outbound-config.ts';
 import { createWritablePharmacy } from './pharmacy/writable-pharmacy.ts';
 import { createWorkspace, type Workspace } from './workspace.ts';
+import { sandboxClient } from '../../test/support/sandbox-client.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.resolve(here, '../../test/fixtures/hl7v2');
@@ -125,17 +122,7 @@ let registry: Awaited<ReturnType<typeof startRegistry>>;
 let workspace: Workspace;
 
 const fhirClient = (over: { maxRetries?: number } = {}): FhirClient =>
-  new FhirClient({
-    name: 'sandbox',
-    baseUrl: sandbox.fhirBase,
-    auth: new SmartTokenSource({
-      clientId: 'rxbridge',
-      scope: 'system/*.read system/*.write',
-      keys: ring,
-      fhirBase: sandbox.fhirBase,
-    }),
-    cacheTtlMs: 0,
-    rateLimiter: new RateLimiter({ ratePerSecond: 1_000 }),
+  sandboxClient(sandbox, ring, {
     backoffBaseMs: 10,
     ...over,
   });

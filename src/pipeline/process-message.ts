@@ -13,7 +13,7 @@ import type { AuditLog } from '../governance/audit/audit-log.ts';
 import { extractMedications } from '../extract/rules/extract-medications.ts';
 import type { ExtractedMedication } from '../extract/rules/extracted-medication.ts';
 import type { Clock } from '../kernel/clock.ts';
-import { formatIssues } from '../kernel/result.ts';
+import { formatIssues, type Issue } from '../kernel/result.ts';
 import { convertHl7v2 } from '../normalize/hl7v2/convert-hl7v2.ts';
 import type { Logger } from '../platform/log/logger.ts';
 import type { EngineMetrics } from '../platform/metrics/metrics.ts';
@@ -98,20 +98,23 @@ export function createMessageProcessor(
     }
   };
 
+  /** A message that cannot be read fails for good: a retry would read the same bytes. */
+  const unreadable = (path: MessageState[], issues: readonly Issue[]): SettleOutcome => ({
+    path,
+    state: 'failed',
+    error: formatIssues(issues).slice(0, 2000),
+    retryable: false,
+  });
+
+  const normalizeHl7 = (message: StoredMessage) =>
+    timed('normalize', () =>
+      convertHl7v2(decodeHl7Bytes(message.raw), { messageId: message.id, receivedAt: message.receivedAt }),
+    );
+
   /** HL7 v2: the discharge's free-text results (OBX TX/ST/FT) are read by the text extractor. */
   const readHl7 = (message: StoredMessage, path: MessageState[]): DischargeReading | SettleOutcome => {
-    const text = decodeHl7Bytes(message.raw);
-    const converted = timed('normalize', () =>
-      convertHl7v2(text, { messageId: message.id, receivedAt: message.receivedAt }),
-    );
-    if (!converted.ok) {
-      return {
-        path,
-        state: 'failed',
-        error: formatIssues(converted.issues).slice(0, 2000),
-        retryable: false,
-      };
-    }
+    const converted = normalizeHl7(message);
+    if (!converted.ok) return unreadable(path, converted.issues);
     path.push('normalized');
     const bundle = converted.value;
     const patient = resourcesOf<Patient>(bundle, 'Patient')[0];
@@ -179,14 +182,7 @@ export function createMessageProcessor(
         receivedAt: message.receivedAt,
       }),
     );
-    if (!converted.ok) {
-      return {
-        path,
-        state: 'failed',
-        error: formatIssues(converted.issues).slice(0, 2000),
-        retryable: false,
-      };
-    }
+    if (!converted.ok) return unreadable(path, converted.issues);
     if (ownStates) path.push('normalized', 'extracted');
     const { bundle, coverage } = converted.value;
     const patient = resourcesOf<Patient>(bundle, 'Patient')[0];
@@ -257,17 +253,8 @@ export function createMessageProcessor(
     path: MessageState[],
     type: string,
   ): { resources: Resource[]; patient: Patient } | SettleOutcome => {
-    const converted = timed('normalize', () =>
-      convertHl7v2(decodeHl7Bytes(message.raw), { messageId: message.id, receivedAt: message.receivedAt }),
-    );
-    if (!converted.ok) {
-      return {
-        path,
-        state: 'failed',
-        error: formatIssues(converted.issues).slice(0, 2000),
-        retryable: false,
-      };
-    }
+    const converted = normalizeHl7(message);
+    if (!converted.ok) return unreadable(path, converted.issues);
     path.push('normalized', 'extracted');
     const resources = (converted.value.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
     const patient = resources.find((r): r is Patient => r.resourceType === 'Patient');

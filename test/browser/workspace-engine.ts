@@ -8,14 +8,13 @@ import { startMllpServer, type MllpServer } from '../../src/inbound/mllp/mllp-se
 import { MemoryMessageStore } from '../../src/inbound/mllp/testing/memory-message-store.ts';
 import { startEngine, type Engine } from '../../src/main.ts';
 import { createHl7PharmacyWriter } from '../../src/outbound/pharmacy/hl7v2-pharmacy-writer.ts';
-import { FhirClient } from '../../src/platform/ehr/fhir/fhir-client.ts';
-import { RateLimiter } from '../../src/platform/ehr/fhir/resilience.ts';
-import { SmartTokenSource } from '../../src/platform/ehr/fhir/smart-auth.ts';
+import type { FhirClient } from '../../src/platform/ehr/fhir/fhir-client.ts';
 import { startSandbox, type Sandbox } from '../../src/platform/ehr/sandbox/sandbox-server.ts';
 import { generateSigningKey, KeyRing } from '../../src/platform/ehr/smart-keys.ts';
 import { silentLogger } from '../../src/platform/log/logger.ts';
 import { seedUser, sessionCookie, type SeededUser } from '../support/auth.ts';
 import { demoEngineConfig } from '../support/demo-config.ts';
+import { sandboxClient } from '../support/sandbox-client.ts';
 
 export interface WorkspaceEngine {
   engine: Engine;
@@ -56,18 +55,7 @@ export async function startWorkspaceEngine(
     vendor: 'generic',
     clients: [{ clientId: 'rxbridge', jwks: ring.jwks(Date.now()) as never }],
   });
-  const ehr = new FhirClient({
-    name: 'sandbox',
-    baseUrl: sandbox.fhirBase,
-    auth: new SmartTokenSource({
-      clientId: 'rxbridge',
-      scope: 'system/*.read system/*.write',
-      keys: ring,
-      fhirBase: sandbox.fhirBase,
-    }),
-    cacheTtlMs: 0,
-    rateLimiter: new RateLimiter({ ratePerSecond: 1_000 }),
-  });
+  const ehr = sandboxClient(sandbox, ring);
 
   const ref: { engine?: Engine } = {};
   const engine = await startEngine({

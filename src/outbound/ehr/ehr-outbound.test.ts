@@ -2,15 +2,12 @@
 import type { Communication, DocumentReference, Immunization, MedicationDispense } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // eslint-disable-next-line rxbridge/pipeline-boundaries -- outbound is tested against the real FHIR client
-import { FhirClient } from '../../platform/ehr/fhir/fhir-client.ts';
-// eslint-disable-next-line rxbridge/pipeline-boundaries -- outbound is tested against the real FHIR client
-import { RateLimiter } from '../../platform/ehr/fhir/resilience.ts';
-// eslint-disable-next-line rxbridge/pipeline-boundaries -- outbound is tested against the real FHIR client
-import { SmartTokenSource } from '../../platform/ehr/fhir/smart-auth.ts';
+import type { FhirClient } from '../../platform/ehr/fhir/fhir-client.ts';
 // eslint-disable-next-line rxbridge/pipeline-boundaries -- the sandbox is the EHR here
 import { startSandbox, type Sandbox } from '../../platform/ehr/sandbox/sandbox-server.ts';
 import { generateSigningKey, KeyRing } from '../../platform/ehr/smart-keys.ts';
 import { treatmentConsent } from '../consent-gate.ts';
+import { sandboxClient } from '../../../test/support/sandbox-client.ts';
 import {
   dispenseResource,
   EFFECT_SYSTEM,
@@ -35,18 +32,7 @@ describe('EHR outbound', () => {
       vendor: 'generic',
       clients: [{ clientId: 'rxbridge', jwks: ring.jwks(Date.now()) as never }],
     });
-    client = new FhirClient({
-      name: 'sandbox',
-      baseUrl: sandbox.fhirBase,
-      auth: new SmartTokenSource({
-        clientId: 'rxbridge',
-        scope: 'system/*.read system/*.write',
-        keys: ring,
-        fhirBase: sandbox.fhirBase,
-      }),
-      cacheTtlMs: 0,
-      rateLimiter: new RateLimiter({ ratePerSecond: 1_000 }),
-    });
+    client = sandboxClient(sandbox, ring);
   });
   afterAll(async () => sandbox.close());
 

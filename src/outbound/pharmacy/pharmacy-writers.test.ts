@@ -7,11 +7,7 @@ import { startMllpServer, type MllpServer } from '../../inbound/mllp/mllp-server
 import { MemoryMessageStore } from '../../inbound/mllp/testing/memory-message-store.ts';
 import { ErrorCode } from '../../kernel/errors.ts';
 // eslint-disable-next-line rxbridge/pipeline-boundaries -- the FHIR writer is tested against the real client
-import { FhirClient } from '../../platform/ehr/fhir/fhir-client.ts';
-// eslint-disable-next-line rxbridge/pipeline-boundaries -- the FHIR writer is tested against the real client
-import { RateLimiter } from '../../platform/ehr/fhir/resilience.ts';
-// eslint-disable-next-line rxbridge/pipeline-boundaries -- the FHIR writer is tested against the real client
-import { SmartTokenSource } from '../../platform/ehr/fhir/smart-auth.ts';
+import type { FhirClient } from '../../platform/ehr/fhir/fhir-client.ts';
 // eslint-disable-next-line rxbridge/pipeline-boundaries -- the sandbox stands in for a pharmacy FHIR server
 import { startSandbox, type Sandbox } from '../../platform/ehr/sandbox/sandbox-server.ts';
 import { generateSigningKey, KeyRing } from '../../platform/ehr/smart-keys.ts';
@@ -22,6 +18,7 @@ import { createFhirPharmacyWriter } from './fhir-pharmacy-writer.ts';
 import { buildRdeO11, controlIdOf, createHl7PharmacyWriter } from './hl7v2-pharmacy-writer.ts';
 import type { PrescriptionChange } from './pharmacy-writer.ts';
 import { createWritablePharmacy } from './writable-pharmacy.ts';
+import { sandboxClient } from '../../../test/support/sandbox-client.ts';
 
 const change = (over: Partial<PrescriptionChange> = {}): PrescriptionChange => ({
   key: 'task-1/item-1',
@@ -162,18 +159,7 @@ describe('FHIR pharmacy writer (against the sandbox FHIR server)', () => {
         } satisfies MedicationRequest,
       ],
     });
-    client = new FhirClient({
-      name: 'pharmacy',
-      baseUrl: sandbox.fhirBase,
-      auth: new SmartTokenSource({
-        clientId: 'rxbridge',
-        scope: 'system/*.read system/*.write',
-        keys: ring,
-        fhirBase: sandbox.fhirBase,
-      }),
-      cacheTtlMs: 0,
-      rateLimiter: new RateLimiter({ ratePerSecond: 1_000 }),
-    });
+    client = sandboxClient(sandbox, ring, { name: 'pharmacy' });
   });
   afterAll(async () => sandbox.close());
 
