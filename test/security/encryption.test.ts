@@ -38,6 +38,15 @@ describe('envelope encryption', () => {
     expect(keyring.decryptDeterministic(d1, 'p')).toBe('MRN1^^^H');
   });
 
+  it('an encrypted value owns exactly its bytes, not a slice of a shared buffer', () => {
+    // A view into Node's 64 KB allocation pool would be cloned whole on its way to the SQLite writer thread.
+    const keyring = ephemeralKeyring();
+    for (let i = 0; i < 20; i++) {
+      const value = keyring.encrypt(Buffer.from(`MSH|^~\\&|${i}`.repeat(50)), 'x');
+      expect([value.byteOffset, value.buffer.byteLength]).toEqual([0, value.byteLength]);
+    }
+  });
+
   it('any single flipped bit is an error, never garbage (2,000 trials)', () => {
     const r = cipherTamperTrials(2_000);
     console.log(`S7 tampered ciphertext detected: ${r.detected}/${r.trials}`);

@@ -57,6 +57,35 @@ describe('sqlite store', () => {
     await store.close();
   });
 
+  it('stores exactly the bytes of a body that is a view into a larger buffer', async () => {
+    // Bodies cross to the writer thread; a view is copied to its own bytes first (not its whole buffer).
+    const store = await openSqliteStore({ path: join(dir, 'views', 'rx.db') });
+    const shared = Buffer.alloc(64 * 1024, 0x2a);
+    shared.write('MSH|first', 100);
+    shared.write('MSH|second', 2_000);
+    const [a, b] = await Promise.all([
+      store.messages.append({
+        channel: 'c',
+        format: 'hl7v2',
+        idempotencyKey: 'k1',
+        partitionKey: 'p',
+        raw: shared.subarray(100, 109),
+      }),
+      store.messages.append({
+        channel: 'c',
+        format: 'hl7v2',
+        idempotencyKey: 'k2',
+        partitionKey: 'p',
+        raw: shared.subarray(2_000, 2_010),
+      }),
+    ]);
+    const text = async (id: string): Promise<string> =>
+      Buffer.from((await store.messages.get(id))?.raw ?? []).toString();
+    expect([await text(a.id), await text(b.id)]).toEqual(['MSH|first', 'MSH|second']);
+    expect(store.stats().commits).toBe(1);
+    await store.close();
+  });
+
   it('applies migrations once and is idempotent on reopen', async () => {
     const path = join(dir, 'migrate', 'rx.db');
     const clock = new ManualClock();

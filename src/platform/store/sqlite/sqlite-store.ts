@@ -159,6 +159,17 @@ async function startWriterThread(data: WriterWorkerData): Promise<WriterChannel>
   worker.on('exit', () => fail(unavailable('sqlite writer thread exited')));
   worker.unref();
   const post = (request: WriterRequest): void => worker.postMessage(request);
+  /**
+   * postMessage clones a Uint8Array together with its whole underlying ArrayBuffer: a message body that is a view
+   * into a larger buffer (a socket read, Node's 64 KB allocation pool) would cost that buffer per batch. Such bodies
+   * are copied to exact size first; bodies that own their memory are posted as they are.
+   */
+  const compact = (ops: WriteOp[]): WriteOp[] =>
+    ops.map((op) =>
+      op.kind === 'append' && op.input.raw.byteLength !== op.input.raw.buffer.byteLength
+        ? { kind: 'append', input: { ...op.input, raw: new Uint8Array(op.input.raw) } }
+        : op,
+    );
   return {
     commit: (ops, now) =>
       new Promise<BatchResult>((resolve, reject) => {
@@ -166,7 +177,7 @@ async function startWriterThread(data: WriterWorkerData): Promise<WriterChannel>
         pending.push({ resolve, reject });
         worker.ref();
         try {
-          post({ type: 'batch', ops, now });
+          post({ type: 'batch', ops: compact(ops), now });
         } catch (error) {
           pending.pop();
           reject(mapSqliteError(error));
