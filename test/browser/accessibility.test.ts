@@ -3,58 +3,32 @@
 // dashboard, the patient timeline, the message browser and the audit report, in light and dark mode — every visible
 // text meets WCAG 2.x AA contrast (4.5:1, 3:1 for large text), every tab stop shows focus with a 3:1 indicator, every
 // form control has a name, every page has one h1; and the keyboard alone reaches and works approve, edit and reject.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from './chromium.ts';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demoDischargeA03 } from '../../src/cli/demo/demo-discharge.ts';
-import { freshTotp, seedUser, type SeededUser } from '../support/auth.ts';
+import { seedUser, type SeededUser } from '../support/auth.ts';
 import { auditPage, focusTop, type PageReport } from './a11y-check.ts';
-import { buildWebApp } from './build-web.ts';
+import { openBrowserWorkspace, type BrowserWorkspace } from './browser-workspace.ts';
 import { dischargeFor } from './demo-discharges.ts';
-import { startWorkspaceEngine, type WorkspaceEngine } from './workspace-engine.ts';
+import type { WorkspaceEngine } from './workspace-engine.ts';
 
+let bw: BrowserWorkspace;
 let w: WorkspaceEngine;
-let browser: Browser;
-let webRoot: string;
-let dir: string;
 let engineer: SeededUser;
 let officer: SeededUser;
-const contexts: BrowserContext[] = [];
 const reports: PageReport[] = [];
 
 beforeAll(async () => {
-  webRoot = await buildWebApp();
-  dir = mkdtempSync(join(tmpdir(), 'rxb-a11y-'));
-  w = await startWorkspaceEngine({ webRoot, dir });
+  bw = await openBrowserWorkspace('a11y');
+  w = bw.w;
   engineer = await seedUser(w.engine.security.auth, { role: 'integration-engineer', site: '*' });
   officer = await seedUser(w.engine.security.auth, { role: 'compliance-officer', site: '*' });
-  browser = await launchChromium();
 }, 60_000);
 
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await w?.stop();
-  if (webRoot) rmSync(webRoot, { recursive: true, force: true });
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => bw?.close());
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-  contexts.push(context);
-  return context.newPage();
-}
-
-async function signIn(page: Page, user: SeededUser): Promise<void> {
-  await page.goto(w.url);
-  await page.getByLabel('Username').fill(user.username);
-  await page.getByLabel('Password').fill(user.password);
-  if (user.totpSecret) await page.getByLabel('Authenticator code').fill(await freshTotp(user.totpSecret));
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+const newPage = (): Promise<Page> => bw.newPage();
+const signIn = (page: Page, user: SeededUser): Promise<void> => bw.signIn(page, user);
 
 async function audit(page: Page, name: string): Promise<void> {
   reports.push(...(await auditPage(page, name)));

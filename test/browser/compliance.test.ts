@@ -5,15 +5,15 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from './chromium.ts';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demoDischargeA03 } from '../../src/cli/demo/demo-discharge.ts';
 import { openSqliteRolloutStore } from '../../src/review/rollout/sqlite/sqlite-rollout-store.ts';
 import { seedUser, sessionCookie, type SeededUser } from '../support/auth.ts';
-import { buildWebApp } from './build-web.ts';
+import { UNNAMED_CONTROLS } from './a11y-page.ts';
+import { openBrowserWorkspace, type BrowserWorkspace } from './browser-workspace.ts';
 import { dischargeFor } from './demo-discharges.ts';
-import { startWorkspaceEngine, type WorkspaceEngine } from './workspace-engine.ts';
+import type { WorkspaceEngine } from './workspace-engine.ts';
 
 /** Screenshots go to a temporary folder; RXBRIDGE_SCREENSHOTS_DIR=docs/screenshots refreshes the documented ones. */
 const SHOTS = process.env.RXBRIDGE_SCREENSHOTS_DIR
@@ -22,63 +22,26 @@ const SHOTS = process.env.RXBRIDGE_SCREENSHOTS_DIR
 /** Whitfield, the demo discharge's patient, as the pharmacy knows her (the audit trail's patient reference). */
 const PATIENT = 'P0001';
 
+let bw: BrowserWorkspace;
 let w: WorkspaceEngine;
-let browser: Browser;
-let webRoot: string;
-let dir: string;
 let officer: SeededUser;
 let engineer: SeededUser;
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  webRoot = await buildWebApp();
-  dir = mkdtempSync(join(tmpdir(), 'rxb-compliance-'));
-  w = await startWorkspaceEngine({ webRoot, dir });
+  bw = await openBrowserWorkspace('compliance');
+  w = bw.w;
   officer = await seedUser(w.engine.security.auth, { role: 'compliance-officer', site: '*' });
   engineer = await seedUser(w.engine.security.auth, { role: 'integration-engineer', site: '*' });
-  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await w?.stop();
-  if (webRoot) rmSync(webRoot, { recursive: true, force: true });
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await bw?.close();
   if (!process.env.RXBRIDGE_SCREENSHOTS_DIR) rmSync(SHOTS, { recursive: true, force: true });
 });
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 1000 },
-    acceptDownloads: true,
-  });
-  contexts.push(context);
-  return context.newPage();
-}
-
-/** Signs in through the page (compliance officers and integration engineers have no second factor). */
-async function signIn(page: Page, user: SeededUser): Promise<void> {
-  await page.goto(w.url);
-  await page.getByLabel('Username').fill(user.username);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-/** Same check as the workspace test: every control has an accessible name. */
-const NAMELESS_CONTROLS = `(() => {
-  const nameOf = (el) => {
-    const by = el.getAttribute('aria-labelledby');
-    if (by) return by.split(' ').map((id) => (document.getElementById(id) || {}).textContent || '').join(' ');
-    const aria = el.getAttribute('aria-label');
-    if (aria) return aria;
-    if (el.labels && el.labels.length) return [...el.labels].map((l) => l.textContent || '').join(' ');
-    return (el.textContent || '').trim() || el.getAttribute('title') || '';
-  };
-  return [...document.querySelectorAll('button, a[href], input, select, textarea, [role="tab"]')]
-    .filter((el) => nameOf(el).trim() === '')
-    .map((el) => el.outerHTML.slice(0, 120));
-})()`;
+const newPage = (): Promise<Page> => bw.newPage({ acceptDownloads: true });
+/** Compliance officers and integration engineers sign in without a second factor. */
+const signIn = (page: Page, user: SeededUser): Promise<void> => bw.signIn(page, user);
 
 /** The text of one column (1-based) of the audit table's visible rows. */
 const column = (page: Page, n: number): Promise<string[]> =>
@@ -108,7 +71,7 @@ it('compliance officer filters, sorts and exports the audit report; a pharmacist
   await page.getByRole('heading', { name: 'Audit report' }).waitFor();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit report' }).waitFor();
   await page.locator('table.audit-table tbody tr').first().waitFor();
-  expect(await page.evaluate<string[]>(NAMELESS_CONTROLS)).toEqual([]);
+  expect(await page.evaluate<string[]>(UNNAMED_CONTROLS)).toEqual([]);
 
   // Filter by patient: only that patient's entries, as many as the store holds for them.
   await page.getByLabel('Patient').fill(PATIENT);
@@ -213,7 +176,7 @@ it('compliance officer filters, sorts and exports the audit report; a pharmacist
   await bg.getByText(w.pharmacist.username).waitFor();
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, 'audit.png'), fullPage: true });
-  expect(await page.evaluate<string[]>(NAMELESS_CONTROLS)).toEqual([]);
+  expect(await page.evaluate<string[]>(UNNAMED_CONTROLS)).toEqual([]);
 
   // A pharmacist has no audit page: no link, the page refuses, and so does the API.
   const ph = await newPage();
@@ -257,10 +220,10 @@ it('compliance officer filters, sorts and exports the audit report; a pharmacist
     await fetch(`${w.url}/api/messages?patient=${encodeURIComponent(patientKey)}`, { headers: { cookie } })
   ).json()) as { messages: unknown[] };
   expect(byApi.messages).toHaveLength(1);
-  expect(await ie.evaluate<string[]>(NAMELESS_CONTROLS)).toEqual([]);
+  expect(await ie.evaluate<string[]>(UNNAMED_CONTROLS)).toEqual([]);
 
   // An open alert (raised in the engine's rollout store, as the monitor would) is on the engineer's dashboard.
-  const rollout = openSqliteRolloutStore(join(dir, 'store.db'));
+  const rollout = openSqliteRolloutStore(join(bw.dir, 'store.db'));
   await rollout.raiseAlert({
     key: 'certificate-expiry:hospital-mllp-tls',
     workflow: 'hospital-mllp-tls',
@@ -283,7 +246,7 @@ it('compliance officer filters, sorts and exports the audit report; a pharmacist
   const report = await fetch(reportUrl, { headers: { cookie } });
   expect(report.status).toBe(200);
   expect(report.headers.get('content-type')).toMatch(/text\/html/);
-  expect(await ie.evaluate<string[]>(NAMELESS_CONTROLS)).toEqual([]);
+  expect(await ie.evaluate<string[]>(UNNAMED_CONTROLS)).toEqual([]);
 
   // The pharmacist's dashboard has the figures but no alerts (the alerts API is not theirs).
   await ph.goto(`${w.url}/#/dashboard`);

@@ -5,67 +5,42 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './chromium.ts';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demoDischargeA03 } from '../../src/cli/demo/demo-discharge.ts';
-import { freshTotp } from '../support/auth.ts';
-import { buildWebApp } from './build-web.ts';
+import { UNNAMED_CONTROLS } from './a11y-page.ts';
+import { openBrowserWorkspace, type BrowserWorkspace } from './browser-workspace.ts';
 import { dischargeFor } from './demo-discharges.ts';
-import { startWorkspaceEngine, type WorkspaceEngine } from './workspace-engine.ts';
+import type { WorkspaceEngine } from './workspace-engine.ts';
 
 const SHOTS = process.env.RXBRIDGE_SCREENSHOTS_DIR
   ? `${resolve(process.env.RXBRIDGE_SCREENSHOTS_DIR)}/`
   : `${mkdtempSync(join(tmpdir(), 'rxb-shots-'))}/`;
 
+let bw: BrowserWorkspace;
 let w: WorkspaceEngine;
-let browser: Browser;
 let page: Page;
-let webRoot: string;
 
 beforeAll(async () => {
-  webRoot = await buildWebApp();
-  w = await startWorkspaceEngine({ webRoot });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  bw = await openBrowserWorkspace('workspace');
+  w = bw.w;
+  page = await bw.newPage();
   mkdirSync(SHOTS, { recursive: true });
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await w?.stop();
-  if (webRoot) rmSync(webRoot, { recursive: true, force: true });
+  await bw?.close();
+  if (!process.env.RXBRIDGE_SCREENSHOTS_DIR) rmSync(SHOTS, { recursive: true, force: true });
 });
 
-/**
- * Every control a keyboard or screen-reader user meets has an accessible name (aria-labelledby, aria-label, a
- * <label>, its text, or a title). Runs in the page, so it is plain JavaScript text.
- */
-const NAMELESS_CONTROLS = `(() => {
-  const nameOf = (el) => {
-    const by = el.getAttribute('aria-labelledby');
-    if (by) return by.split(' ').map((id) => (document.getElementById(id) || {}).textContent || '').join(' ');
-    const aria = el.getAttribute('aria-label');
-    if (aria) return aria;
-    if (el.labels && el.labels.length) return [...el.labels].map((l) => l.textContent || '').join(' ');
-    return (el.textContent || '').trim() || el.getAttribute('title') || '';
-  };
-  return [...document.querySelectorAll('button, a[href], input, select, textarea, [role="tab"]')]
-    .filter((el) => nameOf(el).trim() === '')
-    .map((el) => el.outerHTML.slice(0, 120));
-})()`;
-
+/** Every control a keyboard or screen-reader user meets has an accessible name. */
 async function controlsWithoutName(p: Page): Promise<string[]> {
-  return p.evaluate<string[]>(NAMELESS_CONTROLS);
+  return p.evaluate<string[]>(UNNAMED_CONTROLS);
 }
 
 it('a pharmacist signs in, works a discharge from the queue by keyboard and mouse, and applies it', async () => {
   // Sign in through the page.
-  await page.goto(w.url);
-  await page.getByLabel('Username').fill(w.pharmacist.username);
-  await page.getByLabel('Password').fill(w.pharmacist.password);
-  await page.getByLabel('Authenticator code').fill(await freshTotp(w.pharmacist.totpSecret!));
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await bw.signIn(page, w.pharmacist);
   await page.getByRole('heading', { name: 'Review queue' }).waitFor();
 
   // The discharge arrives over MLLP; the queue shows it without a reload.
