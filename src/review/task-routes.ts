@@ -116,6 +116,8 @@ export const TaskListSchema = z.object({
     byType: z.record(z.string(), z.number()),
   }),
   tasks: z.array(TaskSummarySchema),
+  /** The name of every task type, for filters that list types no task in this page has. */
+  typeLabels: z.record(z.string(), z.string()),
 });
 
 // ---- JSON views ------------------------------------------------------------------------------------------
@@ -308,7 +310,7 @@ export function registerWorkspaceRoutes(app: FastifyInstance, deps: WorkspaceRou
         .filter(visible)
         .map((t) => taskSummaryJson(t, now))
         .filter((r) => (q.sla ? r.sla === q.sla : true));
-      return { total: rows.length, counts: countsOf(rows), tasks: rows };
+      return { total: rows.length, counts: countsOf(rows), tasks: rows, typeLabels: TASK_TYPE_LABELS };
     }
     let list = await tasks.list({ ...(statuses ? { statuses } : {}), limit: 2000 });
     if (q.view === 'exceptions') {
@@ -327,7 +329,12 @@ export function registerWorkspaceRoutes(app: FastifyInstance, deps: WorkspaceRou
       .filter((r) => (q.sla ? r.sla === q.sla : true))
       // Most urgent first: priority, then the earliest due.
       .sort((a, b) => rank[a.priority] - rank[b.priority] || a.dueAt.localeCompare(b.dueAt));
-    return { total: filtered.length, counts, tasks: filtered.slice(0, q.limit) };
+    return {
+      total: filtered.length,
+      counts,
+      tasks: filtered.slice(0, q.limit),
+      typeLabels: TASK_TYPE_LABELS,
+    };
   }
 
   app.get('/api/tasks', { config: read }, async (request, reply) => {

@@ -42,6 +42,10 @@ it('a pharmacist signs in, works a discharge from the queue by keyboard and mous
   // Sign in through the page.
   await bw.signIn(page, w.pharmacist);
   await page.getByRole('heading', { name: 'Review queue' }).waitFor();
+  // The type filter lists every task type by the engine's name, also types no task has yet.
+  await expect
+    .poll(() => page.getByLabel('Type').locator('option').allInnerTexts())
+    .toContain('Immunization to EHR / registry (0)');
 
   // The discharge arrives over MLLP; the queue shows it without a reload.
   expect(await w.send(demoDischargeA03())).toContain('MSA|AA');

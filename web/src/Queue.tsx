@@ -1,15 +1,7 @@
 // The review queue: most urgent first, filters with counts by priority and SLA, keyboard j/k/Enter.
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { api, type TaskList, type User } from './api.ts';
-import {
-  actorName,
-  PRIORITY_LABEL,
-  relativeDue,
-  SLA_LABEL,
-  STATUS_LABEL,
-  TASK_TYPE_LABEL,
-  typeName,
-} from './format.ts';
+import { actorName, PRIORITY_LABEL, relativeDue, SLA_LABEL, STATUS_LABEL, typeName } from './format.ts';
 import { go } from './route.ts';
 
 const VIEWS = [
@@ -81,12 +73,12 @@ export function Queue({ user }: { user: User }) {
   }, []);
 
   const counts = data?.counts;
-  // Every known type, plus any the engine counts that this list does not know yet; names from the engine's tasks.
+  // Every type the engine names, plus any it counts without a name; names from the engine.
+  const engineNames = data?.typeLabels ?? {};
   const typeIds = [
-    ...Object.keys(TASK_TYPE_LABEL),
-    ...Object.keys(counts?.byType ?? {}).filter((id) => !Object.hasOwn(TASK_TYPE_LABEL, id)),
+    ...Object.keys(engineNames),
+    ...Object.keys(counts?.byType ?? {}).filter((id) => !Object.hasOwn(engineNames, id)),
   ];
-  const engineNames = Object.fromEntries((data?.tasks ?? []).map((t) => [t.type, t.typeLabel]));
   rows.current = [];
   return (
     <section aria-labelledby="queue-title">

@@ -86,6 +86,8 @@ export interface TaskList {
     byType: Record<string, number>;
   };
   tasks: TaskRow[];
+  /** The engine's name for every task type. */
+  typeLabels: Record<string, string>;
 }
 
 export interface Evidence {

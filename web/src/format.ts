@@ -13,29 +13,9 @@ export function shortTime(iso: string): string {
   return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
 }
 
-/**
- * Task type names for filters and charts. The engine sends its own names with each task (`typeLabel`) and with the
- * dashboard (`typeLabels`); this list is for the queue filter before any task of a type exists.
- */
-export const TASK_TYPE_LABEL: Record<string, string> = {
-  'discharge-reconciliation': 'Discharge reconciliation',
-  'medication-reconciliation': 'Medication reconciliation',
-  'allergy-conflict': 'Allergy conflict',
-  interaction: 'Interaction',
-  'renal-dose': 'Renal dose',
-  'adherence-note': 'Adherence note to PCP',
-  'prior-authorization': 'Prior-authorization packet',
-  'post-discharge-follow-up': '7-day post-discharge check-in',
-  'care-gap': 'Care gap',
-  'mtm-summary': 'MTM summary',
-  'dispense-report': 'Dispense to EHR',
-  'immunization-report': 'Immunization to EHR / registry',
-  exception: 'Exception',
-};
-
-/** A task type's name: the engine's if it sent one, else ours, else the id. */
+/** A task type's name as the engine sent it (with the task list and the dashboard), else its id. */
 export function typeName(type: string, fromEngine?: Record<string, string>): string {
-  return fromEngine?.[type] ?? TASK_TYPE_LABEL[type] ?? type;
+  return fromEngine?.[type] ?? type;
 }
 
 export const PRIORITY_LABEL: Record<string, string> = { high: 'High', medium: 'Medium', low: 'Low' };
