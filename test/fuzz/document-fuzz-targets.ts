@@ -9,7 +9,7 @@ import { parseSafeXml } from '../../src/inbound/ccda/xml/safe-xml.ts';
 import type { Issue } from '../../src/kernel/result.ts';
 import { convertCcda } from '../../src/normalize/ccda/convert-ccda.ts';
 import { parseNdjsonLine } from '../../src/platform/ehr/bulk-data.ts';
-import { applyMutations, type FuzzTarget } from './fuzz-targets.ts';
+import { applyMutations, mutations, type FuzzTarget, type Mutation } from './fuzz-targets.ts';
 
 const CCDA_CORPUS = fileURLToPath(new URL('../../../shared/corpus/ccda/', import.meta.url));
 const FHIR_CORPUS = fileURLToPath(new URL('../../../shared/corpus/fhir/', import.meta.url));
@@ -88,26 +88,7 @@ const xmlChar = fc.oneof(
   },
 );
 
-type Mutation = Parameters<typeof applyMutations>[1][number];
-const xmlMutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({
-    op: fc.constant('insert' as const),
-    at: fc.nat(),
-    text: fc.string({ unit: xmlChar, maxLength: 8 }),
-  }),
-  fc.record({ op: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 60 }) }),
-  fc.record({
-    op: fc.constant('replace' as const),
-    at: fc.nat(),
-    text: fc.string({ unit: xmlChar, minLength: 1, maxLength: 4 }),
-  }),
-  fc.record({
-    op: fc.constant('duplicate' as const),
-    at: fc.nat(),
-    length: fc.integer({ min: 1, max: 400 }),
-  }),
-  fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
-);
+const xmlMutation = mutations(xmlChar, { maxDelete: 60, maxDuplicate: 400 });
 
 /** Mutations that keep the markup well formed: a value or text changed, so the converter (not only the reader) runs. */
 const contentChar = fc.constantFrom(...'abcXYZ0123456789 .-:'.split(''));

@@ -135,7 +135,7 @@ export const parseArbitraryTarget: FuzzTarget<string> = {
   describe: (s) => preview(s),
 };
 
-type Mutation =
+export type Mutation =
   | { op: 'insert'; at: number; text: string }
   | { op: 'delete'; at: number; length: number }
   | { op: 'replace'; at: number; text: string }
@@ -143,26 +143,42 @@ type Mutation =
   | { op: 'truncate'; at: number }
   | { op: 'line-ends'; to: string };
 
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({
-    op: fc.constant('insert' as const),
-    at: fc.nat(),
-    text: fc.string({ unit: hl7Char, maxLength: 8 }),
-  }),
-  fc.record({ op: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }),
-  fc.record({
-    op: fc.constant('replace' as const),
-    at: fc.nat(),
-    text: fc.string({ unit: hl7Char, minLength: 1, maxLength: 4 }),
-  }),
-  fc.record({
-    op: fc.constant('duplicate' as const),
-    at: fc.nat(),
-    length: fc.integer({ min: 1, max: 200 }),
-  }),
-  fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ op: fc.constant('line-ends' as const), to: fc.constantFrom('\n', '\r\n', '\n\r', '') }),
-);
+/**
+ * Byte-level edits of a seed: insert or replace a few characters drawn from `unit`, delete up to `maxDelete`,
+ * duplicate up to `maxDuplicate`, truncate; with `lineEnds`, also rewrite every segment end.
+ */
+export function mutations(
+  unit: fc.Arbitrary<string>,
+  limits: { maxDelete: number; maxDuplicate: number; lineEnds?: boolean },
+): fc.Arbitrary<Mutation> {
+  const edits: fc.Arbitrary<Mutation>[] = [
+    fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: fc.string({ unit, maxLength: 8 }) }),
+    fc.record({
+      op: fc.constant('delete' as const),
+      at: fc.nat(),
+      length: fc.integer({ min: 1, max: limits.maxDelete }),
+    }),
+    fc.record({
+      op: fc.constant('replace' as const),
+      at: fc.nat(),
+      text: fc.string({ unit, minLength: 1, maxLength: 4 }),
+    }),
+    fc.record({
+      op: fc.constant('duplicate' as const),
+      at: fc.nat(),
+      length: fc.integer({ min: 1, max: limits.maxDuplicate }),
+    }),
+    fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
+  ];
+  if (limits.lineEnds) {
+    edits.push(
+      fc.record({ op: fc.constant('line-ends' as const), to: fc.constantFrom('\n', '\r\n', '\n\r', '') }),
+    );
+  }
+  return fc.oneof(...edits);
+}
+
+const mutation = mutations(hl7Char, { maxDelete: 40, maxDuplicate: 200, lineEnds: true });
 
 export function applyMutations(seed: string, mutations: readonly Mutation[]): string {
   let s = seed;

@@ -9,7 +9,7 @@ import { parseSig } from '../../src/extract/sig/parse-sig.ts';
 import type { SigField } from '../../src/extract/sig/sig-result.ts';
 import { createStarterTerminology } from '../../src/terminology/starter-terminology.ts';
 import type { FuzzTarget } from './fuzz-targets.ts';
-import { applyMutations } from './fuzz-targets.ts';
+import { applyMutations, mutations } from './fuzz-targets.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/text/', import.meta.url));
 const CORPUS_TEXT = fileURLToPath(new URL('../../../shared/corpus/text/', import.meta.url));
@@ -164,26 +164,7 @@ const tokenSoup = fc
       .map((gaps) => words.map((w, i) => w + (gaps[i] ?? ' ')).join('')),
   );
 
-type Mutation = Parameters<typeof applyMutations>[1][number];
-const textMutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({
-    op: fc.constant('insert' as const),
-    at: fc.nat(),
-    text: fc.string({ unit: textChar, maxLength: 8 }),
-  }),
-  fc.record({ op: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }),
-  fc.record({
-    op: fc.constant('replace' as const),
-    at: fc.nat(),
-    text: fc.string({ unit: textChar, minLength: 1, maxLength: 4 }),
-  }),
-  fc.record({
-    op: fc.constant('duplicate' as const),
-    at: fc.nat(),
-    length: fc.integer({ min: 1, max: 200 }),
-  }),
-  fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
-);
+const textMutation = mutations(textChar, { maxDelete: 40, maxDuplicate: 200 });
 
 /** Random text, token soups and mutated seeds, in that mix. */
 function textInputs(seeds: readonly string[], maxRandom: number): fc.Arbitrary<string> {
