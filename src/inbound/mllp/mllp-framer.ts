@@ -131,9 +131,8 @@ export class MllpDeframer {
     this.#size += part.length;
     if (this.#size > this.maxFrameBytes) {
       // Report once, as soon as the limit is passed, so the receiver can answer without waiting for the end.
-      const first = this.#parts[0] ?? part;
       out.push({
-        head: Buffer.from(first.subarray(0, 1024)),
+        head: headOf([...this.#parts, part], 1024),
         kind: 'oversize',
         size: this.#size,
         limit: this.maxFrameBytes,
@@ -163,6 +162,19 @@ export class MllpDeframer {
     this.#parts = [];
     this.#size = 0;
   }
+}
+
+/** The first `max` bytes of a block received in parts (a header may be split across TCP reads), as a copy. */
+function headOf(parts: readonly Buffer[], max: number): Buffer {
+  const taken: Buffer[] = [];
+  let size = 0;
+  for (const part of parts) {
+    if (size >= max) break;
+    const piece = part.subarray(0, max - size);
+    taken.push(piece);
+    size += piece.length;
+  }
+  return Buffer.concat(taken, size);
 }
 
 /** Convenience for tests and tools: only the frames. */

@@ -224,6 +224,74 @@ describe('listener limits', () => {
   });
 });
 
+describe('closing edges', () => {
+  const msa = (ack: string) => /MSA\|([A-Z]{2})\|([^|\r]*)/.exec(ack)?.slice(1, 3).join(' ') ?? '(no MSA)';
+  const oversize = (controlId: string, modes = '') =>
+    `${adt(controlId, modes)}\rNTE|1||${'x'.repeat(10_000)}`;
+
+  test('nothing after an oversize block in the same read is stored: it could not be ACKed', async () => {
+    const { store, server } = await start({ maxFrameBytes: 2_000 });
+    const c = await raw(server);
+    c.socket.write(
+      Buffer.concat([frameMllp(adt('OK1')), frameMllp(oversize('BIG')), frameMllp(adt('AFTER1'))]),
+    );
+    expect(await until(() => c.closed())).toBe(true);
+    expect(c.acks.map(msa)).toEqual(['AA OK1', 'AR BIG']);
+    expect(store.appended.map((m) => m.summary?.controlId)).toEqual(['OK1']);
+    await server.close();
+  });
+
+  test('the oversize reject names the message and its mode when the header arrives split across reads', async () => {
+    const { server } = await start({ maxFrameBytes: 4_096 });
+    const c = await raw(server);
+    const body = Buffer.from(oversize('BIGCR', '|||AL|NE'));
+    c.socket.write(Buffer.concat([Buffer.from([0x0b]), body.subarray(0, 6)]));
+    await sleep(50);
+    c.socket.write(Buffer.concat([body.subarray(6), Buffer.from([0x1c, 0x0d])]));
+    expect(await until(() => c.acks.length > 0)).toBe(true);
+    expect(c.acks.map(msa)).toEqual(['CR BIGCR']);
+    c.socket.destroy();
+    await server.close();
+  });
+
+  test('after the idle close, a late message is neither stored nor half-answered', async () => {
+    const warnings: string[] = [];
+    const logger = {
+      info: () => undefined,
+      warn: (_o: unknown, m: string) => warnings.push(m),
+      error: () => undefined,
+    };
+    const { store, server } = await start({ idleTimeoutMs: 300, logger });
+    const socket = net.connect({ host: '127.0.0.1', port: server.address().port, allowHalfOpen: true });
+    let ended = false;
+    socket.on('end', () => (ended = true));
+    socket.on('error', () => undefined);
+    expect(await until(() => ended)).toBe(true);
+    socket.write(frameMllp(adt('LATE1')));
+    await sleep(300);
+    socket.destroy();
+    expect(await until(() => warnings.some((w) => w.includes('not stored; the sender must resend')))).toBe(
+      true,
+    );
+    expect(store.appended).toEqual([]);
+    expect(warnings.filter((w) => w === 'mllp socket error')).toEqual([]);
+    await server.close();
+  });
+
+  test('an idle connection closes even when its last message (MSH-15 NE) was decided after the timeout', async () => {
+    const { store, server } = await start({ idleTimeoutMs: 300 });
+    store.hold = true;
+    const c = await raw(server);
+    c.socket.write(frameMllp(adt('SLOW', '|||NE|AL')));
+    await sleep(500);
+    store.releaseAll();
+    expect(await until(() => c.closed(), 3_000)).toBe(true);
+    expect(c.acks).toEqual([]);
+    expect(store.appended.map((m) => m.summary?.controlId)).toEqual(['SLOW']);
+    await server.close();
+  });
+});
+
 describe('connection churn', () => {
   test(
     '10,000 connections opened and dropped (idle, mid-frame, after a message) leave no socket behind',

@@ -169,3 +169,42 @@ describe('connectMllp reconnects', () => {
     await server.close();
   });
 });
+
+describe('what the sender refuses or gives up', () => {
+  test('a message whose MSH-15 lets the receiver stay silent is refused before it is written', async () => {
+    const store = new MemoryMessageStore();
+    const server = await listen(store, 0);
+    const client = await connectMllp({ host: '127.0.0.1', port: server.address().port, maxInFlight: 10 });
+    try {
+      const withMode = (id: string, mode: string) => adt(id).replace('|P|2.5.1', `|P|2.5.1|||${mode}|AL`);
+      for (const mode of ['NE', 'ER', 'SU']) {
+        await expect(client.send(withMode(`S${mode}`, mode))).rejects.toThrow(`MSH-15 is '${mode}'`);
+      }
+      // The next message is answered by its own ACK, and nothing refused reached the receiver.
+      const ack = await client.send(withMode('AL1', 'AL'));
+      expect(readMsa(ack)).toEqual({ code: 'CA', controlId: 'AL1' });
+      expect(store.appended.map((m) => m.summary?.controlId)).toEqual(['AL1']);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
+  test('close() while connecting settles connect()', async () => {
+    const store = new MemoryMessageStore();
+    const server = await listen(store, 0);
+    const sender = createMllpSender({
+      host: '127.0.0.1',
+      port: server.address().port,
+      timeoutMs: 1_000,
+      maxInFlight: 1,
+    });
+    const connecting = sender.connect().then(
+      () => 'connected',
+      (error: Error) => error.message,
+    );
+    await sender.close();
+    expect(await connecting).toBe('MLLP sender closed while connecting');
+    await server.close();
+  });
+});

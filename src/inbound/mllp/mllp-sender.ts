@@ -70,16 +70,26 @@ export function readMsa(ack: string): { code: string; controlId: string } {
   return { code: '', controlId: '' };
 }
 
-/** MSH-10 read from the first line only (a 20 MB message is not split). */
-function controlIdOf(message: string | Buffer): string {
+/** MSH fields read from the first line only (a 20 MB message is not split); [] when there is no MSH. */
+function headerFields(message: string | Buffer): string[] {
   const head = (
     typeof message === 'string' ? message.slice(0, 4096) : message.subarray(0, 4096).toString('latin1')
   )
     .trimStart()
     .split(/[\r\n]/, 1)[0];
-  if (head === undefined || !head.startsWith('MSH')) return '';
-  return head.split(head[3] ?? '|')[9] ?? '';
+  if (head === undefined || !head.startsWith('MSH')) return [];
+  return head.split(head[3] ?? '|');
 }
+
+/**
+ * MSH-15 values that let the receiver stay silent: NE (never), ER (only on error), SU (only on success). ACKs are
+ * matched in order, so a message that may get no ACK would be answered by the next message's ACK.
+ */
+const SILENT_ACCEPT_MODES: Record<string, string> = {
+  NE: 'never to send an accept ACK',
+  ER: 'to send an accept ACK only on error',
+  SU: 'to send an accept ACK only on success',
+};
 
 /** How many recently ACKed control ids are remembered to recognise a repeated ACK. */
 const RECENT_ACKS = 1024;
@@ -154,8 +164,20 @@ export class MllpSender {
   /** Queues one message; resolves with the ACK that answers it. Rejects only when the sender gives up or closes. */
   send(message: string | Buffer): Promise<MllpAck> {
     if (this.#closed) return Promise.reject(unavailable('MLLP sender is closed'));
+    const fields = headerFields(message);
+    // MSH-1 is the separator itself, so MSH-n is fields[n - 1].
+    const acceptAck = (fields[14] ?? '').trim().toUpperCase();
+    const silent = SILENT_ACCEPT_MODES[acceptAck];
+    if (silent !== undefined) {
+      return Promise.reject(
+        new RxBridgeError(
+          ErrorCode.InvalidInput,
+          `MSH-15 is '${acceptAck}', which asks the receiver ${silent}; this sender needs an ACK for every message to know it arrived (set MSH-15 to AL or leave it empty)`,
+        ),
+      );
+    }
     return new Promise<MllpAck>((resolve, reject) => {
-      const controlId = controlIdOf(message);
+      const controlId = fields[9] ?? '';
       this.#queue.push({ frame: frameMllp(message), controlId, attempts: 0, resolve, reject });
       this.#pump();
     });
@@ -175,6 +197,7 @@ export class MllpSender {
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#ackTimer);
     this.#rejectAll(unavailable('MLLP sender closed before the ACK arrived'));
+    for (const done of this.#onConnected.splice(0)) done(unavailable('MLLP sender closed while connecting'));
     const socket = this.#socket;
     this.#socket = undefined;
     this.#ready = false;

@@ -136,6 +136,8 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
 
     /** Ends our side; a peer that neither reads what is left nor closes its side is cut off after a grace period. */
     const endSoon = (): void => {
+      // Nothing read after this is stored: it could not be acknowledged, so the sender keeps it and resends.
+      conn.closing = true;
       socket.end();
       setTimeout(() => socket.destroy(), Math.min(idleTimeoutMs, 5_000)).unref();
     };
@@ -154,7 +156,7 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
           break;
         }
       }
-      if (out.length > 0 && !socket.destroyed) {
+      if (out.length > 0 && socket.writable) {
         const drained = socket.write(out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out));
         if (!drained && !conn.writeBlocked) {
           conn.writeBlocked = true;
@@ -197,6 +199,8 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
       frames++;
       if (item.kind === 'oversize') {
         entry.closeAfter = true;
+        // Nothing after it on this connection is read: the ACKs owed before it still go out, then the close.
+        conn.closing = true;
         const head = item.head.toString('latin1');
         const guess = guessHl7Header(head);
         log.warn(
@@ -293,8 +297,13 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
       );
     };
 
+    /** Bytes that arrived after this connection began to close: not stored, not ACKed; the sender resends them. */
+    let unreadBytes = 0;
     socket.on('data', (chunk: Buffer) => {
-      if (conn.closing) return;
+      if (conn.closing) {
+        unreadBytes += chunk.length;
+        return;
+      }
       for (const item of deframer.feed(chunk)) {
         handle(item);
         if (conn.closing) break;
@@ -311,6 +320,9 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
       if (conn.pending.length === 0) {
         log.info({ channel: options.channel, frames }, 'mllp connection idle; closing');
         endSoon();
+      } else {
+        // Still deciding ACKs; ask again later (a settle that writes nothing, as for MSH-15 NE, is not activity).
+        socket.setTimeout(idleTimeoutMs);
       }
     });
     socket.on('error', (error) => {
@@ -326,6 +338,12 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
         { channel: options.channel, frames, discardedBytes: deframer.discardedBytes, connections: open.size },
         'mllp connection closed',
       );
+      if (unreadBytes > 0) {
+        log.warn(
+          { channel: options.channel, unreadBytes },
+          'data received while the connection was closing was not stored; the sender must resend it',
+        );
+      }
       if (deframer.discardedBytes > 0) {
         log.warn(
           { channel: options.channel, discardedBytes: deframer.discardedBytes },
