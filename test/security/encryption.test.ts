@@ -141,4 +141,41 @@ describe('what reaches the database file', () => {
       for (const canary of [mrn, 'Zyxwvutsonian', 'Quillonia']) expect(bytes.includes(canary)).toBe(false);
     }
   });
+
+  it('encrypts values that only look encrypted: a sender-chosen "rxd1:" identifier is stored and read back', async () => {
+    const path = join(dir, 'lookalike', 'store.db');
+    const store = encryptedStore(
+      await openSqliteStore({ path, clock: new ManualClock() }),
+      ephemeralKeyring(),
+    );
+    const mrn = 'rxd1:LOOKALIKE0042';
+    const patient = `${mrn}^^^GENHOSP`;
+    await store.messages.append({
+      channel: 'mllp:t',
+      format: 'hl7v2',
+      idempotencyKey: 'k1',
+      partitionKey: patient,
+      raw: Buffer.from(`MSH|^~\\&|A|B|C|D|20260101||ADT^A03|1|P|2.5.1\rPID|||${mrn}`),
+    });
+    await store.tasks.create({
+      key: 't1',
+      type: 'discharge-reconciliation',
+      priority: 'high',
+      patient: { display: 'rxe1:Lookalike Name', sourceIdentifier: patient },
+      payload: {},
+    });
+    const claimed = await store.messages.claim('w1', 10, 60_000);
+    expect(claimed.map((m) => m.partitionKey)).toEqual([patient]);
+    expect((await store.messages.list({ partitionKey: patient })).length).toBe(1);
+    expect((await store.audit.list({ patient })).length).toBe(1);
+    expect((await store.tasks.list({}))[0]?.patient).toMatchObject({
+      display: 'rxe1:Lookalike Name',
+      sourceIdentifier: patient,
+    });
+    await store.close();
+    const files = readdirSync(join(dir, 'lookalike')).map((f) => readFileSync(join(dir, 'lookalike', f)));
+    for (const bytes of files) {
+      for (const canary of ['LOOKALIKE0042', 'Lookalike Name']) expect(bytes.includes(canary)).toBe(false);
+    }
+  });
 });

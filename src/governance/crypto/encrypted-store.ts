@@ -26,8 +26,9 @@ export function encryptedStore<S extends Store>(
   keyring: Keyring,
   options: EncryptedStoreOptions = {},
 ): S {
-  const det = (value: string, purpose: string): string =>
-    keyring.isEncrypted(value) ? value : keyring.encryptDeterministic(value, purpose);
+  // Always encrypted on the way in, whatever the value looks like: a sender controls patient identifiers, and one
+  // that starts like a ciphertext ('rxd1:…') must not be stored in plain text and then fail to decrypt on every read.
+  const det = (value: string, purpose: string): string => keyring.encryptDeterministic(value, purpose);
   const undet = (value: string, purpose: string): string =>
     value.startsWith('rxd1:') ? keyring.decryptDeterministic(value, purpose) : value;
   const enc = (value: string, aad: string): string => keyring.encryptText(value, aad);
@@ -86,7 +87,7 @@ export function encryptedStore<S extends Store>(
   const sealPatient = (p: TaskPatient, key: string): TaskPatient => ({
     ...(p.pharmacyPatientId !== undefined ? { pharmacyPatientId: det(p.pharmacyPatientId, PATIENT) } : {}),
     ...(p.sourceIdentifier !== undefined ? { sourceIdentifier: det(p.sourceIdentifier, PARTITION) } : {}),
-    display: keyring.isEncrypted(p.display) ? p.display : enc(p.display, `task-patient:${key}`),
+    display: enc(p.display, `task-patient:${key}`),
   });
   const openPatient = (p: TaskPatient, key: string): TaskPatient => ({
     ...(p.pharmacyPatientId !== undefined ? { pharmacyPatientId: undet(p.pharmacyPatientId, PATIENT) } : {}),
