@@ -596,6 +596,26 @@ export function describeStore(name: string, open: OpenStore, options: StoreContr
         expect(Object.keys(counts)).toHaveLength(MESSAGE_STATES.length);
       });
 
+      it('a message replayed while a later one of its partition is in work waits for that one', async () => {
+        const first = await store.messages.append(incoming('MRN11^^^H'));
+        await claimAndSettle('w1', { path: [], state: 'done' });
+        const second = await store.messages.append(incoming('MRN11^^^H'));
+        expect((await store.messages.claim('w1', 5, LEASE)).map((x) => x.id)).toEqual([second.id]);
+        await store.messages.replay(first.id, 'user:eng', 'reprocess');
+        // The partition is in work (second is leased): nothing of it may be claimed, the replayed message included.
+        expect(await store.messages.claim('w2', 5, LEASE)).toEqual([]);
+        await store.messages.settle(second.id, 'w1', { path: [], state: 'done' });
+        expect((await store.messages.claim('w2', 5, LEASE)).map((x) => x.id)).toEqual([first.id]);
+        await store.messages.settle(first.id, 'w2', { path: [], state: 'done' });
+        // A lease that runs out without a settle (its worker died) lets the replayed message go first.
+        await store.messages.replay(second.id, 'user:eng', 'again');
+        expect((await store.messages.claim('w1', 5, LEASE)).map((x) => x.id)).toEqual([second.id]);
+        await store.messages.replay(first.id, 'user:eng', 'again');
+        expect(await store.messages.claim('w2', 5, LEASE)).toEqual([]);
+        clock.advance(LEASE + 1);
+        expect((await store.messages.claim('w2', 5, LEASE)).map((x) => x.id)).toEqual([first.id]);
+      });
+
       it('replays finished and dead messages only, resetting attempts and auditing who and why', async () => {
         const m = await store.messages.append(incoming('MRN9^^^H'));
         await expectCode(store.messages.replay(m.id, 'user:eng', 'too early'), ErrorCode.IllegalTransition);

@@ -925,6 +925,15 @@ class PostgresStoreImpl {
     );
     await this.#insertEvents(batch, id, actor, [{ from, to: 'received', detail: reason }]);
     await this.#refreshHead(batch.client, row.partition_key);
+    // A later message of the partition may be in work right now: the replayed one waits for that lease to end (or
+    // for its settle, which refreshes the head), so a partition never has two messages in work at once.
+    await batch.client.query(
+      `UPDATE partition_heads h SET ready_at = GREATEST(h.ready_at, l.until)
+       FROM (SELECT MAX(lease_until) AS until FROM messages
+             WHERE partition_key = $1 AND sequence > $2 AND lease_until > $3) l
+       WHERE h.partition_key = $1 AND l.until IS NOT NULL`,
+      [row.partition_key, row.sequence, batch.now],
+    );
     this.#appendAudit(batch, {
       actor,
       action: 'replay',

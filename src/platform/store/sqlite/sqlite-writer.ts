@@ -303,7 +303,12 @@ export class SqliteWriter {
     const now = batch.now;
     s.replayMessage.run(now, id);
     s.insertEvent.run(id, now, from, 'received', actor, reason);
-    this.#refreshHead(str(row.partition_key), num(row.sequence));
+    const partitionKey = str(row.partition_key);
+    this.#refreshHead(partitionKey, num(row.sequence));
+    // A later message of the partition may be in work right now: the replayed one waits for that lease to end (or
+    // for its settle, which refreshes the head), so a partition never has two messages in work at once.
+    const leased = s.latestLiveLease.get(partitionKey, num(row.sequence), now) as Row | undefined;
+    if (leased && leased.until !== null) s.delayHead.run(num(leased.until), partitionKey);
     this.#appendAudit(batch, {
       actor,
       action: 'replay',
@@ -404,6 +409,11 @@ function prepareWriteStatements(db: DatabaseSync) {
        WHERE sequence = ? AND ${SQLITE_UNFINISHED} RETURNING *`,
     ),
     setHeadReady: db.prepare('UPDATE partition_heads SET ready_at = ? WHERE partition_key = ?'),
+    latestLiveLease: db.prepare(
+      `SELECT MAX(lease_until) AS until FROM messages INDEXED BY messages_partition
+       WHERE partition_key = ? AND sequence > ? AND lease_until > ?`,
+    ),
+    delayHead: db.prepare('UPDATE partition_heads SET ready_at = MAX(ready_at, ?) WHERE partition_key = ?'),
     getMessage: db.prepare('SELECT * FROM messages WHERE id = ?'),
     settleMessage: db.prepare(
       `UPDATE messages SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?,
