@@ -5,7 +5,12 @@
 // was switched on are read as they are.
 import type { AuditEntry, AuditLog, AuditRecord } from '../audit/audit-log.ts';
 import type { Store } from '../../platform/store/store.ts';
-import type { MessageStore, StoredMessage } from '../../platform/store/message-store.ts';
+import {
+  incomingProblem,
+  type MessageStore,
+  type StoredMessage,
+} from '../../platform/store/message-store.ts';
+import { ErrorCode, RxBridgeError } from '../../kernel/errors.ts';
 import type { NewTask, Task, TaskPatient, TaskStore } from '../../platform/store/task-store.ts';
 import type { Keyring } from './keyring.ts';
 
@@ -57,12 +62,17 @@ export function encryptedStore<S extends Store>(
   const m = store.messages;
   const messages: MessageStore = {
     ...m,
-    append: (input) =>
-      m.append({
+    append: (input) => {
+      // Checked before encrypting: an empty key would otherwise become a non-empty ciphertext.
+      const problem = incomingProblem(input);
+      if (problem)
+        return Promise.reject(new RxBridgeError(ErrorCode.InvalidInput, `append refused: ${problem}`));
+      return m.append({
         ...input,
         partitionKey: det(input.partitionKey, PARTITION),
         raw: keyring.encrypt(input.raw, `raw:${input.idempotencyKey}`),
-      }),
+      });
+    },
     claim: async (worker, limit, leaseMs) => (await m.claim(worker, limit, leaseMs)).map(openMessage),
     settle: (id, worker, outcome) => m.settle(id, worker, outcome),
     get: async (id) => {

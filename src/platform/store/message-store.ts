@@ -28,6 +28,24 @@ export interface IncomingMessage {
   ack?: string;
 }
 
+/**
+ * Why an append cannot be stored as given, or undefined. Checked before the append joins a group commit, so a
+ * malformed input fails its own caller only, never the other appends committed with it.
+ */
+export function incomingProblem(input: IncomingMessage): string | undefined {
+  if (typeof input !== 'object' || input === null) return 'the message is missing';
+  for (const field of ['channel', 'format', 'idempotencyKey', 'partitionKey'] as const) {
+    const value: unknown = input[field];
+    if (typeof value !== 'string' || value === '') return `${field} must be a non-empty string`;
+  }
+  if (!(input.raw instanceof Uint8Array)) return 'raw must be bytes (a Uint8Array)';
+  if (input.ack !== undefined && typeof input.ack !== 'string') return 'ack must be a string';
+  if (input.summary !== undefined && (typeof input.summary !== 'object' || input.summary === null)) {
+    return 'summary must be an object';
+  }
+  return undefined;
+}
+
 export interface AppendResult {
   id: MessageId;
   /** Monotonic across the store: the order in which messages were committed. */

@@ -108,6 +108,36 @@ export function describeStore(name: string, open: OpenStore, options: StoreContr
     });
 
     describe('append', () => {
+      it('refuses a malformed message for its own caller only; the appends committed with it are stored', async () => {
+        const good = [1, 2, 3].map(() => store.messages.append(incoming('MRN31^^^H')));
+        const bad = [
+          store.messages.append(incoming('MRN31^^^H', { raw: undefined as never })),
+          store.messages.append(incoming('', {})),
+          store.messages.append(incoming('MRN31^^^H', { idempotencyKey: 42 as never })),
+        ];
+        const results = await Promise.allSettled([...good, ...bad]);
+        expect(results.map((r) => r.status)).toEqual([
+          'fulfilled',
+          'fulfilled',
+          'fulfilled',
+          'rejected',
+          'rejected',
+          'rejected',
+        ]);
+        const reasons = results.slice(3).map((r) => (r as PromiseRejectedResult).reason as RxBridgeError);
+        expect(reasons.map((e) => e.code)).toEqual([
+          ErrorCode.InvalidInput,
+          ErrorCode.InvalidInput,
+          ErrorCode.InvalidInput,
+        ]);
+        expect(reasons.map((e) => e.message)).toEqual([
+          'append refused: raw must be bytes (a Uint8Array)',
+          'append refused: partitionKey must be a non-empty string',
+          'append refused: idempotencyKey must be a non-empty string',
+        ]);
+        expect((await store.messages.list({ partitionKey: 'MRN31^^^H' })).length).toBe(3);
+      });
+
       it('round-trips raw bytes exactly (not valid UTF-8) and returns Dates', async () => {
         const raw = new Uint8Array([
           0x0b, 0x4d, 0x53, 0x48, 0x00, 0xff, 0xfe, 0xc3, 0x28, 0x80, 0x0d, 0x1c, 0x0d,

@@ -14,6 +14,7 @@ import { ErrorCode, RxBridgeError } from '../../../kernel/errors.ts';
 import { newId, type MessageId, type TaskId } from '../../../kernel/ids.ts';
 import {
   DEFAULT_RETRY_POLICY,
+  incomingProblem,
   type AppendResult,
   type IncomingMessage,
   type MessageEvent,
@@ -357,6 +358,9 @@ class PostgresStoreImpl {
 
   #enqueueAppend(input: IncomingMessage): Promise<AppendResult> {
     if (this.#closed) return Promise.reject(this.#unavailable());
+    const problem = incomingProblem(input);
+    if (problem)
+      return Promise.reject(new RxBridgeError(ErrorCode.InvalidInput, `append refused: ${problem}`));
     return new Promise((resolve, reject) => {
       this.#queue.push({ kind: 'append', input, resolve, reject });
       this.#schedule();

@@ -8,19 +8,23 @@ import type { Task, TaskPatient, TaskPriority, TaskStatus } from '../task-store.
 
 export type Row = Record<string, SQLOutputValue>;
 
-/** Errors a single operation may refuse with; they reject that operation only, never its whole batch. */
-export const DOMAIN_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  ErrorCode.IllegalTransition,
-  ErrorCode.Conflict,
-  ErrorCode.NotFound,
-  ErrorCode.InvalidInput,
-]);
-
 /** SQLite primary result codes (https://www.sqlite.org/rescode.html). */
 const SQLITE_FULL = 13;
 const SQLITE_UNAVAILABLE = new Set([
   5 /* BUSY */, 6 /* LOCKED */, 8 /* READONLY */, 10 /* IOERR */, 14 /* CANTOPEN */,
 ]);
+
+/**
+ * SQLite errors after which the transaction may already be rolled back or the database is unusable (FULL, IOERR,
+ * BUSY, NOMEM, LOCKED, READONLY, CORRUPT, CANTOPEN, PROTOCOL, NOTADB): the whole batch fails. Any other error
+ * belongs to the one operation that raised it.
+ */
+const SQLITE_TRANSACTION_FATAL = new Set([5, 6, 7, 8, 10, 11, 13, 14, 15, 26]);
+
+export function isTransactionFatal(error: unknown): boolean {
+  const errcode = (error as { errcode?: unknown } | null)?.errcode;
+  return typeof errcode === 'number' && SQLITE_TRANSACTION_FATAL.has(errcode & 0xff);
+}
 
 export function mapSqliteError(error: unknown): Error {
   if (error instanceof RxBridgeError) return error;

@@ -86,6 +86,46 @@ describe('sqlite store', () => {
     await store.close();
   });
 
+  it('an operation that fails for its own reasons fails alone; the writes committed with it stand', async () => {
+    const store = await openSqliteStore({ path: join(dir, 'isolation', 'rx.db') });
+    const input = (n: number) => ({
+      channel: 'c',
+      format: 'hl7v2' as const,
+      idempotencyKey: `iso-${n}`,
+      partitionKey: 'p',
+      raw: new Uint8Array([n]),
+    });
+    const bad = [
+      store.tasks.create({
+        key: 'k',
+        type: 'exception',
+        priority: 'low',
+        patient: { display: 'x' },
+        payload: { n: 1n },
+      }),
+      store.messages.claim('w', Number.NaN, 1_000),
+    ];
+    const results = await Promise.allSettled([
+      store.messages.append(input(1)),
+      ...bad,
+      store.messages.append(input(2)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect(store.stats().commits).toBe(1);
+    expect((await store.messages.countByState()).received).toBe(2);
+    expect(await store.tasks.count({})).toBe(0);
+    expect((await store.audit.verify()).ok).toBe(true);
+    // A second close() waits for the first: both resolve only once the store is closed.
+    const order: string[] = [];
+    const pending = store.messages.append(input(3)).then(() => order.push('append'));
+    await Promise.all([
+      store.close().then(() => order.push('close 1')),
+      store.close().then(() => order.push('close 2')),
+    ]);
+    await pending;
+    expect(order).toEqual(['append', 'close 1', 'close 2']);
+  });
+
   it('applies migrations once and is idempotent on reopen', async () => {
     const path = join(dir, 'migrate', 'rx.db');
     const clock = new ManualClock();

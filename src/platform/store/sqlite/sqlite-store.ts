@@ -15,6 +15,7 @@ import { ErrorCode, RxBridgeError } from '../../../kernel/errors.ts';
 import type { MessageId, TaskId } from '../../../kernel/ids.ts';
 import {
   DEFAULT_RETRY_POLICY,
+  incomingProblem,
   type MessageEvent,
   type MessageFilter,
   type MessageStore,
@@ -208,6 +209,7 @@ class SqliteStoreImpl {
   #inFlight = false;
   #idle: (() => void)[] = [];
   #closed = false;
+  #closing: Promise<void> | undefined;
   #commits = 0;
   #operations = 0;
 
@@ -223,7 +225,13 @@ class SqliteStoreImpl {
   #buildStore(): SqliteStore {
     const w = <T>(op: WriteOp): Promise<T> => this.#write(op) as Promise<T>;
     const messages: MessageStore = {
-      append: (input) => w({ kind: 'append', input }),
+      append: (input) => {
+        // Refused here, before it joins a group commit: a malformed input fails its caller only.
+        const problem = incomingProblem(input);
+        if (problem)
+          return Promise.reject(new RxBridgeError(ErrorCode.InvalidInput, `append refused: ${problem}`));
+        return w({ kind: 'append', input });
+      },
       claim: (worker, limit, leaseMs) => w({ kind: 'claim', worker, limit, leaseMs }),
       settle: (id, worker, outcome) => w({ kind: 'settle', id, worker, outcome }),
       get: (id) => this.#read(() => this.#get(id)),
@@ -255,7 +263,8 @@ class SqliteStoreImpl {
           this.#writer.check();
           this.#s.ping.get();
         }),
-      close: () => this.#close(),
+      // Every caller waits for the one close: a second close() must not resolve while the first is still draining.
+      close: () => (this.#closing ??= this.#close()),
       stats: () => ({ commits: this.#commits, operations: this.#operations }),
       execRaw: (sql) => w({ kind: 'exec', sql }),
     };

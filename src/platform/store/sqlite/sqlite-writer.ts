@@ -16,7 +16,7 @@ import type { NewTask, Task, TaskUpdate } from '../task-store.ts';
 import { retryDelayMs, settleSteps } from '../settle-steps.ts';
 import { SQLITE_UNFINISHED } from './migrations.ts';
 import {
-  DOMAIN_CODES,
+  isTransactionFatal,
   num,
   serializeError,
   str,
@@ -46,6 +46,10 @@ export type WriteOutcome = { ok: true; value: WriteValue } | { ok: false; error:
 
 /** Either one outcome per operation (the transaction committed), or why the whole batch was rolled back. */
 export type BatchResult = { outcomes: WriteOutcome[] } | { failed: SerializedError };
+
+function invalid(message: string): RxBridgeError {
+  return new RxBridgeError(ErrorCode.InvalidInput, message);
+}
 
 /** Per-transaction state: the clock reading and the audit chain head. */
 interface Batch {
@@ -88,7 +92,18 @@ export class SqliteWriter {
       for (const op of ops) {
         // Appends and audit records validate nothing and write in a fixed order: no savepoint needed.
         if (op.kind === 'append') {
-          outcomes.push({ ok: true, value: this.#append(batch, op.input) });
+          // The summary is serialized before anything is written, so a summary that cannot be fails its own append.
+          let summaryJson: string;
+          try {
+            summaryJson = op.input.summary ? JSON.stringify(op.input.summary) : '{}';
+          } catch (error) {
+            outcomes.push({
+              ok: false,
+              error: serializeError(invalid(`summary cannot be stored: ${String(error)}`)),
+            });
+            continue;
+          }
+          outcomes.push({ ok: true, value: this.#append(batch, op.input, summaryJson) });
           continue;
         }
         if (op.kind === 'record') {
@@ -103,12 +118,13 @@ export class SqliteWriter {
           outcomes.push({ ok: true, value: this.#run(batch, op) });
           db.exec('RELEASE op');
         } catch (error) {
+          // An error that may have ended the transaction fails the batch; any other (a refusal, a bad argument,
+          // a value SQLite will not take) is undone to the savepoint and fails this operation only.
+          if (!db.isTransaction || isTransactionFatal(error)) throw error;
           db.exec('ROLLBACK TO op');
           db.exec('RELEASE op');
           batch.auditSeq = savedSeq;
           batch.auditHash = savedHash;
-          const domain = error instanceof RxBridgeError && DOMAIN_CODES.has(error.code);
-          if (!domain && op.kind !== 'exec') throw error;
           outcomes.push({ ok: false, error: serializeError(error) });
         }
       }
@@ -124,7 +140,7 @@ export class SqliteWriter {
   #run(batch: Batch, op: WriteOp): WriteValue {
     switch (op.kind) {
       case 'append':
-        return this.#append(batch, op.input);
+        return this.#append(batch, op.input, op.input.summary ? JSON.stringify(op.input.summary) : '{}');
       case 'record':
         return this.#appendAudit(batch, op.entry);
       case 'claim':
@@ -175,12 +191,11 @@ export class SqliteWriter {
    * One message row, the partition head if the partition had none, one audit entry. The initial event is not
    * written: `events()` derives it from the message row (channel, received_at, duplicate_of).
    */
-  #append(batch: Batch, input: IncomingMessage): AppendResult {
+  #append(batch: Batch, input: IncomingMessage, summaryJson: string): AppendResult {
     const s = this.#s;
     const now = batch.now;
     const id = newId();
     const summary = input.summary ?? {};
-    const summaryJson = input.summary ? JSON.stringify(summary) : '{}';
     const actor = `system:${input.channel}`;
     // The unique index on original keys is the dedupe check: no insert means the key was seen before.
     const inserted = s.insertOriginal.run(
