@@ -46,6 +46,14 @@ export function incomingProblem(input: IncomingMessage): string | undefined {
   return undefined;
 }
 
+/** Why a claim cannot be made as asked, or undefined: a lease must last, and the limit must be a count. */
+export function claimProblem(worker: string, limit: number, leaseMs: number): string | undefined {
+  if (typeof worker !== 'string' || worker === '') return 'worker must be a non-empty string';
+  if (!Number.isInteger(limit) || limit < 0) return `limit must be a whole number, 0 or more (got ${limit})`;
+  if (!Number.isFinite(leaseMs) || leaseMs <= 0) return `leaseMs must be a positive number (got ${leaseMs})`;
+  return undefined;
+}
+
 export interface AppendResult {
   id: MessageId;
   /** Monotonic across the store: the order in which messages were committed. */

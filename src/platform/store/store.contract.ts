@@ -108,6 +108,22 @@ export function describeStore(name: string, open: OpenStore, options: StoreContr
     });
 
     describe('append', () => {
+      it('refuses a claim that could not hold a lease, or whose limit is not a count', async () => {
+        await store.messages.append(incoming('MRN32^^^H'));
+        for (const [limit, lease] of [
+          [5, 0],
+          [5, -1],
+          [5, Number.NaN],
+          [-1, LEASE],
+          [Number.NaN, LEASE],
+          [1.5, LEASE],
+        ] as const) {
+          await expectCode(store.messages.claim('w', limit, lease), ErrorCode.InvalidInput);
+        }
+        await expectCode(store.messages.claim('', 5, LEASE), ErrorCode.InvalidInput);
+        expect((await store.messages.claim('w', 5, LEASE)).length).toBe(1);
+      });
+
       it('refuses a malformed message for its own caller only; the appends committed with it are stored', async () => {
         const good = [1, 2, 3].map(() => store.messages.append(incoming('MRN31^^^H')));
         const bad = [

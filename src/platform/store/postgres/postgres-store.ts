@@ -14,6 +14,7 @@ import { ErrorCode, RxBridgeError } from '../../../kernel/errors.ts';
 import { newId, type MessageId, type TaskId } from '../../../kernel/ids.ts';
 import {
   DEFAULT_RETRY_POLICY,
+  claimProblem,
   incomingProblem,
   type AppendResult,
   type IncomingMessage,
@@ -307,7 +308,12 @@ class PostgresStoreImpl {
     this.#maxBatch = options.maxBatch ?? 2_000;
     const messages: MessageStore = {
       append: (input) => this.#enqueueAppend(input),
-      claim: (worker, limit, leaseMs) => this.#claim(worker, limit, leaseMs),
+      claim: (worker, limit, leaseMs) => {
+        const problem = claimProblem(worker, limit, leaseMs);
+        if (problem)
+          return Promise.reject(new RxBridgeError(ErrorCode.InvalidInput, `claim refused: ${problem}`));
+        return this.#claim(worker, limit, leaseMs);
+      },
       settle: (id, worker, outcome) => this.#enqueueSettle(id, worker, outcome),
       get: (id) => this.#get(id),
       list: (filter) => this.#listMessages(filter),

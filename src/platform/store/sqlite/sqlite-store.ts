@@ -15,6 +15,7 @@ import { ErrorCode, RxBridgeError } from '../../../kernel/errors.ts';
 import type { MessageId, TaskId } from '../../../kernel/ids.ts';
 import {
   DEFAULT_RETRY_POLICY,
+  claimProblem,
   incomingProblem,
   type MessageEvent,
   type MessageFilter,
@@ -232,7 +233,12 @@ class SqliteStoreImpl {
           return Promise.reject(new RxBridgeError(ErrorCode.InvalidInput, `append refused: ${problem}`));
         return w({ kind: 'append', input });
       },
-      claim: (worker, limit, leaseMs) => w({ kind: 'claim', worker, limit, leaseMs }),
+      claim: (worker, limit, leaseMs) => {
+        const problem = claimProblem(worker, limit, leaseMs);
+        if (problem)
+          return Promise.reject(new RxBridgeError(ErrorCode.InvalidInput, `claim refused: ${problem}`));
+        return w({ kind: 'claim', worker, limit, leaseMs });
+      },
       settle: (id, worker, outcome) => w({ kind: 'settle', id, worker, outcome }),
       get: (id) => this.#read(() => this.#get(id)),
       list: (filter) => this.#read(() => this.#listMessages(filter)),
