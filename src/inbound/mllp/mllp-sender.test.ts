@@ -171,17 +171,20 @@ describe('connectMllp reconnects', () => {
 });
 
 describe('what the sender refuses or gives up', () => {
-  test('a message whose MSH-15 lets the receiver stay silent is refused before it is written', async () => {
+  test('a message that lets the receiver answer nothing on success is refused before it is written', async () => {
     const store = new MemoryMessageStore();
     const server = await listen(store, 0);
     const client = await connectMllp({ host: '127.0.0.1', port: server.address().port, maxInFlight: 10 });
     try {
-      const withMode = (id: string, mode: string) => adt(id).replace('|P|2.5.1', `|P|2.5.1|||${mode}|AL`);
-      for (const mode of ['NE', 'ER', 'SU']) {
-        await expect(client.send(withMode(`S${mode}`, mode))).rejects.toThrow(`MSH-15 is '${mode}'`);
+      const withModes = (id: string, modes: string) => adt(id).replace('|P|2.5.1', `|P|2.5.1|||${modes}`);
+      for (const modes of ['NE|NE', 'ER|NE', 'NE|ER', 'ER|ER']) {
+        const [accept, application] = modes.split('|');
+        await expect(client.send(withModes(`S${accept}${application}`, modes))).rejects.toThrow(
+          `MSH-15 '${accept}' and MSH-16 '${application}' let the receiver send no ACK`,
+        );
       }
       // The next message is answered by its own ACK, and nothing refused reached the receiver.
-      const ack = await client.send(withMode('AL1', 'AL'));
+      const ack = await client.send(withModes('AL1', 'AL|AL'));
       expect(readMsa(ack)).toEqual({ code: 'CA', controlId: 'AL1' });
       expect(store.appended.map((m) => m.summary?.controlId)).toEqual(['AL1']);
     } finally {

@@ -82,14 +82,11 @@ function headerFields(message: string | Buffer): string[] {
 }
 
 /**
- * MSH-15 values that let the receiver stay silent: NE (never), ER (only on error), SU (only on success). ACKs are
- * matched in order, so a message that may get no ACK would be answered by the next message's ACK.
+ * Acknowledgment types (HL7 table 0155) that promise no ACK for a message that succeeds: NE (never), ER (only on
+ * error). When both MSH-15 (accept) and MSH-16 (application) say so, a receiver may answer nothing, and since ACKs
+ * are matched in order, the next message's ACK would answer this one.
  */
-const SILENT_ACCEPT_MODES: Record<string, string> = {
-  NE: 'never to send an accept ACK',
-  ER: 'to send an accept ACK only on error',
-  SU: 'to send an accept ACK only on success',
-};
+const SILENT_ON_SUCCESS = new Set(['NE', 'ER']);
 
 /** How many recently ACKed control ids are remembered to recognise a repeated ACK. */
 const RECENT_ACKS = 1024;
@@ -166,13 +163,13 @@ export class MllpSender {
     if (this.#closed) return Promise.reject(unavailable('MLLP sender is closed'));
     const fields = headerFields(message);
     // MSH-1 is the separator itself, so MSH-n is fields[n - 1].
-    const acceptAck = (fields[14] ?? '').trim().toUpperCase();
-    const silent = SILENT_ACCEPT_MODES[acceptAck];
-    if (silent !== undefined) {
+    const accept = (fields[14] ?? '').trim().toUpperCase();
+    const application = (fields[15] ?? '').trim().toUpperCase();
+    if (SILENT_ON_SUCCESS.has(accept) && SILENT_ON_SUCCESS.has(application)) {
       return Promise.reject(
         new RxBridgeError(
           ErrorCode.InvalidInput,
-          `MSH-15 is '${acceptAck}', which asks the receiver ${silent}; this sender needs an ACK for every message to know it arrived (set MSH-15 to AL or leave it empty)`,
+          `MSH-15 '${accept}' and MSH-16 '${application}' let the receiver send no ACK when the message succeeds; this sender needs an ACK for every message to know it arrived (set MSH-15 or MSH-16 to AL, or leave both empty)`,
         ),
       );
     }
