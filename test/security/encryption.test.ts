@@ -98,12 +98,23 @@ describeStore(
 );
 
 describe('what reaches the database file', () => {
-  it('holds no plaintext of raw bodies, patient names, identifiers, payloads or audit details', async () => {
-    const path = join(dir, 'plain-check', 'store.db');
+  /** An encrypted SQLite store in its own folder, and a check that none of `canaries` is in any of its files. */
+  async function sealedStore(name: string) {
+    const folder = join(dir, name);
     const store = encryptedStore(
-      await openSqliteStore({ path, clock: new ManualClock() }),
+      await openSqliteStore({ path: join(folder, 'store.db'), clock: new ManualClock() }),
       ephemeralKeyring(),
     );
+    const expectNoPlaintext = (canaries: readonly string[]): void => {
+      for (const bytes of readdirSync(folder).map((f) => readFileSync(join(folder, f)))) {
+        for (const canary of canaries) expect(bytes.includes(canary), canary).toBe(false);
+      }
+    };
+    return { store, expectNoPlaintext };
+  }
+
+  it('holds no plaintext of raw bodies, patient names, identifiers, payloads or audit details', async () => {
+    const { store, expectNoPlaintext } = await sealedStore('plain-check');
     const mrn = 'CANARYMRN7731';
     await store.messages.append({
       channel: 'mllp:t',
@@ -136,18 +147,11 @@ describe('what reaches the database file', () => {
     expect((await store.audit.list({ patient: `${mrn}^^^GENHOSP` }))[0]?.detail).toBe('Quillonia asked');
     expect(await store.audit.verify()).toMatchObject({ ok: true, checked: 2 });
     await store.close();
-    const files = readdirSync(join(dir, 'plain-check')).map((f) => readFileSync(join(dir, 'plain-check', f)));
-    for (const bytes of files) {
-      for (const canary of [mrn, 'Zyxwvutsonian', 'Quillonia']) expect(bytes.includes(canary)).toBe(false);
-    }
+    expectNoPlaintext([mrn, 'Zyxwvutsonian', 'Quillonia']);
   });
 
   it('encrypts values that only look encrypted: a sender-chosen "rxd1:" identifier is stored and read back', async () => {
-    const path = join(dir, 'lookalike', 'store.db');
-    const store = encryptedStore(
-      await openSqliteStore({ path, clock: new ManualClock() }),
-      ephemeralKeyring(),
-    );
+    const { store, expectNoPlaintext } = await sealedStore('lookalike');
     const mrn = 'rxd1:LOOKALIKE0042';
     const patient = `${mrn}^^^GENHOSP`;
     await store.messages.append({
@@ -173,9 +177,6 @@ describe('what reaches the database file', () => {
       sourceIdentifier: patient,
     });
     await store.close();
-    const files = readdirSync(join(dir, 'lookalike')).map((f) => readFileSync(join(dir, 'lookalike', f)));
-    for (const bytes of files) {
-      for (const canary of ['LOOKALIKE0042', 'Lookalike Name']) expect(bytes.includes(canary)).toBe(false);
-    }
+    expectNoPlaintext(['LOOKALIKE0042', 'Lookalike Name']);
   });
 });

@@ -5,12 +5,7 @@
 // was switched on are read as they are.
 import type { AuditEntry, AuditLog, AuditRecord } from '../audit/audit-log.ts';
 import type { Store } from '../../platform/store/store.ts';
-import {
-  incomingProblem,
-  type MessageStore,
-  type StoredMessage,
-} from '../../platform/store/message-store.ts';
-import { ErrorCode, RxBridgeError } from '../../kernel/errors.ts';
+import { appendRefusal, type MessageStore, type StoredMessage } from '../../platform/store/message-store.ts';
 import type { NewTask, Task, TaskPatient, TaskStore } from '../../platform/store/task-store.ts';
 import type { Keyring } from './keyring.ts';
 
@@ -64,9 +59,8 @@ export function encryptedStore<S extends Store>(
     ...m,
     append: (input) => {
       // Checked before encrypting: an empty key would otherwise become a non-empty ciphertext.
-      const problem = incomingProblem(input);
-      if (problem)
-        return Promise.reject(new RxBridgeError(ErrorCode.InvalidInput, `append refused: ${problem}`));
+      const refused = appendRefusal(input);
+      if (refused) return Promise.reject(refused);
       return m.append({
         ...input,
         partitionKey: det(input.partitionKey, PARTITION),

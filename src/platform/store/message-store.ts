@@ -1,4 +1,5 @@
 // MessageStore port: every input becomes a durable stored message before it is acknowledged.
+import { ErrorCode, RxBridgeError } from '../../kernel/errors.ts';
 import type { MessageId } from '../../kernel/ids.ts';
 import type { CompletedState, MessageState } from './message-state.ts';
 
@@ -29,10 +30,17 @@ export interface IncomingMessage {
 }
 
 /**
- * Why an append cannot be stored as given, or undefined. Checked before the append joins a group commit, so a
- * malformed input fails its own caller only, never the other appends committed with it.
+ * The refusal of an append that cannot be stored as given, or undefined. Checked before the append joins a group
+ * commit, so a malformed input fails its own caller only, never the other appends committed with it.
  */
-export function incomingProblem(input: IncomingMessage): string | undefined {
+export function appendRefusal(input: IncomingMessage): RxBridgeError | undefined {
+  const problem = incomingProblem(input);
+  return problem === undefined
+    ? undefined
+    : new RxBridgeError(ErrorCode.InvalidInput, `append refused: ${problem}`);
+}
+
+function incomingProblem(input: IncomingMessage): string | undefined {
   if (typeof input !== 'object' || input === null) return 'the message is missing';
   for (const field of ['channel', 'format', 'idempotencyKey', 'partitionKey'] as const) {
     const value: unknown = input[field];
@@ -46,8 +54,15 @@ export function incomingProblem(input: IncomingMessage): string | undefined {
   return undefined;
 }
 
-/** Why a claim cannot be made as asked, or undefined: a lease must last, and the limit must be a count. */
-export function claimProblem(worker: string, limit: number, leaseMs: number): string | undefined {
+/** The refusal of a claim that cannot be made as asked (a lease must last, the limit must be a count), or undefined. */
+export function claimRefusal(worker: string, limit: number, leaseMs: number): RxBridgeError | undefined {
+  const problem = claimProblem(worker, limit, leaseMs);
+  return problem === undefined
+    ? undefined
+    : new RxBridgeError(ErrorCode.InvalidInput, `claim refused: ${problem}`);
+}
+
+function claimProblem(worker: string, limit: number, leaseMs: number): string | undefined {
   if (typeof worker !== 'string' || worker === '') return 'worker must be a non-empty string';
   if (!Number.isInteger(limit) || limit < 0) return `limit must be a whole number, 0 or more (got ${limit})`;
   if (!Number.isFinite(leaseMs) || leaseMs <= 0) return `leaseMs must be a positive number (got ${leaseMs})`;

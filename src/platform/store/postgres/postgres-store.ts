@@ -14,8 +14,8 @@ import { ErrorCode, RxBridgeError } from '../../../kernel/errors.ts';
 import { newId, type MessageId, type TaskId } from '../../../kernel/ids.ts';
 import {
   DEFAULT_RETRY_POLICY,
-  claimProblem,
-  incomingProblem,
+  appendRefusal,
+  claimRefusal,
   type AppendResult,
   type IncomingMessage,
   type MessageEvent,
@@ -309,10 +309,8 @@ class PostgresStoreImpl {
     const messages: MessageStore = {
       append: (input) => this.#enqueueAppend(input),
       claim: (worker, limit, leaseMs) => {
-        const problem = claimProblem(worker, limit, leaseMs);
-        if (problem)
-          return Promise.reject(new RxBridgeError(ErrorCode.InvalidInput, `claim refused: ${problem}`));
-        return this.#claim(worker, limit, leaseMs);
+        const refused = claimRefusal(worker, limit, leaseMs);
+        return refused ? Promise.reject(refused) : this.#claim(worker, limit, leaseMs);
       },
       settle: (id, worker, outcome) => this.#enqueueSettle(id, worker, outcome),
       get: (id) => this.#get(id),
@@ -364,9 +362,8 @@ class PostgresStoreImpl {
 
   #enqueueAppend(input: IncomingMessage): Promise<AppendResult> {
     if (this.#closed) return Promise.reject(this.#unavailable());
-    const problem = incomingProblem(input);
-    if (problem)
-      return Promise.reject(new RxBridgeError(ErrorCode.InvalidInput, `append refused: ${problem}`));
+    const refused = appendRefusal(input);
+    if (refused) return Promise.reject(refused);
     return new Promise((resolve, reject) => {
       this.#queue.push({ kind: 'append', input, resolve, reject });
       this.#schedule();

@@ -19,7 +19,14 @@ const SQLITE_UNAVAILABLE = new Set([
  * BUSY, NOMEM, LOCKED, READONLY, CORRUPT, CANTOPEN, PROTOCOL, NOTADB): the whole batch fails. Any other error
  * belongs to the one operation that raised it.
  */
-const SQLITE_TRANSACTION_FATAL = new Set([5, 6, 7, 8, 10, 11, 13, 14, 15, 26]);
+const SQLITE_TRANSACTION_FATAL = new Set([
+  ...SQLITE_UNAVAILABLE,
+  SQLITE_FULL,
+  7 /* NOMEM */,
+  11 /* CORRUPT */,
+  15 /* PROTOCOL */,
+  26 /* NOTADB */,
+]);
 
 export function isTransactionFatal(error: unknown): boolean {
   const errcode = (error as { errcode?: unknown } | null)?.errcode;

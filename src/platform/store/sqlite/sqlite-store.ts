@@ -15,8 +15,8 @@ import { ErrorCode, RxBridgeError } from '../../../kernel/errors.ts';
 import type { MessageId, TaskId } from '../../../kernel/ids.ts';
 import {
   DEFAULT_RETRY_POLICY,
-  claimProblem,
-  incomingProblem,
+  appendRefusal,
+  claimRefusal,
   type MessageEvent,
   type MessageFilter,
   type MessageStore,
@@ -227,17 +227,12 @@ class SqliteStoreImpl {
     const w = <T>(op: WriteOp): Promise<T> => this.#write(op) as Promise<T>;
     const messages: MessageStore = {
       append: (input) => {
-        // Refused here, before it joins a group commit: a malformed input fails its caller only.
-        const problem = incomingProblem(input);
-        if (problem)
-          return Promise.reject(new RxBridgeError(ErrorCode.InvalidInput, `append refused: ${problem}`));
-        return w({ kind: 'append', input });
+        const refused = appendRefusal(input);
+        return refused ? Promise.reject(refused) : w({ kind: 'append', input });
       },
       claim: (worker, limit, leaseMs) => {
-        const problem = claimProblem(worker, limit, leaseMs);
-        if (problem)
-          return Promise.reject(new RxBridgeError(ErrorCode.InvalidInput, `claim refused: ${problem}`));
-        return w({ kind: 'claim', worker, limit, leaseMs });
+        const refused = claimRefusal(worker, limit, leaseMs);
+        return refused ? Promise.reject(refused) : w({ kind: 'claim', worker, limit, leaseMs });
       },
       settle: (id, worker, outcome) => w({ kind: 'settle', id, worker, outcome }),
       get: (id) => this.#read(() => this.#get(id)),
@@ -347,7 +342,6 @@ class SqliteStoreImpl {
   }
 
   async #close(): Promise<void> {
-    if (this.#closed) return;
     this.#closed = true;
     // Pending writes were promised durability: commit them before closing.
     if (this.#queue.length > 0 || this.#inFlight) {

@@ -47,6 +47,10 @@ export type WriteOutcome = { ok: true; value: WriteValue } | { ok: false; error:
 /** Either one outcome per operation (the transaction committed), or why the whole batch was rolled back. */
 export type BatchResult = { outcomes: WriteOutcome[] } | { failed: SerializedError };
 
+function summaryJsonOf(input: IncomingMessage): string {
+  return input.summary ? JSON.stringify(input.summary) : '{}';
+}
+
 function invalid(message: string): RxBridgeError {
   return new RxBridgeError(ErrorCode.InvalidInput, message);
 }
@@ -95,7 +99,7 @@ export class SqliteWriter {
           // The summary is serialized before anything is written, so a summary that cannot be fails its own append.
           let summaryJson: string;
           try {
-            summaryJson = op.input.summary ? JSON.stringify(op.input.summary) : '{}';
+            summaryJson = summaryJsonOf(op.input);
           } catch (error) {
             outcomes.push({
               ok: false,
@@ -140,7 +144,7 @@ export class SqliteWriter {
   #run(batch: Batch, op: WriteOp): WriteValue {
     switch (op.kind) {
       case 'append':
-        return this.#append(batch, op.input, op.input.summary ? JSON.stringify(op.input.summary) : '{}');
+        return this.#append(batch, op.input, summaryJsonOf(op.input));
       case 'record':
         return this.#appendAudit(batch, op.entry);
       case 'claim':
